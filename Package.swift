@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vmasnap",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "VMASnap", targets: ["VMASnap"]),
+        .executable(name: "vmasnap", targets: ["vmasnap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The PROCMAP_QUERY ABI (Linux 6.11+), which Debian 12's headers predate.
+        .target(name: "CProcmapQuery"),
+        // libzstd, from Debian's libzstd-dev.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(
+            name: "VMASnap",
+            dependencies: ["CProcmapQuery", "CZstd"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "vmasnap",
+            dependencies: [
+                "VMASnap",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // A controllable target process for tests, demos and benchmarks (C, so
+        // that its own address space is small and predictable).
+        .executableTarget(name: "vmasnap-fixture", linkerSettings: [.linkedLibrary("dl")]),
+        .testTarget(
+            name: "VMASnapTests",
+            dependencies: ["VMASnap", "vmasnap", "vmasnap-fixture"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+    ]
+)

@@ -1,0 +1,30 @@
+# Shared by the Scripts: install what the project needs on a fresh Debian 12
+# machine that has only the Swift toolchain.
+# shellcheck shell=bash
+
+# Installs the Debian packages named, if any is missing.
+ensure_packages() {
+    local missing=()
+    local package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing ${missing[*]} (apt-get)..." >&2
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# What building and testing need: libzstd (the one non-Swift dependency),
+# pkg-config to find it, a C compiler for the test libraries, and perf for the
+# tests that record alongside it.
+ensure_build_dependencies() {
+    ensure_packages libzstd-dev pkg-config
+}
+
+ensure_test_dependencies() {
+    ensure_build_dependencies
+    ensure_packages gcc libc6-dev linux-perf util-linux
+}

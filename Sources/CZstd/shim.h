@@ -1,0 +1,5 @@
+#ifndef VMASNAP_CZSTD_SHIM_H
+#define VMASNAP_CZSTD_SHIM_H
+#include <zstd.h>
+#include <zstd_errors.h>
+#endif

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Captures a process's executable mappings by parsing /proc/PID/maps text,
+/// for kernels before 6.11.
+///
+/// Lines are kept when executable and file-backed. Build IDs are read from the
+/// ELF notes through /proc/PID/map_files/START-END, never by the path the
+/// process chose, so deleted, replaced and in-container files are read as the
+/// process sees them; they are cached by (device, inode).
+public final class TextCapture: MappingCapture {
+    /// The process.
+    public let pid: Int32
+    /// Always `.text`.
+    public var backend: CaptureBackend { .text }
+
+    private let system: SystemCalls
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var buildIDs: [FileIdentity: BuildID?] = [:]
+    private var paths: [[UInt8]: MappedPath] = [:]
+
+    private struct FileIdentity: Hashable {
+        var device: DeviceNumber
+        var inode: UInt64
+    }
+
+    /// Opens /proc/PID/maps of `pid`.
+    public convenience init(pid: Int32) throws {
+        try self.init(pid: pid, system: .live)
+    }
+
+    init(pid: Int32, system: SystemCalls) throws {
+        self.pid = pid
+        self.system = system
+        self.fd = try ProcFiles.open(pid: pid, file: "maps", system: system)
+    }
+
+    deinit { _ = system.close(fd) }
+
+    /// Reads and parses the maps text, keeping executable file-backed lines.
+    public func capture() throws -> [ExecutableMapping] {
+        var lines = try readLines()
+        for index in lines.indices {
+            lines[index].buildID = buildID(for: lines[index])
+        }
+        return lines
+    }
+
+    /// The mapping covering `address`, from a full read of the text.
+    public func mapping(covering address: UInt64) throws -> ExecutableMapping? {
+        guard var mapping = try readLines().first(where: { $0.contains(address) }) else { return nil }
+        mapping.buildID = buildID(for: mapping)
+        return mapping
+    }
+
+    /// The parsed lines, without build IDs.
+    private func readLines() throws -> [ExecutableMapping] {
+        var length = try read()
+        if length == 0 {
+            // A descriptor opened before an exec() reads as empty: the old mm is
+            // gone. Reopen once; a process with no mappings at all has exited.
+            _ = system.close(fd)
+            fd = try ProcFiles.open(pid: pid, file: "maps", system: system)
+            length = try read()
+            if length == 0 { throw CaptureError.processExited(pid: pid) }
+        }
+        var mappings: [ExecutableMapping] = []
+        let pageSize = KernelInfo.pageSize
+        buffer.withUnsafeBufferPointer { text in
+            MapsTextParser.forEachExecutableFileLine(UnsafeBufferPointer(rebasing: text[0..<length])) { line in
+                let path: MappedPath
+                if let known = paths[line.pathBytes] {
+                    path = known
+                } else {
+                    path = MappedPath(bytes: line.pathBytes)
+                    paths[line.pathBytes] = path
+                }
+                mappings.append(ExecutableMapping(
+                    start: line.start, end: line.end, offset: line.offset, permissions: line.permissions,
+                    device: line.device, inode: line.inode, pageSize: pageSize, path: path, buildID: nil))
+            }
+        }
+        return mappings
+    }
+
+    private func read() throws -> Int {
+        switch ProcFiles.readAll(fd: fd, into: &buffer, system: system) {
+        case .success(let count): return count
+        case .failure(let errno) where errno == .noSuchProcess: throw CaptureError.processExited(pid: pid)
+        case .failure(let errno): throw CaptureError.system(SystemError(.read, "/proc/\(pid)/maps", errno))
+        }
+    }
+
+    private func buildID(for mapping: ExecutableMapping) -> BuildID? {
+        let identity = FileIdentity(device: mapping.device, inode: mapping.inode)
+        if let cached = buildIDs[identity] { return cached }
+        let id = MapFiles.buildID(pid: pid, start: mapping.start, end: mapping.end, system: system)
+        buildIDs[identity] = id
+        return id
+    }
+}

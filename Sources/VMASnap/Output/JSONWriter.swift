@@ -1,0 +1,138 @@
+/// Builds one JSON value as text, always valid JSON whatever the bytes.
+///
+/// Strings that are valid UTF-8 are written as they are, with the escapes JSON
+/// requires. A byte that is not part of valid UTF-8 is written as the lone
+/// surrogate `\udcNN` (NN = the byte), the convention of Python's
+/// "surrogateescape": nothing is dropped, and `os.fsencode(json.loads(…))`
+/// gives back the exact bytes of a path.
+public struct JSONWriter {
+    /// The text built so far.
+    public private(set) var text: [UInt8] = []
+    private var needsComma: [Bool] = [false]
+
+    /// An empty writer.
+    public init() {}
+
+    /// The text built so far, as a String.
+    public var string: String { String(decoding: text, as: UTF8.self) }
+
+    /// Opens an object; `key` names it when it is a member of an enclosing object.
+    public mutating func beginObject(_ key: String? = nil) {
+        separate(key)
+        text.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
+
+    /// Closes the innermost object.
+    public mutating func endObject() {
+        needsComma.removeLast()
+        text.append(UInt8(ascii: "}"))
+    }
+
+    /// Opens an array; `key` names it when it is a member of an enclosing object.
+    public mutating func beginArray(_ key: String? = nil) {
+        separate(key)
+        text.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+
+    /// Closes the innermost array.
+    public mutating func endArray() {
+        needsComma.removeLast()
+        text.append(UInt8(ascii: "]"))
+    }
+
+    /// A string member or element.
+    public mutating func string(_ key: String?, _ value: String?) {
+        guard let value else { return null(key) }
+        separate(key)
+        appendString(Array(value.utf8))
+    }
+
+    /// A string member or element from raw bytes (see the type's notes on invalid UTF-8).
+    public mutating func bytes(_ key: String?, _ value: [UInt8]?) {
+        guard let value else { return null(key) }
+        separate(key)
+        appendString(value)
+    }
+
+    /// An integer member or element.
+    public mutating func integer<Value: BinaryInteger>(_ key: String?, _ value: Value?) {
+        guard let value else { return null(key) }
+        separate(key)
+        text.append(contentsOf: String(value).utf8)
+    }
+
+    /// A number member or element with a fixed number of decimals (times in seconds).
+    public mutating func decimal(_ key: String?, _ value: Double?, places: Int = 9) {
+        guard let value, value.isFinite else { return null(key) }
+        separate(key)
+        text.append(contentsOf: Decimal.format(value, places: places).utf8)
+    }
+
+    /// A number given as its exact decimal text, such as "12.000000450".
+    public mutating func number(_ key: String?, literal: String) {
+        separate(key)
+        text.append(contentsOf: literal.utf8)
+    }
+
+    /// A boolean member or element.
+    public mutating func bool(_ key: String?, _ value: Bool?) {
+        guard let value else { return null(key) }
+        separate(key)
+        text.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// A null member or element.
+    public mutating func null(_ key: String?) {
+        separate(key)
+        text.append(contentsOf: "null".utf8)
+    }
+
+    private mutating func separate(_ key: String?) {
+        if needsComma[needsComma.count - 1] { text.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+        if let key {
+            appendString(Array(key.utf8))
+            text.append(UInt8(ascii: ":"))
+        }
+    }
+
+    private mutating func appendString(_ bytes: [UInt8]) {
+        text.append(UInt8(ascii: "\""))
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 {
+                let length = UTF8Validation.sequenceLength(bytes, at: index)
+                if length > 0 {
+                    text.append(contentsOf: bytes[index..<index + length])
+                    index += length
+                } else {
+                    appendEscape(0xDC00 | UInt16(byte))
+                    index += 1
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): text.append(contentsOf: [0x5C, UInt8(ascii: "\"")])
+            case 0x5C: text.append(contentsOf: [0x5C, 0x5C])
+            case UInt8(ascii: "\n"): text.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): text.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): text.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20, 0x7F: appendEscape(UInt16(byte))
+            default: text.append(byte)
+            }
+            index += 1
+        }
+        text.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(_ unit: UInt16) {
+        let digits = Array("0123456789abcdef".utf8)
+        text.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) {
+            text.append(digits[Int((unit >> UInt16(shift)) & 0xF)])
+        }
+    }
+}

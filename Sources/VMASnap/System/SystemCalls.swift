@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CProcmapQuery
+
+/// The system calls vmasnap makes, as a table of functions.
+///
+/// Everything that touches the kernel goes through one of these, so that a
+/// test can count the calls (for example, that a steady-state walk is K+1
+/// ioctls with no name buffers) or make one fail, while the code under test
+/// runs against the real kernel. `live` is the table of the real calls.
+struct SystemCalls {
+    var open: (_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32
+    var openat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32
+    var close: (_ fd: Int32) -> Int32
+    var read: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
+    var pread: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int, _ offset: off_t) -> Int
+    var write: (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int
+    var seek: (_ fd: Int32, _ offset: off_t, _ whence: Int32) -> off_t
+    var procmapQuery: (_ fd: Int32, _ query: UnsafeMutablePointer<procmap_query>) -> Int32
+
+    /// The real system calls.
+    static let live = SystemCalls(
+        open: { Glibc.open($0, $1, $2) },
+        openat: { Glibc.openat($0, $1, $2, $3) },
+        close: { Glibc.close($0) },
+        read: { Glibc.read($0, $1, $2) },
+        pread: { Glibc.pread($0, $1, $2, $3) },
+        write: { Glibc.write($0, $1, $2) },
+        seek: { Glibc.lseek($0, $1, $2) },
+        procmapQuery: { vmasnap_procmap_query($0, $1) }
+    )
+}
+
+/// Runs a system call that returns -1 and sets `errno` on failure, retrying
+/// it while it is interrupted by a signal (EINTR).
+@inline(__always)
+func valueOrErrno<Value: FixedWidthInteger>(_ call: () -> Value) -> Result<Value, Errno> {
+    while true {
+        let value = call()
+        if value != -1 { return .success(value) }
+        let error = Errno.current
+        if error != .interrupted { return .failure(error) }
+    }
+}

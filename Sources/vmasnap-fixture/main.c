@@ -1,0 +1,195 @@
+/*
+ * vmasnap-fixture: a target process whose address space tests, the demo and
+ * the benchmarks control. It reads commands, one a line, from stdin (or from
+ * --script "cmd; cmd; ..."), and answers each with one line on stdout:
+ * "ok ..." or "error ...". Times are CLOCK_MONOTONIC nanoseconds, the clock of
+ * vmasnap recordings and of `perf record -k CLOCK_MONOTONIC`.
+ *
+ *   ping                      ok PID
+ *   time                      ok NOW
+ *   dlopen PATH               ok HANDLE START END CODE NOW   (the r-x segment, page-aligned)
+ *   dlclose HANDLE            ok NOW
+ *   spin HANDLE MS            ok FIRST LAST   (runs the library's fixture_entry for MS ms)
+ *   mmap PATH [ADDR]          ok START END NOW   (the whole file, r-x, private; at ADDR if given)
+ *   mmapn PATH COUNT          ok COUNT         (COUNT separate r-x mappings of PATH)
+ *   munmap START END          ok NOW
+ *   anon COUNT                ok COUNT         (COUNT anonymous VMAs that cannot merge)
+ *   sleep MS                  ok NOW
+ *   exec PATH [ARGS...]       (execv; no answer)
+ *   exit [STATUS]
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_HANDLES 4096
+
+static void *handles[MAX_HANDLES];
+
+static unsigned long long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+struct segment_search {
+    uintptr_t base;
+    uintptr_t start, end;
+};
+
+static int find_exec_segment(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct segment_search *search = data;
+    if (info->dlpi_addr != search->base) return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+            uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+            uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+            uintptr_t end = start + ph->p_memsz;
+            search->start = start & ~(page - 1);
+            search->end = (end + page - 1) & ~(page - 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void answer(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void answer(const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    vprintf(format, args);
+    va_end(args);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void spin(void *handle, long ms) {
+    unsigned long (*entry)(unsigned long) = (unsigned long (*)(unsigned long))dlsym(handle, "fixture_entry");
+    if (!entry) { answer("error no fixture_entry"); return; }
+    unsigned long long first = now_ns(), deadline = first + (unsigned long long)ms * 1000000ull;
+    volatile unsigned long sink = 0;
+    while (now_ns() < deadline) sink += entry(20000);
+    answer("ok %llu %llu", first, now_ns());
+}
+
+static int run(char *line) {
+    char *argv[64];
+    int argc = 0;
+    for (char *token = strtok(line, " \t\n"); token && argc < 63; token = strtok(NULL, " \t\n")) argv[argc++] = token;
+    argv[argc] = NULL;
+    if (argc == 0) return 0;
+    const char *cmd = argv[0];
+    if (!strcmp(cmd, "ping")) {
+        answer("ok %d", (int)getpid());
+    } else if (!strcmp(cmd, "time")) {
+        answer("ok %llu", now_ns());
+    } else if (!strcmp(cmd, "dlopen") && argc == 2) {
+        int slot = 0;
+        while (slot < MAX_HANDLES && handles[slot]) slot++;
+        void *handle = slot < MAX_HANDLES ? dlopen(argv[1], RTLD_NOW | RTLD_LOCAL) : NULL;
+        if (!handle) { answer("error %s", dlerror()); return 0; }
+        handles[slot] = handle;
+        struct link_map *map = NULL;
+        dlinfo(handle, RTLD_DI_LINKMAP, &map);
+        struct segment_search search = { .base = map ? map->l_addr : 0 };
+        dl_iterate_phdr(find_exec_segment, &search);
+        void *code = dlsym(handle, "fixture_entry");
+        answer("ok %d 0x%lx 0x%lx 0x%lx %llu", slot, (unsigned long)search.start, (unsigned long)search.end,
+               (unsigned long)(code ? (uintptr_t)code : search.start), now_ns());
+    } else if (!strcmp(cmd, "dlclose") && argc == 2) {
+        int slot = atoi(argv[1]);
+        if (slot < 0 || slot >= MAX_HANDLES || !handles[slot]) { answer("error bad handle"); return 0; }
+        dlclose(handles[slot]);
+        handles[slot] = NULL;
+        answer("ok %llu", now_ns());
+    } else if (!strcmp(cmd, "spin") && argc == 3) {
+        int slot = atoi(argv[1]);
+        if (slot < 0 || slot >= MAX_HANDLES || !handles[slot]) { answer("error bad handle"); return 0; }
+        spin(handles[slot], atol(argv[2]));
+    } else if (!strcmp(cmd, "mmap") && (argc == 2 || argc == 3)) {
+        int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0) { answer("error %s", strerror(errno)); if (fd >= 0) close(fd); return 0; }
+        void *want = argc == 3 ? (void *)strtoul(argv[2], NULL, 0) : NULL;
+        int flags = MAP_PRIVATE | (want ? MAP_FIXED_NOREPLACE : 0);
+        void *addr = mmap(want, (size_t)st.st_size, PROT_READ | PROT_EXEC, flags, fd, 0);
+        close(fd);
+        if (addr == MAP_FAILED) { answer("error %s", strerror(errno)); return 0; }
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        answer("ok 0x%lx 0x%lx %llu", (unsigned long)addr,
+               (unsigned long)((uintptr_t)addr + (((size_t)st.st_size + page - 1) & ~(page - 1))), now_ns());
+    } else if (!strcmp(cmd, "mmapn") && argc == 3) {
+        int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+        long count = atol(argv[2]);
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        long made = 0;
+        for (; fd >= 0 && made < count; made++) {
+            /* One page each, at offsets that differ, leaving a hole between
+               them so that no two can merge. */
+            void *hole = mmap(NULL, 3 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (hole == MAP_FAILED) break;
+            munmap(hole, 3 * page);
+            if (mmap((char *)hole + page, page, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) break;
+        }
+        if (fd >= 0) close(fd);
+        answer("ok %ld", made);
+    } else if (!strcmp(cmd, "munmap") && argc == 3) {
+        uintptr_t start = strtoul(argv[1], NULL, 0), end = strtoul(argv[2], NULL, 0);
+        if (munmap((void *)start, end - start) != 0) { answer("error %s", strerror(errno)); return 0; }
+        answer("ok %llu", now_ns());
+    } else if (!strcmp(cmd, "anon") && argc == 2) {
+        long count = atol(argv[1]);
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        char *region = mmap(NULL, (size_t)count * page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (region == MAP_FAILED) { answer("error %s", strerror(errno)); return 0; }
+        /* Neighbours with different protections never merge: COUNT VMAs. */
+        for (long i = 1; i < count; i += 2) mprotect(region + i * page, page, PROT_READ | PROT_WRITE);
+        answer("ok %ld", count);
+    } else if (!strcmp(cmd, "sleep") && argc == 2) {
+        long ms = atol(argv[1]);
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+        answer("ok %llu", now_ns());
+    } else if (!strcmp(cmd, "exec") && argc >= 2) {
+        fflush(stdout);
+        execv(argv[1], &argv[1]);
+        answer("error %s", strerror(errno));
+    } else if (!strcmp(cmd, "exit")) {
+        fflush(stdout);
+        _exit(argc > 1 ? atoi(argv[1]) : 0);
+    } else {
+        answer("error unknown command %s", cmd);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 3 && !strcmp(argv[1], "--script")) {
+        char *script = strdup(argv[2]);
+        char *save = NULL;
+        for (char *command = strtok_r(script, ";", &save); command; command = strtok_r(NULL, ";", &save)) {
+            char line[4096];
+            snprintf(line, sizeof line, "%s", command);
+            run(line);
+        }
+        return 0;
+    }
+    char *line = NULL;
+    size_t capacity = 0;
+    while (getline(&line, &capacity, stdin) > 0) run(line);
+    return 0;
+}

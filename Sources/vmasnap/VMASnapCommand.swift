@@ -1,0 +1,37 @@
+import ArgumentParser
+import VMASnap
+
+/// The `vmasnap` command line: capture, record and resolve executable mappings.
+@main
+struct VMASnapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vmasnap",
+        abstract: "Snapshots of executable mappings for profilers, through PROCMAP_QUERY.",
+        discussion: """
+            Exit status: 0 success; 1 an operation failed; 2 no such process, or it exited; \
+            3 permission denied; 4 not a readable recording (wrong magic, newer version, corrupt); \
+            5 the kernel lacks what was asked for; 64 bad arguments. `record -- COMMAND` exits with \
+            the command's status.
+            """,
+        version: "0.1.0",
+        subcommands: [Maps.self, Query.self]
+    )
+
+    /// Parses and runs a subcommand. Unlike ArgumentParser's default, a bad
+    /// argument is one line on stderr (exit status 64), not a usage dump;
+    /// --help and --version print as usual.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode || error is CleanExit {
+                exit(withError: error)
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            StandardError.line("vmasnap: \(message) (see 'vmasnap help')")
+            exit(withError: ExitCode(ExitStatus.usage.rawValue))
+        }
+    }
+}
