@@ -45,14 +45,16 @@ final class ChildCommand {
         pid = child
     }
 
-    /// Reaps every child of this process that has ended (the command and the
-    /// orphans a subreaper inherits), without waiting; returns whether the
-    /// command is among those reaped now or before.
+    /// Reaps, without waiting, the command if it has ended and, with
+    /// `everyChild`, every other ended child of this process too (the orphans
+    /// a subreaper inherits). Returns whether the command has been reaped, now
+    /// or before.
     @discardableResult
-    func reap() -> Bool {
-        while true {
+    func reap(everyChild: Bool) -> Bool {
+        while exit == nil || everyChild {
             var status: Int32 = 0
-            guard case .success(let reaped) = valueOrErrno({ system.waitpid(-1, &status, WNOHANG) }), reaped > 0
+            let target: pid_t = everyChild ? -1 : pid
+            guard case .success(let reaped) = valueOrErrno({ system.waitpid(target, &status, WNOHANG) }), reaped > 0
             else { break }
             if reaped == pid { exit = CommandExit(waitStatus: status) }
         }
