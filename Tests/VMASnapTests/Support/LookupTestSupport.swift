@@ -3,7 +3,7 @@ import Foundation
 
 /// A deterministic random number generator (SplitMix64), so that property
 /// tests are reproducible from their seed.
-struct SeededGenerator: RandomNumberGenerator {
+struct LookupTestRandom: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
