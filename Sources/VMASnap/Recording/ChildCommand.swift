@@ -26,8 +26,13 @@ final class ChildCommand {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        // Every signal back to SIG_DFL. sigfillset leaves out glibc's internal
+        // signals (32 and 33), which posix_spawn then sets to SIG_IGN in the
+        // child, and SIG_IGN survives exec(): set every bit directly instead.
         var all = sigset_t()
-        sigfillset(&all)
+        withUnsafeMutableBytes(of: &all) { raw in
+            for index in raw.indices { raw[index] = 0xFF }
+        }
         var none = sigset_t()
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &all)

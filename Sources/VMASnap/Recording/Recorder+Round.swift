@@ -95,7 +95,7 @@ extension Recorder {
         let capture: any MappingCapture
         let mappings: [ExecutableMapping]
         do {
-            capture = try MappingCaptures.open(pid: entry.pid, backend: BackendChoice(configuration.backend))
+            capture = try openCapture(pid: entry.pid)
             // The pid may have been reused between the listing and the open.
             guard processes.entry(pid: entry.pid)?.identity == entry.identity else {
                 settle(entry.identity)
@@ -133,7 +133,7 @@ extension Recorder {
             // A zombie has no address space left to reopen.
             guard entry.state != UInt8(ascii: "Z") else { return try end(process, reason: .exited) }
             do {
-                let capture = try MappingCaptures.open(pid: entry.pid, backend: BackendChoice(configuration.backend))
+                let capture = try openCapture(pid: entry.pid)
                 guard processes.entry(pid: entry.pid)?.identity == process.identity else {
                     return try end(process, reason: .exited)
                 }
@@ -149,6 +149,15 @@ extension Recorder {
             return try end(process, reason: .unreadable)
         }
         _ = try writer.snapshot(process: process.number, mappings: mappings)
+    }
+
+    /// A capture of `pid` with the recording's backend, through this
+    /// recorder's system calls.
+    func openCapture(pid: Int32) throws -> any MappingCapture {
+        switch configuration.backend {
+        case .ioctl: return try IoctlCapture(pid: pid, system: system)
+        case .text: return try TextCapture(pid: pid, system: system)
+        }
     }
 
     /// Records `process` gone and stops following it.
