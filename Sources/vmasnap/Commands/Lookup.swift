@@ -70,6 +70,12 @@ struct Lookup: ParsableCommand {
                 }
                 try LineReader(fd: STDIN_FILENO).forEachLine { line, _ in try lookup.read(line: line, answer: print) }
                 try lookup.finish(answer: print)
+                if lookup.foundRelativeFrames {
+                    output.flush()
+                    StandardError.line(
+                        "vmasnap: note: the call chains hold user-space frames as offsets in their files (perf 6.1 prints "
+                            + "them so); they are reported as \"relative\", not resolved; `perf script -G` gives the samples' addresses")
+                }
             } else if stdin {
                 var parser = AddressListParser()
                 var cursor = LookupCursor(index: index)
