@@ -20,6 +20,7 @@ public final class IoctlCapture: MappingCapture {
     private let system: SystemCalls
     private let fd: Int32
     private var previous: [ExecutableMapping] = []
+    private var fileBuildIDs: [FileKey: BuildID?] = [:]
     private var nameBuffer: UnsafeMutableRawBufferPointer
     private let buildIDBuffer: UnsafeMutableRawBufferPointer
 
@@ -123,6 +124,12 @@ public final class IoctlCapture: MappingCapture {
         }
     }
 
+    /// A file, for the build-ID cache.
+    private struct FileKey: Hashable {
+        var device: DeviceNumber
+        var inode: UInt64
+    }
+
     private func mapping(from reply: procmap_query, named: Bool) -> ExecutableMapping {
         var path = MappedPath(bytes: [])
         var buildID: BuildID?
@@ -132,10 +139,20 @@ public final class IoctlCapture: MappingCapture {
             if length > 1 {
                 path = MappedPath(bytes: Array(UnsafeRawBufferPointer(rebasing: nameBuffer[0..<(length - 1)])))
             }
-            // 0 means "unknown" (6.11 only reads it from the page cache), not "none".
             let idLength = Int(reply.build_id_size)
             if idLength > 0 && idLength <= buildIDBuffer.count {
                 buildID = BuildID(UnsafeRawBufferPointer(rebasing: buildIDBuffer[0..<idLength]))
+            } else {
+                // 0 means "unknown", not "none": the kernel gives up on notes
+                // longer than 20 bytes and, on some versions, on pages not yet
+                // in the page cache. Read the notes ourselves, once per file.
+                let key = FileKey(device: DeviceNumber(major: reply.dev_major, minor: reply.dev_minor), inode: reply.inode)
+                if let cached = fileBuildIDs[key] {
+                    buildID = cached
+                } else {
+                    buildID = MapFiles.buildID(pid: pid, start: reply.vma_start, end: reply.vma_end, system: system)
+                    fileBuildIDs[key] = buildID
+                }
             }
         }
         return ExecutableMapping(
