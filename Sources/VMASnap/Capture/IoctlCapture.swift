@@ -20,6 +20,7 @@ public final class IoctlCapture: MappingCapture {
     private let system: SystemCalls
     private let fd: Int32
     private var previous: [ExecutableMapping] = []
+    private var previousKeys: [MappingKey] = []
     private var fileBuildIDs: [FileKey: BuildID?] = [:]
     private var nameBuffer: UnsafeMutableRawBufferPointer
     private let buildIDBuffer: UnsafeMutableRawBufferPointer
@@ -54,35 +55,95 @@ public final class IoctlCapture: MappingCapture {
     }
 
     /// Walks the executable file-backed mappings, in address order.
+    ///
+    /// While the walk matches the previous one, it compares plain keys and
+    /// builds nothing: an unchanged process returns the previous array itself,
+    /// with no allocation and no reference counting. From the first difference
+    /// on, a new array is built; only mappings not in the previous walk are
+    /// queried again with name and build-ID buffers.
     public func capture() throws -> [ExecutableMapping] {
-        var mappings: [ExecutableMapping] = []
-        mappings.reserveCapacity(previous.count + 4)
-        var cursor = 0
+        if previous.isEmpty { return try firstWalk() }
+        var matched = 0
         var address: UInt64 = 0
-        // On the first walk every mapping is new: ask for names right away
-        // instead of querying each one twice.
-        let firstWalk = previous.isEmpty
-        while var mapping = try query(address: address, flags: IoctlCapture.walkFlags, names: firstWalk) {
-            if !firstWalk {
-                // The previous walk is in address order too: advance past the
-                // mappings that were removed since.
-                while cursor < previous.count && previous[cursor].start < mapping.start { cursor += 1 }
-                if cursor < previous.count && previous[cursor].hasSameIdentity(as: mapping) {
-                    mapping.path = previous[cursor].path
-                    mapping.buildID = previous[cursor].buildID
-                } else if let named = try query(address: mapping.start, flags: IoctlCapture.walkFlags, names: true) {
-                    // The VMA may have changed between the two queries; the
-                    // second answer is the one kept, and the walk goes on from it.
-                    mapping = named
-                } else {
-                    break
-                }
+        var reply = procmap_query()
+        while try bareQuery(address: address, into: &reply) {
+            if matched < previousKeys.count && previousKeys[matched] == MappingKey(reply) {
+                matched += 1
+                address = reply.vma_end
+                continue
             }
+            return try divergedWalk(keeping: matched, from: reply)
+        }
+        if matched == previous.count { return previous }
+        // Mappings at the end went away.
+        return remember(Array(previous[0..<matched]))
+    }
+
+    /// The rest of a walk that differs from the previous one after its first
+    /// `kept` mappings; `reply` is the first mapping that did not match.
+    private func divergedWalk(keeping kept: Int, from first: procmap_query) throws -> [ExecutableMapping] {
+        var mappings = Array(previous[0..<kept])
+        mappings.reserveCapacity(previous.count + 4)
+        var cursor = kept
+        var reply = first
+        while true {
+            let key = MappingKey(reply)
+            // The previous walk is in address order too: skip what was removed.
+            while cursor < previousKeys.count && previousKeys[cursor].start < key.start { cursor += 1 }
+            var next: UInt64
+            if cursor < previousKeys.count && previousKeys[cursor] == key {
+                mappings.append(previous[cursor])
+                next = key.end
+            } else if let named = try query(address: key.start, flags: IoctlCapture.walkFlags, names: true) {
+                // The VMA may have changed between the two queries; the second
+                // answer is the one kept, and the walk goes on from it.
+                mappings.append(named)
+                next = named.end
+            } else {
+                break
+            }
+            guard try bareQuery(address: next, into: &reply) else { break }
+        }
+        return remember(mappings)
+    }
+
+    private func firstWalk() throws -> [ExecutableMapping] {
+        var mappings: [ExecutableMapping] = []
+        var address: UInt64 = 0
+        while let mapping = try query(address: address, flags: IoctlCapture.walkFlags, names: true) {
             mappings.append(mapping)
             address = mapping.end
         }
+        return remember(mappings)
+    }
+
+    private func remember(_ mappings: [ExecutableMapping]) -> [ExecutableMapping] {
         previous = mappings
+        previousKeys = mappings.map(MappingKey.init)
         return mappings
+    }
+
+    /// One walk step without names: false at ENOENT.
+    @inline(__always)
+    private func bareQuery(address: UInt64, into request: inout procmap_query) throws -> Bool {
+        request = procmap_query()
+        request.size = UInt64(MemoryLayout<procmap_query>.size)
+        request.query_flags = IoctlCapture.walkFlags
+        request.query_addr = address
+        switch valueOrErrno({ system.procmapQuery(fd, &request) }) {
+        case .success: return true
+        case .failure(let errno): return try handle(errno)
+        }
+    }
+
+    /// ENOENT ends a walk (false); everything else is thrown.
+    private func handle(_ errno: Errno) throws -> Bool {
+        switch errno {
+        case .noSuchFile: return false
+        case .noSuchProcess: throw CaptureError.processExited(pid: pid)
+        case .inappropriateIoctl: throw CaptureError.ioctlUnsupported(kernelRelease: KernelInfo.release)
+        default: throw CaptureError.queryRejected(pid: pid, errno: errno)
+        }
     }
 
     /// The executable file-backed mapping covering `address` now, with its
@@ -108,18 +169,13 @@ public final class IoctlCapture: MappingCapture {
             case .success:
                 return mapping(from: request, named: names)
             case .failure(let errno):
-                switch errno {
-                case .noSuchFile: return nil
-                case .noSuchProcess: throw CaptureError.processExited(pid: pid)
-                case .inappropriateIoctl: throw CaptureError.ioctlUnsupported(kernelRelease: KernelInfo.release)
-                case .nameTooLong where names && nameBuffer.count < IoctlCapture.maximumNameBuffer:
+                if errno == .nameTooLong && names && nameBuffer.count < IoctlCapture.maximumNameBuffer {
                     let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: nameBuffer.count * 4, alignment: 8)
                     nameBuffer.deallocate()
                     nameBuffer = larger
                     continue
-                default:
-                    throw CaptureError.queryRejected(pid: pid, errno: errno)
                 }
+                guard try handle(errno) else { return nil }
             }
         }
     }

@@ -1,0 +1,62 @@
+import Foundation
+import VMASnap
+
+// vmasnap-bench: the benchmark suite behind Scripts/bench. Every contender of
+// a table is measured interleaved in the same run, and tables report medians
+// and ratios, because these machines are shared and noisy.
+//
+//   vmasnap-bench --fixture PATH --mapped-file PATH [--budget SECONDS] [--quick]
+//
+// Prints BENCHMARKS.md's tables (Markdown) on stdout.
+
+var arguments = CommandLine.arguments.dropFirst()
+var fixture = ""
+var mappedFile = ""
+var budget = 2.0
+var quick = false
+var profile: (n: Int, k: Int, seconds: Double)?
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--profile-steady":
+        // Loops the steady-state walk alone, for perf record / callgrind.
+        profile = (Int(arguments.popFirst() ?? "") ?? 100, Int(arguments.popFirst() ?? "") ?? 100,
+                   Double(arguments.popFirst() ?? "") ?? 3)
+    case "--fixture": fixture = arguments.popFirst() ?? ""
+    case "--mapped-file": mappedFile = arguments.popFirst() ?? ""
+    case "--budget": budget = Double(arguments.popFirst() ?? "") ?? budget
+    case "--quick": quick = true
+    default:
+        FileHandle.standardError.write("vmasnap-bench: unknown argument \(argument)\n".data(using: .utf8)!)
+        exit(64)
+    }
+}
+guard !fixture.isEmpty, !mappedFile.isEmpty else {
+    FileHandle.standardError.write("usage: vmasnap-bench --fixture PATH --mapped-file PATH [--budget S] [--quick]\n".data(using: .utf8)!)
+    exit(64)
+}
+
+do {
+    if let profile {
+        let target = try TargetProcess(fixture: fixture, anonymous: profile.n, executable: profile.k, mappedFile: mappedFile)
+        let capture = try IoctlCapture(pid: target.pid)
+        var walks = 0
+        let deadline = Clock.now() + Int64(profile.seconds * 1e9)
+        while Clock.now() < deadline { _ = try capture.capture(); walks += 1 }
+        print("walks: \(walks)")
+        exit(0)
+    }
+    let report = Report()
+    let capture = CaptureBenchmark(fixture: fixture, mappedFile: mappedFile, budget: quick ? 0.3 : budget)
+    var rows: [CaptureBenchmark.Row] = []
+    for n in quick ? [100, 10000] : [100, 1000, 10000, 50000] {
+        for k in [10, 100] {
+            FileHandle.standardError.write("capture N=\(n) K=\(k)...\n".data(using: .utf8)!)
+            rows.append(try capture.run(anonymous: n, executable: k))
+        }
+    }
+    report.captureTables(rows)
+    print(report.text, terminator: "")
+} catch {
+    FileHandle.standardError.write("vmasnap-bench: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}
