@@ -38,7 +38,8 @@ guard !fixture.isEmpty, !mappedFile.isEmpty else {
 do {
     if let profile {
         let target = try TargetProcess(fixture: fixture, anonymous: profile.n, executable: profile.k, mappedFile: mappedFile)
-        let capture = try IoctlCapture(pid: target.pid)
+        let capture: any MappingCapture = ProcessInfo.processInfo.environment["PROFILE_TEXT"] != nil
+            ? try TextCapture(pid: target.pid) : try IoctlCapture(pid: target.pid)
         var walks = 0
         let deadline = Clock.now() + Int64(profile.seconds * 1e9)
         while Clock.now() < deadline { _ = try capture.capture(); walks += 1 }
