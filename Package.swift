@@ -42,6 +42,8 @@ let package = Package(
             dependencies: ["VMASnap", "CProcmapQuery"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
+        .executableTarget(name: "fuzz-elf", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "VMASnapTests",
             dependencies: ["VMASnap", "vmasnap", "vmasnap-fixture"],
