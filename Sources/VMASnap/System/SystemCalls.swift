@@ -20,6 +20,8 @@ struct SystemCalls {
     var write: (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int
     var seek: (_ fd: Int32, _ offset: off_t, _ whence: Int32) -> off_t
     var procmapQuery: (_ fd: Int32, _ query: UnsafeMutablePointer<procmap_query>) -> Int32
+    var dataSync: (_ fd: Int32) -> Int32 = { Glibc.fdatasync($0) }
+    var truncate: (_ fd: Int32, _ length: off_t) -> Int32 = { Glibc.ftruncate($0, $1) }
 
     /// The real system calls.
     static let live = SystemCalls(

@@ -1,0 +1,37 @@
+import CZstd
+
+/// The constants and limits of format version 1.
+enum FormatConstants {
+    /// The first 8 bytes of every recording.
+    static let magic: [UInt8] = Array("VMASNAP".utf8) + [0]
+    /// The last 8 bytes of a finished recording.
+    static let footerMagic: [UInt8] = Array("VMASNEND".utf8)
+    /// The major version written and the only one read.
+    static let majorVersion: UInt16 = 1
+    /// The minor version written.
+    static let minorVersion: UInt16 = 0
+    /// Bytes of the footer.
+    static let footerLength = 24
+    /// Bytes before the header body: magic, major, minor, body length.
+    static let headerPrefixLength = 16
+    /// The largest header body accepted.
+    static let maximumHeaderBodyLength = 1 << 20
+    /// The largest decoded frame payload written or accepted.
+    static let maximumDecodedLength = 64 << 20
+    /// The largest stored (compressed) payload accepted: zstd's bound for the
+    /// largest decoded payload.
+    static let maximumStoredLength = Int(ZSTD_compressBound(maximumDecodedLength))
+    /// Payloads shorter than this are always stored: zstd's frame overhead
+    /// would outweigh any gain.
+    static let minimumCompressedLength = 64
+    /// The zstd level the writer uses.
+    static let compressionLevel: Int32 = 3
+    /// Addresses, sizes and offsets of mappings are stored in pages of this many bytes.
+    static let pageUnit: UInt64 = 4096
+    /// Default flush interval: 1 s.
+    static let defaultFlushInterval: Int64 = 1_000_000_000
+    /// Default keyframe interval: 30 s.
+    static let defaultKeyframeInterval: Int64 = 30_000_000_000
+    /// A records buffer larger than this is flushed at the end of the round.
+    static let flushThreshold = 1 << 20
+}

@@ -1,0 +1,86 @@
+extension Record {
+    /// Appends the record (type, body length, body) to `encoder`.
+    func encode(to encoder: inout ByteEncoder) {
+        var body = ByteEncoder()
+        let type: RecordType
+        switch self {
+        case .path(let bytes):
+            type = .path
+            body.append(bytes)
+        case .buildID(let bytes):
+            type = .buildID
+            body.append(bytes)
+        case .file(let file):
+            type = .file
+            body.varint(file.device)
+            body.varint(file.inode)
+            body.varint(file.path)
+            body.varint(file.buildID.map { $0 + 1 } ?? 0)
+        case .process(let process):
+            type = .process
+            body.varint(process.number)
+            body.varint(process.pid)
+            body.varint(process.startTime)
+            body.varint(process.parentPID)
+            body.varint(process.executable.map { $0 + 1 } ?? 0)
+            body.append(process.command)
+        case .round(let time):
+            type = .round
+            body.varint(time)
+        case .quiet(let count, let first, let last):
+            type = .quiet
+            body.varint(count)
+            body.varint(first)
+            body.varint(last)
+        case .keyframe(let process, let mappings):
+            type = .keyframe
+            body.varint(process)
+            body.varint(mappings.count)
+            Record.encode(mappings, to: &body)
+        case .delta(let process, let removed, let added):
+            type = .delta
+            body.varint(process)
+            body.varint(removed.count)
+            var previous: UInt64 = 0
+            for start in removed {
+                body.varint((start - previous) / FormatConstants.pageUnit)
+                previous = start
+            }
+            body.varint(added.count)
+            Record.encode(added, to: &body)
+        case .gone(let process, let reason):
+            type = .gone
+            body.varint(process)
+            body.byte(reason)
+        case .unknown:
+            preconditionFailure("the writer never writes unknown records")
+        }
+        encoder.byte(type.rawValue)
+        encoder.varint(body.bytes.count)
+        encoder.append(body.bytes)
+    }
+
+    /// The encoded size of the record.
+    var encodedLength: Int {
+        var encoder = ByteEncoder()
+        encode(to: &encoder)
+        return encoder.bytes.count
+    }
+
+    /// Mappings in address order, each relative to the end of the one before.
+    /// The writer has checked alignment and order.
+    static func encode(_ mappings: [StoredMapping], to body: inout ByteEncoder) {
+        let unit = FormatConstants.pageUnit
+        var previousEnd: UInt64 = 0
+        for mapping in mappings {
+            body.varint((mapping.start - previousEnd) / unit)
+            body.varint((mapping.end - mapping.start) / unit)
+            body.varint(mapping.offset / unit)
+            let customPageSize = mapping.pageSize != unit
+            body.byte(mapping.permissions & 0x0F | (customPageSize ? 0x10 : 0))
+            body.varint(mapping.file)
+            if customPageSize { body.varint(mapping.pageSize) }
+            previousEnd = mapping.end
+        }
+    }
+}

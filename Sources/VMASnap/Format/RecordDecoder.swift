@@ -1,0 +1,148 @@
+/// Reads the records of one decoded frame payload in order, checking the
+/// structure of each (lengths, counts, overflow); what the numbers refer to is
+/// checked by whoever interprets them.
+struct RecordDecoder {
+    private var decoder: ByteDecoder
+    /// Where the record last returned by `next()` starts.
+    private(set) var recordStart = 0
+
+    /// A decoder of `payload`, whose bytes came from `origin`.
+    init(payload: [UInt8], origin: ByteDecoder.Origin) {
+        decoder = ByteDecoder(payload, origin: origin)
+    }
+
+    /// An error located at the start of the last record.
+    func error(_ reason: FormatError.Reason) -> FormatError { decoder.error(reason, at: recordStart) }
+
+    /// The next record, or nil at the end of the payload.
+    mutating func next() throws -> Record? {
+        guard !decoder.isAtEnd else { return nil }
+        recordStart = decoder.position
+        let typeByte = try decoder.byte("a record type")
+        let length = try decoder.varint("a record length")
+        var body = try decoder.prefix(length, "a record body")
+        guard let type = RecordType(rawValue: typeByte) else {
+            return .unknown(type: typeByte, length: Int(length))
+        }
+        let record = try Self.decode(type, &body)
+        // Fields a later minor version appends to a body are skipped; this
+        // version's own records end where their fields end, except those that
+        // run to the end (path, build ID, process command).
+        return record
+    }
+
+    /// Decodes the body of a record of a known type.
+    static func decode(_ type: RecordType, _ body: inout ByteDecoder) throws -> Record {
+        let numberLimit = Int(Int32.max)
+        switch type {
+        case .path:
+            return .path(try body.bytes(body.remaining, "a path"))
+        case .buildID:
+            let bytes = try body.bytes(body.remaining, "a build ID")
+            guard !bytes.isEmpty, bytes.count <= BuildID.maximumLength else {
+                throw body.error(.invalid("a build ID of \(bytes.count) bytes (1 to \(BuildID.maximumLength) allowed)"))
+            }
+            return .buildID(bytes)
+        case .file:
+            let device = try body.varint("a file's device")
+            guard device >> 20 <= UInt64(UInt32.max) else {
+                throw body.error(.invalid("device number \(device) out of range"))
+            }
+            let inode = try body.varint("a file's inode")
+            let path = try body.count("a file's path number", limit: numberLimit)
+            let buildID = try body.count("a file's build ID number", limit: numberLimit)
+            return .file(StoredFile(device: device, inode: inode, path: path, buildID: buildID == 0 ? nil : buildID - 1))
+        case .process:
+            let number = try body.count("a process number", limit: numberLimit)
+            let pid = try body.count("a pid", limit: Int(Int32.max))
+            let startTime = try body.varint("a process start time")
+            let parent = try body.count("a parent pid", limit: Int(Int32.max))
+            let executable = try body.count("an executable path number", limit: numberLimit)
+            let command = try body.bytes(body.remaining, "a command name")
+            return .process(StoredProcess(
+                number: number, pid: UInt64(pid), startTime: startTime, parentPID: UInt64(parent),
+                executable: executable == 0 ? nil : executable - 1, command: command))
+        case .round:
+            return .round(time: try body.varint("a round time"))
+        case .quiet:
+            let count = try body.varint("a quiet round count")
+            let first = try body.varint("a quiet first time")
+            let last = try body.varint("a quiet last time")
+            guard count >= 1, first <= last else {
+                throw body.error(.invalid("a quiet run of \(count) rounds from \(first) to \(last) ns"))
+            }
+            return .quiet(count: count, first: first, last: last)
+        case .keyframe:
+            let process = try body.count("a process number", limit: numberLimit)
+            let count = try body.count("a mapping count", limit: body.remaining / 5)
+            return .keyframe(process: process, mappings: try decodeMappings(count, &body))
+        case .delta:
+            let process = try body.count("a process number", limit: numberLimit)
+            let removedCount = try body.count("a removed mapping count", limit: body.remaining)
+            var removed: [UInt64] = []
+            removed.reserveCapacity(removedCount)
+            var previous: UInt64 = 0
+            for index in 0..<removedCount {
+                let at = body.position
+                let pages = try body.varint("a removed mapping start")
+                guard pages <= (UInt64.max - previous) / FormatConstants.pageUnit else {
+                    throw body.error(.invalid("a removed mapping start beyond 2^64"), at: at)
+                }
+                guard index == 0 || pages > 0 else {
+                    throw body.error(.invalid("removed mapping starts are not ascending"), at: at)
+                }
+                previous += pages * FormatConstants.pageUnit
+                removed.append(previous)
+            }
+            let addedCount = try body.count("an added mapping count", limit: body.remaining / 5)
+            return .delta(process: process, removed: removed, added: try decodeMappings(addedCount, &body))
+        case .gone:
+            let process = try body.count("a process number", limit: numberLimit)
+            let at = body.position
+            let reason = try body.byte("a gone reason")
+            guard ProcessEnd(rawValue: reason) != nil else {
+                throw body.error(.invalid("unknown reason \(reason) for a process gone"), at: at)
+            }
+            return .gone(process: process, reason: reason)
+        case .frames, .definitions, .processIndex, .summary:
+            throw body.error(.invalid("index record type 0x\(String(type.rawValue, radix: 16)) in a records frame"))
+        }
+    }
+
+    /// `count` mappings in address order.
+    static func decodeMappings(_ count: Int, _ body: inout ByteDecoder) throws -> [StoredMapping] {
+        let unit = FormatConstants.pageUnit
+        let limit = UInt64.max / unit
+        var mappings: [StoredMapping] = []
+        mappings.reserveCapacity(count)
+        var previousEnd: UInt64 = 0
+        for _ in 0..<count {
+            let at = body.position
+            let gap = try body.varint("a mapping's start")
+            let size = try body.varint("a mapping's size")
+            let offset = try body.varint("a mapping's offset")
+            let flags = try body.byte("a mapping's flags")
+            let file = try body.count("a mapping's file number", limit: Int(Int32.max))
+            guard gap <= limit, size <= limit, offset <= limit, size > 0 else {
+                throw body.error(.invalid("a mapping's start, size or offset is out of range"), at: at)
+            }
+            let (start, startOverflow) = previousEnd.addingReportingOverflow(gap * unit)
+            let (end, endOverflow) = start.addingReportingOverflow(size * unit)
+            guard !startOverflow, !endOverflow else {
+                throw body.error(.invalid("a mapping ends beyond 2^64"), at: at)
+            }
+            guard flags & 0xE0 == 0 else {
+                throw body.error(.invalid("unknown mapping flags 0x\(String(flags, radix: 16))"), at: at)
+            }
+            var pageSize = unit
+            if flags & 0x10 != 0 {
+                pageSize = try body.varint("a mapping's page size")
+                guard pageSize > 0 else { throw body.error(.invalid("a mapping's page size is 0"), at: at) }
+            }
+            mappings.append(StoredMapping(
+                start: start, end: end, offset: offset * unit, permissions: flags & 0x0F, file: file, pageSize: pageSize))
+            previousEnd = end
+        }
+        return mappings
+    }
+}

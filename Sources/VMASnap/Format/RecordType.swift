@@ -1,0 +1,33 @@
+/// The type byte of a record. Records frames hold types below 0x40; the
+/// index frame holds 0x40 and up.
+enum RecordType: UInt8 {
+    case path = 0x01
+    case buildID = 0x02
+    case file = 0x03
+    case process = 0x04
+    case round = 0x10
+    case quiet = 0x11
+    case keyframe = 0x20
+    case delta = 0x21
+    case gone = 0x22
+    case frames = 0x40
+    case definitions = 0x41
+    case processIndex = 0x42
+    case summary = 0x43
+}
+
+/// The kind byte of a frame.
+enum FrameKind: UInt8 {
+    /// PATH … GONE records.
+    case records = 1
+    /// The index, written last by a recorder that finished.
+    case index = 2
+}
+
+/// The encoding byte of a frame.
+enum FrameEncoding: UInt8 {
+    /// The payload is the records' bytes.
+    case stored = 0
+    /// The payload is one zstd frame holding the records' bytes.
+    case zstd = 1
+}
