@@ -39,7 +39,7 @@ let package = Package(
         // The benchmark suite behind Scripts/bench (built in release mode).
         .executableTarget(
             name: "vmasnap-bench",
-            dependencies: ["VMASnap", "CProcmapQuery"],
+            dependencies: ["VMASnap", "CProcmapQuery", "CZstd"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).

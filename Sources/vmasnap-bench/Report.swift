@@ -39,4 +39,36 @@ final class Report {
         }
         line()
     }
+
+    func fileSizeTables(_ size: FileSizeBenchmark.Result) {
+        func bytes(_ value: Double) -> String { String(format: "%.2f", value) }
+        line("## File size (3e)")
+        line()
+        line("Real captures written by the real `RecordingWriter` (zstd level 3, one frame flushed a second). "
+            + "Goals: an unchanged snapshot < 2 bytes; a keyframe < 12 bytes a mapping.")
+        line()
+        line("| what | bytes |")
+        line("|---|---:|")
+        line("| unchanged snapshot, `record -p` at 100 Hz (1 process, \(size.mappings) mappings) | \(bytes(size.unchanged100Hz)) |")
+        line("| unchanged snapshot, `record -p` at 10 Hz | \(bytes(size.unchanged10Hz)) |")
+        line("| unchanged snapshot, `record -a` at 1 Hz (\(size.allProcesses) processes of this machine) | \(bytes(size.unchangedAllProcesses)) |")
+        line("| keyframe, a mapping, periodic (paths and build IDs already in the file) | \(bytes(size.periodicKeyframePerMapping)) |")
+        line("| keyframe, a mapping, first of its process (defines \(size.mappings) paths, build IDs, files) | \(bytes(size.firstKeyframePerMapping)) |")
+        line("| first round of `record -a`, a mapping (\(size.allMappings) mappings, definitions included) | \(bytes(size.allFirstRoundPerMapping)) |")
+        line()
+        line("The same process (\(size.mappings) executable mappings, \(size.mapsText) bytes of /proc/PID/maps text), stored other ways:")
+        line()
+        line("| representation | bytes | bytes a mapping | × vmasnap keyframe |")
+        line("|---|---:|---:|---:|")
+        let keyframe = Double(size.keyframeBytes)
+        func row(_ name: String, _ total: Int) {
+            line("| \(name) | \(total) | \(bytes(Double(total) / Double(size.mappings))) | \(Self.ratio(Double(total) / keyframe)) |")
+        }
+        row("vmasnap periodic keyframe", size.keyframeBytes)
+        row("vmasnap first keyframe (with its definitions)", Int(size.firstKeyframePerMapping * Double(size.mappings)))
+        row("perf's MMAP2 records in perf.data (\(size.perfMMAP2Records) records, `perf record -p`)", size.perfMMAP2Bytes)
+        row("zstd -3 of the whole /proc/PID/maps text", size.mapsTextZstd)
+        row("zstd -3 of its executable file-backed lines", size.executableLinesZstd)
+        line()
+    }
 }

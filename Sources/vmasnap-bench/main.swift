@@ -14,6 +14,7 @@ var fixture = ""
 var mappedFile = ""
 var budget = 2.0
 var quick = false
+var vmasnap = ""
 var profile: (n: Int, k: Int, seconds: Double)?
 while let argument = arguments.popFirst() {
     switch argument {
@@ -25,6 +26,7 @@ while let argument = arguments.popFirst() {
     case "--mapped-file": mappedFile = arguments.popFirst() ?? ""
     case "--budget": budget = Double(arguments.popFirst() ?? "") ?? budget
     case "--quick": quick = true
+    case "--vmasnap": vmasnap = arguments.popFirst() ?? ""
     default:
         FileHandle.standardError.write("vmasnap-bench: unknown argument \(argument)\n".data(using: .utf8)!)
         exit(64)
@@ -49,13 +51,15 @@ do {
     let report = Report()
     let capture = CaptureBenchmark(fixture: fixture, mappedFile: mappedFile, budget: quick ? 0.3 : budget)
     var rows: [CaptureBenchmark.Row] = []
-    for n in quick ? [100, 10000] : [100, 1000, 10000, 50000] {
-        for k in [10, 100] {
+    for n in quick ? [100] : [100, 1000, 10000, 50000] {
+        for k in quick ? [10] : [10, 100] {
             FileHandle.standardError.write("capture N=\(n) K=\(k)...\n".data(using: .utf8)!)
             rows.append(try capture.run(anonymous: n, executable: k))
         }
     }
     report.captureTables(rows)
+    FileHandle.standardError.write("file size...\n".data(using: .utf8)!)
+    report.fileSizeTables(try FileSizeBenchmark(fixture: fixture, mappedFile: mappedFile).run())
     print(report.text, terminator: "")
 } catch {
     FileHandle.standardError.write("vmasnap-bench: \(error)\n".data(using: .utf8)!)
