@@ -25,9 +25,9 @@ public final class IoctlCapture: MappingCapture {
     private var nameBuffer: UnsafeMutableRawBufferPointer
     private let buildIDBuffer: UnsafeMutableRawBufferPointer
 
-    /// The largest name buffer vmasnap offers: PATH_MAX plus " (deleted)"
-    /// fits many times; past this a name is not a path.
-    private static let maximumNameBuffer = 1 << 20
+    /// The largest name buffer vmasnap offers: d_path never produces more
+    /// than a page, so past this no buffer helps.
+    private static let maximumNameBuffer = 1 << 16
 
     private static let walkFlags = UInt64(
         PROCMAP_QUERY_COVERING_OR_NEXT_VMA.rawValue | PROCMAP_QUERY_FILE_BACKED_VMA.rawValue
@@ -136,6 +136,42 @@ public final class IoctlCapture: MappingCapture {
         }
     }
 
+    /// A query for a mapping whose name the ioctl cannot return: its fields
+    /// and build ID, and its name from the maps text.
+    private func unnamedQuery(address: UInt64, flags: UInt64) throws -> ExecutableMapping? {
+        var request = procmap_query()
+        request.size = UInt64(MemoryLayout<procmap_query>.size)
+        request.query_flags = flags
+        request.query_addr = address
+        request.build_id_size = UInt32(buildIDBuffer.count)
+        request.build_id_addr = UInt64(UInt(bitPattern: buildIDBuffer.baseAddress))
+        switch valueOrErrno({ system.procmapQuery(fd, &request) }) {
+        case .success:
+            var mapping = mapping(from: request, named: true)
+            mapping.path = nameFromMapsText(start: mapping.start)
+            return mapping
+        case .failure(let errno):
+            guard try handle(errno) else { return nil }
+            return nil
+        }
+    }
+
+    /// The path of the mapping at `start` as the maps text shows it, read
+    /// through the same descriptor; empty if it is not there.
+    private func nameFromMapsText(start: UInt64) -> MappedPath {
+        var buffer: [UInt8] = []
+        guard case .success(let length) = ProcFiles.readAll(fd: fd, into: &buffer, system: system) else {
+            return MappedPath(bytes: [])
+        }
+        var name: [UInt8] = []
+        buffer.withUnsafeBufferPointer { text in
+            MapsTextParser.forEachExecutableFileLine(UnsafeBufferPointer(rebasing: text[0..<length])) { line in
+                if line.start == start { name = line.pathBytes }
+            }
+        }
+        return MappedPath(bytes: name)
+    }
+
     /// ENOENT ends a walk (false); everything else is thrown.
     private func handle(_ errno: Errno) throws -> Bool {
         switch errno {
@@ -169,11 +205,18 @@ public final class IoctlCapture: MappingCapture {
             case .success:
                 return mapping(from: request, named: names)
             case .failure(let errno):
-                if errno == .nameTooLong && names && nameBuffer.count < IoctlCapture.maximumNameBuffer {
-                    let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: nameBuffer.count * 4, alignment: 8)
-                    nameBuffer.deallocate()
-                    nameBuffer = larger
-                    continue
+                if errno == .nameTooLong && names {
+                    if nameBuffer.count < IoctlCapture.maximumNameBuffer {
+                        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: nameBuffer.count * 4, alignment: 8)
+                        nameBuffer.deallocate()
+                        nameBuffer = larger
+                        continue
+                    }
+                    // The kernel caps the name at PATH_MAX, which a path near it
+                    // exceeds once " (deleted)" is appended; /proc/PID/maps text
+                    // prints it in full. Rare (a new mapping with such a name):
+                    // take the name from the text.
+                    return try unnamedQuery(address: address, flags: flags)
                 }
                 guard try handle(errno) else { return nil }
             }
