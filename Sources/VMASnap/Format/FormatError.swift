@@ -30,6 +30,9 @@ public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
         case undefined(String, number: UInt64)
         /// A value the format does not allow here (explained).
         case invalid(String)
+        /// The frames end without the index and footer that a recorder writes
+        /// when it finishes: it was killed or is still running.
+        case unfinished
 
         /// A short phrase: "frame checksum mismatch (stored 0x…, computed 0x…)".
         public var description: String {
@@ -60,6 +63,8 @@ public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
                 return "\(what) \(number) is not defined before it is used"
             case .invalid(let message):
                 return message
+            case .unfinished:
+                return "the file ends without an index and footer (the recorder did not finish)"
             }
         }
 

@@ -1,0 +1,61 @@
+/// The paths, build IDs, files and processes a recording defines, by number.
+struct Definitions {
+    var paths: [MappedPath] = []
+    var buildIDs: [BuildID] = []
+    var files: [RecordedFile] = []
+    var processes: [RecordedProcess] = []
+
+    /// Takes a definition record (others are ignored); throws when it refers
+    /// to something not defined yet.
+    mutating func apply(_ record: Record) throws {
+        switch record {
+        case .path(let bytes):
+            paths.append(MappedPath(bytes: bytes))
+        case .buildID(let bytes):
+            guard let buildID = BuildID(bytes) else { throw FormatError.Reason.invalid("an empty build ID") }
+            buildIDs.append(buildID)
+        case .file(let file):
+            guard file.path < paths.count else { throw FormatError.Reason.undefined("path number", number: UInt64(file.path)) }
+            var buildID: BuildID?
+            if let number = file.buildID {
+                guard number < buildIDs.count else {
+                    throw FormatError.Reason.undefined("build ID number", number: UInt64(number))
+                }
+                buildID = buildIDs[number]
+            }
+            files.append(RecordedFile(
+                device: DeviceNumber(major: UInt32(truncatingIfNeeded: file.device >> 20),
+                                     minor: UInt32(truncatingIfNeeded: file.device & 0xF_FFFF)),
+                inode: file.inode, path: paths[file.path], buildID: buildID))
+        case .process(let process):
+            guard process.number == processes.count else {
+                throw FormatError.Reason.invalid("process number \(process.number) out of sequence")
+            }
+            var executable: MappedPath?
+            if let number = process.executable {
+                guard number < paths.count else { throw FormatError.Reason.undefined("path number", number: UInt64(number)) }
+                executable = paths[number]
+            }
+            processes.append(RecordedProcess(
+                identity: ProcessIdentity(pid: Int32(truncatingIfNeeded: process.pid), startTime: process.startTime),
+                parentPID: Int32(truncatingIfNeeded: process.parentPID), command: process.command, executable: executable))
+        default:
+            break
+        }
+    }
+
+    /// The mapping a stored mapping stands for.
+    func mapping(_ stored: StoredMapping) throws -> ExecutableMapping {
+        guard stored.file < files.count else { throw FormatError.Reason.undefined("file number", number: UInt64(stored.file)) }
+        let file = files[stored.file]
+        return ExecutableMapping(
+            start: stored.start, end: stored.end, offset: stored.offset,
+            permissions: MappingPermissions(rawValue: stored.permissions), device: file.device, inode: file.inode,
+            pageSize: stored.pageSize, path: file.path, buildID: file.buildID)
+    }
+
+    /// The mappings stored mappings stand for.
+    func mappings(_ stored: [StoredMapping]) throws -> [ExecutableMapping] {
+        try stored.map { try mapping($0) }
+    }
+}

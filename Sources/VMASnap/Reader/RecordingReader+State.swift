@@ -1,0 +1,185 @@
+extension RecordingReader {
+    /// The executable mappings of process `number` at `time` (nanoseconds on
+    /// the header's clock), from its latest keyframe at or before `time` and
+    /// the deltas after it: nil before its first snapshot, from the time it
+    /// was found gone, or when there is no such process. After its last
+    /// snapshot (and not gone), the last mappings recorded.
+    ///
+    /// Decodes only the frames from that keyframe to `time`.
+    public func state(of number: Int, at time: Int64) throws -> [ExecutableMapping]? {
+        guard number >= 0, number < index.processes.count, time >= header.start else { return nil }
+        let entry = index.processes[number]
+        let relative = UInt64(time - header.start)
+        if let gone = entry.goneTime, relative >= gone { return nil }
+        guard let keyframe = entry.keyframes.last(where: { $0.time <= relative }) else { return nil }
+        var mappings: [ExecutableMapping]?
+        var frameNumber = keyframe.frame
+        scan: while frameNumber <= entry.lastFrame {
+            if frameNumber > keyframe.frame && index.frames[frameNumber].firstTime > relative { break }
+            let frame = try readFrame(frameNumber)
+            var records = frame.records
+            var inRound = false
+            while let record = try records.next() {
+                do {
+                    switch record {
+                    case .round(let roundTime):
+                        if roundTime > relative { break scan }
+                        inRound = true
+                    case .quiet(_, let first, _):
+                        if first > relative { break scan }
+                        inRound = false
+                    case .keyframe(let process, let stored) where process == number:
+                        guard inRound else { throw FormatError.Reason.invalid("a keyframe outside a round") }
+                        mappings = try definitions.mappings(stored)
+                    case .delta(let process, let removed, let added) where process == number:
+                        guard inRound else { throw FormatError.Reason.invalid("a delta outside a round") }
+                        guard let current = mappings else {
+                            throw FormatError.Reason.invalid("a delta of process \(number) before its keyframe")
+                        }
+                        mappings = try Self.apply(removed: removed, added: try definitions.mappings(added), to: current)
+                    default:
+                        break
+                    }
+                } catch let reason as FormatError.Reason {
+                    throw records.error(reason)
+                }
+            }
+            frameNumber += 1
+        }
+        return mappings
+    }
+
+    /// Everything the recording says about process `number`: its distinct
+    /// mapping sets over time and the snapshots that saw each. Decodes the
+    /// frames from its first record to its last.
+    public func history(of number: Int) throws -> ProcessHistory {
+        guard number >= 0, number < index.processes.count else {
+            throw FormatError(offset: 0, reason: .undefined("process number", number: UInt64(max(number, 0))))
+        }
+        let entry = index.processes[number]
+        var accumulators = [number: HistoryAccumulator(process: definitions.processes[number])]
+        try replay(frames: entry.firstFrame...entry.lastFrame, into: &accumulators, only: number)
+        var accumulator = accumulators[number]!
+        // Rounds after its last record confirmed its last mappings: the index counts them.
+        if accumulator.isLive, !accumulator.epochs.isEmpty {
+            let counted = accumulator.epochs.reduce(0) { $0 + $1.snapshotCount }
+            let total = Int(clamping: entry.snapshotCount)
+            if total > counted {
+                accumulator.epochs[accumulator.epochs.count - 1].snapshotCount += total - counted
+                accumulator.epochs[accumulator.epochs.count - 1].lastSeen = absolute(entry.lastTime)
+            }
+        }
+        return accumulator.history
+    }
+
+    /// The histories of every process, by process number, in one pass over
+    /// the frames.
+    public func histories() throws -> [ProcessHistory] {
+        var accumulators: [Int: HistoryAccumulator] = [:]
+        for (number, process) in definitions.processes.enumerated() {
+            accumulators[number] = HistoryAccumulator(process: process)
+        }
+        if !index.frames.isEmpty {
+            try replay(frames: 0...(index.frames.count - 1), into: &accumulators, only: nil)
+        }
+        return (0..<definitions.processes.count).map { accumulators[$0]!.history }
+    }
+
+    /// Replays the frames, feeding the accumulators the records of their
+    /// processes (or only of `only`), and finally credits the rounds after
+    /// each live process's last record.
+    private func replay(frames: ClosedRange<Int>, into accumulators: inout [Int: HistoryAccumulator], only: Int?) throws {
+        var closedRounds: UInt64 = 0
+        var lastClosedTime: Int64 = 0
+        var openRound: Int64?
+        func closeRound() {
+            if let time = openRound {
+                closedRounds += 1
+                lastClosedTime = time
+                openRound = nil
+            }
+        }
+        for frameNumber in frames {
+            let frame = try readFrame(frameNumber)
+            var records = frame.records
+            while let record = try records.next() {
+                do {
+                    switch record {
+                    case .round(let time):
+                        closeRound()
+                        openRound = absolute(time)
+                    case .quiet(let count, _, let last):
+                        closeRound()
+                        closedRounds &+= count
+                        lastClosedTime = absolute(last)
+                    case .keyframe(let process, let stored):
+                        guard only == nil || only == process else { break }
+                        guard let time = openRound else { throw FormatError.Reason.invalid("a keyframe outside a round") }
+                        guard var accumulator = accumulators[process] else {
+                            throw FormatError.Reason.undefined("process number", number: UInt64(process))
+                        }
+                        accumulator.snapshot(try definitions.mappings(stored), time: time, closedRounds: closedRounds,
+                                             lastClosedTime: lastClosedTime)
+                        accumulators[process] = accumulator
+                    case .delta(let process, let removed, let added):
+                        guard only == nil || only == process else { break }
+                        guard let time = openRound else { throw FormatError.Reason.invalid("a delta outside a round") }
+                        guard var accumulator = accumulators[process] else {
+                            throw FormatError.Reason.undefined("process number", number: UInt64(process))
+                        }
+                        guard let current = accumulator.mappings else {
+                            throw FormatError.Reason.invalid("a delta of process \(process) before its keyframe")
+                        }
+                        let new = try Self.apply(removed: removed, added: try definitions.mappings(added), to: current)
+                        accumulator.snapshot(new, time: time, closedRounds: closedRounds, lastClosedTime: lastClosedTime)
+                        accumulators[process] = accumulator
+                    case .gone(let process, _):
+                        guard only == nil || only == process else { break }
+                        guard let time = openRound else { throw FormatError.Reason.invalid("a process gone outside a round") }
+                        guard var accumulator = accumulators[process] else {
+                            throw FormatError.Reason.undefined("process number", number: UInt64(process))
+                        }
+                        accumulator.gone(time: time, closedRounds: closedRounds, lastClosedTime: lastClosedTime)
+                        accumulators[process] = accumulator
+                    default:
+                        break
+                    }
+                } catch let reason as FormatError.Reason {
+                    throw records.error(reason)
+                }
+            }
+            closeRound()
+        }
+        for number in accumulators.keys {
+            accumulators[number]!.catchUp(closedRounds: closedRounds, lastClosedTime: lastClosedTime)
+        }
+    }
+
+    /// `mappings` without those starting at `removed` and with `added`, in
+    /// address order; throws when a removed start is not there or the result overlaps.
+    static func apply(removed: [UInt64], added: [ExecutableMapping], to mappings: [ExecutableMapping]) throws
+        -> [ExecutableMapping]
+    {
+        var result = mappings
+        if !removed.isEmpty {
+            let starts = Set(removed)
+            let before = result.count
+            result.removeAll { starts.contains($0.start) }
+            guard before - result.count == starts.count else {
+                throw FormatError.Reason.invalid("a delta removes a mapping the process does not have")
+            }
+        }
+        if !added.isEmpty {
+            result.append(contentsOf: added)
+            result.sort { $0.start < $1.start }
+        }
+        var previousEnd: UInt64 = 0
+        for mapping in result {
+            guard mapping.start >= previousEnd else {
+                throw FormatError.Reason.invalid("a delta adds a mapping that overlaps another at \(AddressText.format(mapping.start))")
+            }
+            previousEnd = mapping.end
+        }
+        return result
+    }
+}

@@ -1,0 +1,27 @@
+/// One record of a recording, decoded: numbers resolved to what they
+/// define, times in nanoseconds on the header's clock.
+public enum RecordingRecord: Hashable, Sendable {
+    /// A frame begins (not a record of the file: it announces the records that follow).
+    case frame(RecordingFrame)
+    /// PATH: a path defined once, referred to by `number`.
+    case path(number: Int, path: MappedPath)
+    /// BUILD_ID: a build ID defined once.
+    case buildID(number: Int, buildID: BuildID)
+    /// FILE: a mapped file (device, inode, path, build ID) defined once.
+    case file(number: Int, file: RecordedFile)
+    /// PROCESS: a process seen for the first time.
+    case process(number: Int, process: RecordedProcess)
+    /// ROUND: a sampling round begins; every live process without a snapshot
+    /// record in it was confirmed unchanged.
+    case round(time: Int64)
+    /// QUIET: `count` rounds from `firstTime` to `lastTime` in which nothing changed.
+    case quiet(count: Int, firstTime: Int64, lastTime: Int64)
+    /// KEYFRAME: all the executable mappings of a process.
+    case keyframe(process: Int, time: Int64, mappings: [ExecutableMapping])
+    /// DELTA: the mappings a process lost (by start address) and gained.
+    case delta(process: Int, time: Int64, removedStarts: [UInt64], added: [ExecutableMapping])
+    /// GONE: the process is no longer followed.
+    case gone(process: Int, time: Int64, reason: ProcessEnd)
+    /// A record type this version does not know (skipped).
+    case unknown(type: UInt8, length: Int)
+}
