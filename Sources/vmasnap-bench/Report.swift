@@ -71,4 +71,38 @@ final class Report {
         row("zstd -3 of its executable file-backed lines", size.executableLinesZstd)
         line()
     }
+
+    func recorderTable(_ rows: [RecorderBenchmark.Row], seconds: Double) {
+        line("## Recorder CPU (3d)")
+        line()
+        line("CPU seconds (user + system, from wait4) per wall second of `vmasnap record` over \(Int(seconds)) s, median of 2 runs, "
+            + "the two backends alternating.")
+        line()
+        line("| recording | snapshots | ioctl CPU s / s | text CPU s / s | text / ioctl |")
+        line("|---|---:|---:|---:|---:|")
+        for row in rows {
+            line("| \(row.name) | \(row.snapshots) | \(String(format: "%.4f", row.ioctl)) | \(String(format: "%.4f", row.text)) | \(Self.ratio(row.text / row.ioctl)) |")
+        }
+        line()
+    }
+
+    func lookupTables(_ result: LookupBenchmark.Result) {
+        line("## Lookups (3f)")
+        line()
+        line("A synthetic recording written by the real writer: 50 processes × \(result.rounds / 36_000 == 1 ? "1 hour" : "\(result.rounds / 10) s") × 10 Hz "
+            + "(\(result.snapshots) snapshots, \(result.fileBytes) bytes), 40–80 libraries a process, a load or unload every ~2 minutes "
+            + "per process, one process in ten replaced (pid reused). Goals: open + index < 1 s; ≥ 3M random and ≥ 10M sorted lookups a second.")
+        line()
+        line("| what | result | goal |")
+        line("|---|---:|---:|")
+        line("| open + index (RecordingReader + AddressIndex), index at the end | \(String(format: "%.3f", result.openIndexed)) s | < 1 s |")
+        line("| open + index, index missing (rebuilt by scanning, as after SIGKILL) | \(String(format: "%.3f", result.openRebuilt)) s | |")
+        line("| random lookups (batch `resolve`) | \(String(format: "%.1f", result.randomPerSecond / 1e6))M / s | 3M / s |")
+        line("| sorted lookups (batch `resolve`) | \(String(format: "%.1f", result.sortedPerSecond / 1e6))M / s | 10M / s |")
+        line("| sorted lookups (`LookupCursor`, one at a time) | \(String(format: "%.1f", result.cursorSortedPerSecond / 1e6))M / s | |")
+        line("| linear scan of the epochs, for scale | \(String(format: "%.2f", result.linearPerSecond / 1e6))M / s | |")
+        line()
+        line("\(String(format: "%.0f", result.answered * 100))% of the queries fall in a mapping; the rest resolve to unmapped, before-first-snapshot or after-exit.")
+        line()
+    }
 }

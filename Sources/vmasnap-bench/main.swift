@@ -60,6 +60,13 @@ do {
     report.captureTables(rows)
     FileHandle.standardError.write("file size...\n".data(using: .utf8)!)
     report.fileSizeTables(try FileSizeBenchmark(fixture: fixture, mappedFile: mappedFile).run())
+    if !vmasnap.isEmpty {
+        FileHandle.standardError.write("recorder CPU...\n".data(using: .utf8)!)
+        let seconds = quick ? 2.0 : 10.0
+        report.recorderTable(try RecorderBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, seconds: seconds).run(), seconds: seconds)
+    }
+    FileHandle.standardError.write("lookups...\n".data(using: .utf8)!)
+    report.lookupTables(try LookupBenchmark().run(quick: quick))
     print(report.text, terminator: "")
 } catch {
     FileHandle.standardError.write("vmasnap-bench: \(error)\n".data(using: .utf8)!)
