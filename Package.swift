@@ -44,6 +44,8 @@ let package = Package(
         ),
         // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
         .executableTarget(name: "fuzz-elf", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-recording", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-text", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "VMASnapTests",
             dependencies: ["VMASnap", "vmasnap", "vmasnap-fixture"],
