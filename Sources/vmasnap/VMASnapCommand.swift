@@ -14,7 +14,7 @@ struct VMASnapCommand: ParsableCommand {
             the command's status.
             """,
         version: "0.1.0",
-        subcommands: [Maps.self, Query.self]
+        subcommands: [Maps.self, Query.self, Info.self, Dump.self]
     )
 
     /// Parses and runs a subcommand. Unlike ArgumentParser's default, a bad

@@ -28,6 +28,7 @@ enum ExitStatus: Int32 {
             case .ioctlUnsupported: return .unsupported
             case .queryRejected, .system: return .failure
             }
+        case is FormatError: return .badRecording
         case is UsageError: return .usage
         default: return .failure
         }
