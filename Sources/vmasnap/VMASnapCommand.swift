@@ -11,10 +11,11 @@ struct VMASnapCommand: ParsableCommand {
             Exit status: 0 success; 1 an operation failed; 2 no such process, or it exited; \
             3 permission denied; 4 not a readable recording (wrong magic, newer version, corrupt); \
             5 the kernel lacks what was asked for; 64 bad arguments. `record -- COMMAND` exits with \
-            the command's status.
+            the command's status (128+N if signal N killed it; 127 if it was not found, 126 if it \
+            could not be run).
             """,
         version: "0.1.0",
-        subcommands: [Maps.self, Query.self, Info.self, Dump.self]
+        subcommands: [Maps.self, Query.self, Record.self, Lookup.self, Timeline.self, Diff.self, Info.self, Dump.self]
     )
 
     /// Parses and runs a subcommand. Unlike ArgumentParser's default, a bad

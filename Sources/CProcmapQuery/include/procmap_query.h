@@ -67,4 +67,8 @@ static inline int vmasnap_procmap_query(int fd, struct procmap_query *query) {
  */
 long vmasnap_floor_walk(int fd);
 
+/* Included here too so that a module built before that header existed is
+ * rebuilt (an umbrella directory's new files are not noticed). */
+#include "process_control.h"
+
 #endif /* VMASNAP_PROCMAP_QUERY_H */

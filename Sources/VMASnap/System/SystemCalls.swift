@@ -22,6 +22,20 @@ struct SystemCalls {
     var procmapQuery: (_ fd: Int32, _ query: UnsafeMutablePointer<procmap_query>) -> Int32
     var dataSync: (_ fd: Int32) -> Int32 = { Glibc.fdatasync($0) }
     var truncate: (_ fd: Int32, _ length: off_t) -> Int32 = { Glibc.ftruncate($0, $1) }
+    // The recorder's: output files, the command it starts, its signals.
+    var renameat: (_ fromDirectory: Int32, _ from: UnsafePointer<CChar>, _ toDirectory: Int32, _ to: UnsafePointer<CChar>)
+        -> Int32 = { Glibc.renameat($0, $1, $2, $3) }
+    var unlinkat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 = { Glibc.unlinkat($0, $1, $2) }
+    var fchmod: (_ fd: Int32, _ mode: mode_t) -> Int32 = { Glibc.fchmod($0, $1) }
+    var fstat: (_ fd: Int32, _ status: UnsafeMutablePointer<stat>) -> Int32 = { Glibc.fstat($0, $1) }
+    var fstatat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ status: UnsafeMutablePointer<stat>, _ flags: Int32)
+        -> Int32 = { Glibc.fstatat($0, $1, $2, $3) }
+    var readlinkat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ buffer: UnsafeMutablePointer<CChar>, _ count: Int)
+        -> Int = { Glibc.readlinkat($0, $1, $2, $3) }
+    var kill: (_ pid: pid_t, _ signal: Int32) -> Int32 = { Glibc.kill($0, $1) }
+    var waitpid: (_ pid: pid_t, _ status: UnsafeMutablePointer<Int32>?, _ options: Int32) -> pid_t = { Glibc.waitpid($0, $1, $2) }
+    var signalWait: (_ signals: UnsafePointer<sigset_t>, _ timeout: UnsafePointer<timespec>) -> Int32 = { Glibc.sigtimedwait($0, nil, $1) }
+    var setChildSubreaper: (_ enabled: Int32) -> Int32 = { vmasnap_set_child_subreaper($0) }
 
     /// The real system calls.
     static let live = SystemCalls(

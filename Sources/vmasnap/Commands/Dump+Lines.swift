@@ -2,11 +2,11 @@ import VMASnap
 
 extension Dump {
     static func headerLine(_ header: RecordingHeader) -> String {
-        "header version \(header.majorVersion).\(header.minorVersion) clock \(header.clock) start \(TimeText.seconds(header.start)) "
+        "header version \(header.majorVersion).\(header.minorVersion) clock \(header.clock) start \(TimeText.format(nanoseconds: header.start)) "
             + "realtime \(TimeText.utc(realtime: header.realtime(of: header.start))) host \(TextEscaping.escape(header.hostName)) "
             + "kernel \(TextEscaping.escape(header.kernelRelease)) boot-id \(TextEscaping.escape(header.bootID)) "
             + "backend \(TextEscaping.escape(header.backend)) ticks \(header.clockTicksPerSecond) "
-            + "flush \(TimeText.seconds(header.flushInterval)) keyframe \(TimeText.seconds(header.keyframeInterval)) "
+            + "flush \(TimeText.format(nanoseconds: header.flushInterval)) keyframe \(TimeText.format(nanoseconds: header.keyframeInterval)) "
             + "options \(TextEscaping.escape(header.options))"
     }
 
@@ -27,17 +27,17 @@ extension Dump {
                 + "ppid \(process.parentPID) comm \(TextEscaping.escape(process.command)) "
                 + "exe \(process.executable?.description ?? "-")"]
         case .round(let time):
-            return ["round \(TimeText.seconds(time))"]
+            return ["round \(TimeText.format(nanoseconds: time))"]
         case .quiet(let count, let first, let last):
-            return ["quiet \(count) rounds \(TimeText.seconds(first)) to \(TimeText.seconds(last))"]
+            return ["quiet \(count) rounds \(TimeText.format(nanoseconds: first)) to \(TimeText.format(nanoseconds: last))"]
         case .keyframe(let process, let time, let mappings):
-            return ["keyframe \(TimeText.seconds(time)) process \(process) mappings \(mappings.count)"]
+            return ["keyframe \(TimeText.format(nanoseconds: time)) process \(process) mappings \(mappings.count)"]
                 + mappings.map { "  " + MappingText.line($0) }
         case .delta(let process, let time, let removed, let added):
-            return ["delta \(TimeText.seconds(time)) process \(process) removed \(removed.count) added \(added.count)"]
+            return ["delta \(TimeText.format(nanoseconds: time)) process \(process) removed \(removed.count) added \(added.count)"]
                 + removed.map { "  - " + AddressText.format($0) } + added.map { "  + " + MappingText.line($0) }
         case .gone(let process, let time, let reason):
-            return ["gone \(TimeText.seconds(time)) process \(process) \(reason)"]
+            return ["gone \(TimeText.format(nanoseconds: time)) process \(process) \(reason)"]
         case .unknown(let type, let length):
             return ["unknown record type 0x\(String(type, radix: 16)) length \(length) (skipped)"]
         }
@@ -49,15 +49,15 @@ extension Dump {
         writer.string("type", "header")
         writer.string("version", "\(header.majorVersion).\(header.minorVersion)")
         writer.string("clock", header.clock.description)
-        writer.number("start_s", literal: TimeText.seconds(header.start))
+        writer.number("start_s", literal: TimeText.format(nanoseconds: header.start))
         writer.string("start_realtime", TimeText.utc(realtime: header.realtime(of: header.start)))
         writer.string("host_name", header.hostName)
         writer.string("kernel_release", header.kernelRelease)
         writer.string("boot_id", header.bootID)
         writer.string("backend", header.backend)
         writer.integer("clock_ticks_per_second", header.clockTicksPerSecond)
-        writer.number("flush_interval_s", literal: TimeText.seconds(header.flushInterval))
-        writer.number("keyframe_interval_s", literal: TimeText.seconds(header.keyframeInterval))
+        writer.number("flush_interval_s", literal: TimeText.format(nanoseconds: header.flushInterval))
+        writer.number("keyframe_interval_s", literal: TimeText.format(nanoseconds: header.keyframeInterval))
         writer.string("options", header.options)
         writer.endObject()
         return writer.text
@@ -101,23 +101,23 @@ extension Dump {
             writer.bytes("executable", process.executable?.bytes)
         case .round(let time):
             writer.string("type", "round")
-            writer.number("time_s", literal: TimeText.seconds(time))
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
         case .quiet(let count, let first, let last):
             writer.string("type", "quiet")
             writer.integer("count", count)
-            writer.number("first_time_s", literal: TimeText.seconds(first))
-            writer.number("last_time_s", literal: TimeText.seconds(last))
+            writer.number("first_time_s", literal: TimeText.format(nanoseconds: first))
+            writer.number("last_time_s", literal: TimeText.format(nanoseconds: last))
         case .keyframe(let process, let time, let mappings):
             writer.string("type", "keyframe")
             writer.integer("process", process)
-            writer.number("time_s", literal: TimeText.seconds(time))
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
             writer.beginArray("mappings")
             for mapping in mappings { MappingJSON.write(mapping, to: &writer) }
             writer.endArray()
         case .delta(let process, let time, let removed, let added):
             writer.string("type", "delta")
             writer.integer("process", process)
-            writer.number("time_s", literal: TimeText.seconds(time))
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
             writer.beginArray("removed")
             for start in removed { writer.string(nil, AddressText.format(start)) }
             writer.endArray()
@@ -127,7 +127,7 @@ extension Dump {
         case .gone(let process, let time, let reason):
             writer.string("type", "gone")
             writer.integer("process", process)
-            writer.number("time_s", literal: TimeText.seconds(time))
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
             writer.string("reason", reason.description)
         case .unknown(let type, let length):
             writer.string("type", "unknown")

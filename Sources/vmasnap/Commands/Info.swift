@@ -34,7 +34,7 @@ struct Info: ParsableCommand {
     }
 
     /// "1.000000000 s" and the like.
-    static func seconds(_ nanoseconds: Int64) -> String { TimeText.seconds(nanoseconds) + " s" }
+    static func seconds(_ nanoseconds: Int64) -> String { TimeText.format(nanoseconds: nanoseconds) + " s" }
 
     static func text(_ reader: RecordingReader, file: String) -> [String] {
         let header = reader.header
@@ -91,7 +91,7 @@ struct Info: ParsableCommand {
         writer.bytes("file", Array(file.utf8))
         writer.string("version", "\(header.majorVersion).\(header.minorVersion)")
         writer.string("clock", header.clock.description)
-        writer.number("start_s", literal: TimeText.seconds(header.start))
+        writer.number("start_s", literal: TimeText.format(nanoseconds: header.start))
         writer.string("start_realtime", TimeText.utc(realtime: header.realtime(of: header.start)))
         writer.integer("reference_realtime_ns", header.referenceRealtime)
         writer.integer("reference_monotonic_ns", header.referenceMonotonic)
@@ -101,16 +101,16 @@ struct Info: ParsableCommand {
         writer.string("options", header.options)
         writer.string("backend", header.backend)
         writer.integer("clock_ticks_per_second", header.clockTicksPerSecond)
-        writer.number("flush_interval_s", literal: TimeText.seconds(header.flushInterval))
-        writer.number("keyframe_interval_s", literal: TimeText.seconds(header.keyframeInterval))
+        writer.number("flush_interval_s", literal: TimeText.format(nanoseconds: header.flushInterval))
+        writer.number("keyframe_interval_s", literal: TimeText.format(nanoseconds: header.keyframeInterval))
         if let first = summary.firstTime, let last = summary.lastTime {
-            writer.number("first_time_s", literal: TimeText.seconds(first))
-            writer.number("last_time_s", literal: TimeText.seconds(last))
+            writer.number("first_time_s", literal: TimeText.format(nanoseconds: first))
+            writer.number("last_time_s", literal: TimeText.format(nanoseconds: last))
         } else {
             writer.null("first_time_s")
             writer.null("last_time_s")
         }
-        writer.number("duration_s", literal: TimeText.seconds(summary.duration))
+        writer.number("duration_s", literal: TimeText.format(nanoseconds: summary.duration))
         writer.integer("processes", summary.processes)
         writer.integer("rounds", summary.rounds)
         writer.integer("snapshots", summary.snapshots)

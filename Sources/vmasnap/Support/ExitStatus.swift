@@ -17,6 +17,10 @@ enum ExitStatus: Int32 {
     case unsupported = 5
     /// Bad arguments, as ArgumentParser reports them.
     case usage = 64
+    /// `record -- COMMAND`: the command could not be run (as a shell says).
+    case commandNotExecutable = 126
+    /// `record -- COMMAND`: the command was not found (as a shell says).
+    case commandNotFound = 127
 
     /// The status for an error that a command let through.
     static func of(_ error: Error) -> ExitStatus {
@@ -28,8 +32,20 @@ enum ExitStatus: Int32 {
             case .ioctlUnsupported: return .unsupported
             case .queryRejected, .system: return .failure
             }
+        case is UsageError, is DurationTextError: return .usage
+        case let error as RecorderError:
+            switch error {
+            case .noSuchProcess: return .noSuchProcess
+            case .cannotStart(_, let errno): return errno == .noSuchFile ? .commandNotFound : .commandNotExecutable
+            case .intervalTooShort, .durationNotPositive: return .usage
+            }
+        case let error as OutputFileError:
+            switch error {
+            case .unsafeDirectory: return .permissionDenied
+            case .isDirectory, .system: return .failure
+            }
         case is FormatError: return .badRecording
-        case is UsageError: return .usage
+        case is InputError: return .failure
         default: return .failure
         }
     }

@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One round: list the processes to follow, note those gone, walk the others.
+extension Recorder {
+    /// Runs one round; returns how the recording ends if this round ends it.
+    func round() throws -> RecordingOutcome.Ending? {
+        let commandEnded = command?.reap(everyChild: configuration.adoptsOrphans) ?? false
+        let listing = list()
+        let time = MonotonicClock.now()
+        try writer.beginRound(time: time)
+        var listed: [Int32: ProcessEntry] = [:]
+        listed.reserveCapacity(listing.count)
+        for entry in listing { listed[entry.pid] = entry }
+
+        // Gone first (in recording order, so files are the same run to run),
+        // so that a pid reused since the last round starts a new process.
+        for process in tracked.values.sorted(by: { $0.number < $1.number }) {
+            guard let entry = listed[process.identity.pid] else {
+                try end(process, reason: .exited)
+                continue
+            }
+            if entry.identity != process.identity { try end(process, reason: .replaced) }
+        }
+        for entry in listing {
+            if let process = tracked[entry.pid] {
+                try walk(process, entry: entry)
+            } else if !settled.contains(entry.identity) {
+                try follow(entry)
+            }
+        }
+        try writer.endRound()
+        // Forget settled identities once their pid is no longer listed: the
+        // set stays as small as the process table.
+        if !settled.isEmpty { settled = settled.filter { listed[$0.pid]?.identity == $0 } }
+
+        if commandEnded { return .commandExited }
+        if case .processes = configuration.target, pendingTargets.isEmpty { return .targetsGone }
+        return nil
+    }
+
+    /// The processes this round looks at, in pid order.
+    func list() -> [ProcessEntry] {
+        var entries: [ProcessEntry]
+        switch configuration.target {
+        case .processes:
+            entries = pendingTargets.compactMap { processes.entry(pid: $0) }
+        case .allProcesses:
+            entries = processes.scan().filter { !$0.isKernelThread }
+        case .command:
+            entries = descendants(in: processes.scan())
+        }
+        entries.sort { $0.pid < $1.pid }
+        return entries
+    }
+
+    /// The command and its descendants, found from parent pids: starting
+    /// from the command, the processes already followed (whose parent may have
+    /// exited since) and, as a subreaper, this process's other children
+    /// (orphans reparented here between two rounds), everything below them.
+    func descendants(in entries: [ProcessEntry]) -> [ProcessEntry] {
+        guard let command else { return [] }
+        var children: [Int32: [ProcessEntry]] = [:]
+        var roots: [ProcessEntry] = []
+        let me = getpid()
+        for entry in entries {
+            children[entry.parentPID, default: []].append(entry)
+            if entry.pid == command.pid && command.exit == nil {
+                roots.append(entry)
+            } else if let process = tracked[entry.pid], process.identity == entry.identity {
+                roots.append(entry)
+            } else if configuration.adoptsOrphans && entry.parentPID == me {
+                roots.append(entry)
+            }
+        }
+        var found: [ProcessEntry] = []
+        var seen: Set<Int32> = []
+        while let entry = roots.popLast() {
+            guard seen.insert(entry.pid).inserted else { continue }
+            found.append(entry)
+            roots.append(contentsOf: children[entry.pid] ?? [])
+        }
+        return found
+    }
+
+    /// Starts following a process not seen before: opens its capture, checks
+    /// that the pid still names the same process, walks it, records it.
+    func follow(_ entry: ProcessEntry) throws {
+        if case .processes = configuration.target, targetIdentities[entry.pid] != entry.identity {
+            // -p names a process, not a pid: a later process with the pid is not followed.
+            pendingTargets.remove(entry.pid)
+            return
+        }
+        let capture: any MappingCapture
+        let mappings: [ExecutableMapping]
+        do {
+            capture = try openCapture(pid: entry.pid)
+            // The pid may have been reused between the listing and the open.
+            guard processes.entry(pid: entry.pid)?.identity == entry.identity else {
+                settle(entry.identity)
+                return
+            }
+            mappings = try capture.capture()
+        } catch CaptureError.permissionDenied, CaptureError.system {
+            // Counted and left out: one unreadable process never stops an -a recording.
+            unreadableCount += 1
+            settle(entry.identity)
+            return
+        } catch CaptureError.noSuchProcess, CaptureError.processExited {
+            settle(entry.identity)
+            return
+        }
+        let stat = ProcessStat.read(pid: entry.pid)
+        let process = RecordedProcess(
+            identity: entry.identity, parentPID: entry.parentPID,
+            command: stat?.identity == entry.identity ? stat!.command : [],
+            executable: processes.executable(pid: entry.pid))
+        let number = try writer.processSeen(process)
+        _ = try writer.snapshot(process: number, mappings: mappings)
+        tracked[entry.pid] = TrackedProcess(identity: entry.identity, number: number, capture: capture)
+    }
+
+    /// Walks a process followed since an earlier round. A capture that finds
+    /// the process gone is reopened once if the pid still names the same
+    /// process: that is an exec(), which leaves the old descriptor reading an
+    /// address space that no longer exists.
+    func walk(_ process: TrackedProcess, entry: ProcessEntry) throws {
+        var mappings: [ExecutableMapping]
+        do {
+            mappings = try process.capture.capture()
+        } catch CaptureError.noSuchProcess, CaptureError.processExited {
+            // A zombie has no address space left to reopen.
+            guard entry.state != UInt8(ascii: "Z") else { return try end(process, reason: .exited) }
+            do {
+                let capture = try openCapture(pid: entry.pid)
+                guard processes.entry(pid: entry.pid)?.identity == process.identity else {
+                    return try end(process, reason: .exited)
+                }
+                mappings = try capture.capture()
+                process.capture = capture
+            } catch CaptureError.noSuchProcess, CaptureError.processExited {
+                return try end(process, reason: .exited)
+            } catch CaptureError.permissionDenied, CaptureError.system {
+                // exec() of a program this user may not read (setuid).
+                return try end(process, reason: .unreadable)
+            }
+        } catch CaptureError.permissionDenied, CaptureError.system {
+            return try end(process, reason: .unreadable)
+        }
+        _ = try writer.snapshot(process: process.number, mappings: mappings)
+    }
+
+    /// A capture of `pid` with the recording's backend, through this
+    /// recorder's system calls.
+    func openCapture(pid: Int32) throws -> any MappingCapture {
+        switch configuration.backend {
+        case .ioctl: return try IoctlCapture(pid: pid, system: system)
+        case .text: return try TextCapture(pid: pid, system: system)
+        }
+    }
+
+    /// Records `process` gone and stops following it.
+    func end(_ process: TrackedProcess, reason: ProcessEnd) throws {
+        try writer.processGone(process: process.number, reason: reason)
+        tracked[process.identity.pid] = nil
+        settle(process.identity)
+    }
+
+    private func settle(_ identity: ProcessIdentity) {
+        settled.insert(identity)
+        if case .processes = configuration.target { pendingTargets.remove(identity.pid) }
+    }
+}

@@ -1,0 +1,73 @@
+/// What to record, how often and for how long.
+public struct RecorderConfiguration: Hashable, Sendable {
+    /// The processes to follow.
+    public var target: RecordingTarget
+    /// Nanoseconds between the starts of two rounds.
+    public var interval: Int64
+    /// Nanoseconds after which the recording ends by itself; nil for no limit.
+    public var duration: Int64?
+    /// How mappings are read (resolved: the header records it).
+    public var backend: CaptureBackend
+    /// Nanoseconds between two status reports to `Recorder.run`'s callback.
+    public var statusInterval: Int64 = 250_000_000
+    /// With a command: make this process a child subreaper, so that orphaned
+    /// descendants are reparented to it and stay in the tree, and reap every
+    /// child it has. Meant for a process that exists to record one command
+    /// (the CLI); a program with other children of its own sets it to false,
+    /// and then follows only descendants it has seen the parents of.
+    public var adoptsOrphans: Bool = true
+
+    /// The shortest interval accepted: shorter is a busy loop, not sampling.
+    public static let minimumInterval: Int64 = 1_000_000
+
+    /// A configuration; `interval` nil means the default for the target
+    /// (100 ms for processes and commands, 1 s for every process).
+    public init(target: RecordingTarget, interval: Int64? = nil, duration: Int64? = nil, backend: CaptureBackend) {
+        self.target = target
+        self.interval = interval ?? RecorderConfiguration.defaultInterval(for: target)
+        self.duration = duration
+        self.backend = backend
+    }
+
+    /// 100 ms with -p or a command, 1 s with -a (a round walks every process).
+    public static func defaultInterval(for target: RecordingTarget) -> Int64 {
+        switch target {
+        case .allProcesses: return 1_000_000_000
+        case .processes, .command: return 100_000_000
+        }
+    }
+
+    /// Checks what can be checked before a file is created: the interval and
+    /// duration, and that every -p process exists and its mappings can be
+    /// read (an error here is the same as the one a capture gives).
+    public func validate() throws {
+        guard interval >= RecorderConfiguration.minimumInterval else {
+            throw RecorderError.intervalTooShort(nanoseconds: interval)
+        }
+        if let duration, duration <= 0 { throw RecorderError.durationNotPositive(nanoseconds: duration) }
+        switch target {
+        case .processes(let pids):
+            for pid in pids {
+                do {
+                    _ = try MappingCaptures.open(pid: pid, backend: BackendChoice(backend)).capture()
+                } catch CaptureError.noSuchProcess, CaptureError.processExited {
+                    throw RecorderError.noSuchProcess(pid: pid)
+                }
+            }
+        case .command(let arguments):
+            if arguments.isEmpty { throw RecorderError.cannotStart(command: "", errno: .noSuchFile) }
+        case .allProcesses:
+            break
+        }
+    }
+}
+
+extension BackendChoice {
+    /// The choice that names exactly `backend`.
+    init(_ backend: CaptureBackend) {
+        switch backend {
+        case .ioctl: self = .ioctl
+        case .text: self = .text
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// Why a recording could not start or go on.
+public enum RecorderError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The command to record could not be started (not found, not executable...).
+    case cannotStart(command: String, errno: Errno)
+    /// A -p process does not exist.
+    case noSuchProcess(pid: Int32)
+    /// The interval is too short to be meant (under 1 ms) or not positive.
+    case intervalTooShort(nanoseconds: Int64)
+    /// The duration is not positive.
+    case durationNotPositive(nanoseconds: Int64)
+
+    /// One line for a user.
+    public var description: String {
+        switch self {
+        case .cannotStart(let command, let errno):
+            let name = errno.name.map { " (\($0))" } ?? ""
+            return "cannot start \(TextEscaping.escape(command)): \(errno)\(name)"
+        case .noSuchProcess(let pid):
+            return "no such process: \(pid)"
+        case .intervalTooShort(let nanoseconds):
+            return "interval \(DurationText.format(nanoseconds)) is too short: the shortest is 1ms"
+        case .durationNotPositive(let nanoseconds):
+            return "duration \(DurationText.format(nanoseconds)) is not positive"
+        }
+    }
+}

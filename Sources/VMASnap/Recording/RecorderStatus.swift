@@ -1,0 +1,17 @@
+/// Where a recording stands: for a status line while it runs, and for the
+/// summary at the end.
+public struct RecorderStatus: Hashable, Sendable {
+    /// Nanoseconds since the recording started.
+    public var elapsed: Int64 = 0
+    /// Processes followed now.
+    public var liveProcesses = 0
+    /// Processes recorded since the start.
+    public var processesSeen = 0
+    /// Processes left out because their mappings could not be read (permission).
+    public var unreadableProcesses = 0
+    /// What the writer has recorded: rounds, snapshots, changes, bytes.
+    public var statistics = RecordingStatistics()
+
+    /// Creates an empty status.
+    public init() {}
+}

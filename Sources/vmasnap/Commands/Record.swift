@@ -1,0 +1,116 @@
+import ArgumentParser
+import VMASnap
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `vmasnap record`: record the executable mappings of processes over time.
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record the executable mappings of processes over time into a file.",
+        discussion: """
+            Targets, exactly one: -p PID[,PID...] (until they exit), -a (every process, found anew each \
+            round), or -- COMMAND ARGS... (start it, record it and all its descendants until it exits; \
+            vmasnap then exits with its status, 128+N if signal N killed it). SIGINT and SIGTERM end the \
+            recording cleanly; with a command they are passed on to it. Durations take a unit: 1ms, \
+            250ms, 2s, 1.5s, 1m. The file is created with mode 0600 under a temporary name in the \
+            output's directory, then renamed to FILE (an existing FILE becomes FILE.old); a directory \
+            that other users can write without the sticky bit is refused unless --force.
+            """
+    )
+
+    @Option(name: [.short, .customLong("pid")], parsing: .singleValue,
+            help: ArgumentHelp("Processes to record, comma-separated.", valueName: "pid[,pid...]"))
+    var pids: [String] = []
+
+    @Flag(name: [.short, .customLong("all")], help: "Record every process on the machine.")
+    var all = false
+
+    @Option(help: ArgumentHelp("Time between rounds (default 100ms, 1s with -a).", valueName: "duration"))
+    var interval: String?
+
+    @Option(help: ArgumentHelp("Stop after this long.", valueName: "duration"))
+    var duration: String?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The recording.", valueName: "file"))
+    var output = "vmasnap.data"
+
+    @Flag(help: "Write even into a directory that other users can write without the sticky bit.")
+    var force = false
+
+    @Option(help: "How to read the mappings: auto (ioctl where the kernel has it), ioctl or text.")
+    var backend: BackendChoice = .auto
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to start and record.", valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        let kinds = (pids.isEmpty ? 0 : 1) + (all ? 1 : 0) + (command.isEmpty ? 0 : 1)
+        guard kinds == 1 else {
+            throw ValidationError(kinds == 0
+                ? "record what? give -p PID[,PID...], -a, or -- COMMAND [ARGS...]"
+                : "give only one of -p, -a and -- COMMAND")
+        }
+        _ = try target()
+        for text in [interval, duration].compactMap({ $0 }) {
+            do { _ = try DurationText.parse(text) } catch { throw ValidationError(String(describing: error)) }
+        }
+    }
+
+    /// The target the options name.
+    func target() throws -> RecordingTarget {
+        if all { return .allProcesses }
+        if !command.isEmpty { return .command(command) }
+        var list: [Int32] = []
+        for text in pids {
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let pid = ProcessID(argument: String(part)) else {
+                    throw ValidationError("invalid process ID '\(TextEscaping.escape(String(part)))' in -p \(TextEscaping.escape(text))")
+                }
+                if !list.contains(pid.value) { list.append(pid.value) }
+            }
+        }
+        return .processes(list)
+    }
+
+    func run() throws {
+        // A file size limit (RLIMIT_FSIZE) must fail a write with EFBIG, which
+        // the recorder reports, rather than kill it with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
+        let status: Int32 = try Failure.guarded {
+            let resolved = try MappingCaptures.resolve(backend)
+            var configuration = RecorderConfiguration(
+                target: try target(), interval: try interval.map { try DurationText.parse($0) },
+                duration: try duration.map { try DurationText.parse($0) }, backend: resolved)
+            configuration.adoptsOrphans = true
+            try configuration.validate()
+
+            let file = try OutputFile.create(path: output, force: force)
+            let header = RecordingHeader.current(options: CommandLine.arguments.joined(separator: " "), backend: resolved)
+            let writer = try RecordingWriter(fd: file.descriptor, header: header)
+            try file.publish()
+
+            let recorder = try Recorder(configuration: configuration, writer: writer)
+            let statusLine = StatusLine.onTerminal()
+            let outcome = try recorder.run(
+                progress: statusLine.map { line in { line.show($0) } },
+                stopped: { error in
+                    statusLine?.clear()
+                    StandardError.line("vmasnap: " + TextEscaping.escape(String(describing: error))
+                        + "; recording stopped, \(TextEscaping.escape(output)) holds what was written before")
+                })
+            statusLine?.clear()
+            withExtendedLifetime(file) {}
+
+            if outcome.status.unreadableProcesses > 0 {
+                let count = outcome.status.unreadableProcesses
+                StandardError.line("vmasnap: \(count) process\(count == 1 ? "" : "es") could not be read "
+                    + "(permission denied: this needs ptrace read access) and \(count == 1 ? "is" : "are") not in the recording")
+            }
+            StandardError.line(StatusLine.summary(outcome.status, path: output))
+            if let failure = outcome.failure { return ExitStatus.of(failure).rawValue }
+            return outcome.commandExit?.shellStatus ?? 0
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

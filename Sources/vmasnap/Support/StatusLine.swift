@@ -1,0 +1,62 @@
+import VMASnap
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `record`'s line on a terminal, rewritten in place as the recording goes,
+/// and its summary at the end in the manner of perf's.
+final class StatusLine {
+    private var shown = false
+
+    /// A status line if stderr is a terminal; nil otherwise (a log file wants
+    /// only the summary).
+    static func onTerminal() -> StatusLine? {
+        isatty(STDERR_FILENO) == 1 ? StatusLine() : nil
+    }
+
+    /// Replaces the line with `status`.
+    func show(_ status: RecorderStatus) {
+        let statistics = status.statistics
+        let ratio = StatusLine.fixed(Int64((statistics.compressionRatio * 10).rounded()), places: 1)
+        let text = "vmasnap record: \(StatusLine.fixed(status.elapsed / 100_000_000, places: 1))s, "
+            + "\(status.liveProcesses) processes, \(statistics.snapshots) snapshots, \(statistics.changes) changes, "
+            + "\(StatusLine.megabytes(statistics.bytesWritten)) MB written (\(ratio)x)"
+        write("\r" + text + "\u{1B}[K")
+        shown = true
+    }
+
+    /// Erases the line, before other output.
+    func clear() {
+        guard shown else { return }
+        write("\r\u{1B}[K")
+        shown = false
+    }
+
+    /// "[ vmasnap record: Captured and wrote 0.012 MB vmasnap.data (123 snapshots of 4 processes, 7 changes) ]".
+    static func summary(_ status: RecorderStatus, path: String) -> String {
+        let statistics = status.statistics
+        let processes = statistics.processes
+        return "[ vmasnap record: Captured and wrote \(megabytes(statistics.bytesWritten)) MB \(TextEscaping.escape(path)) "
+            + "(\(statistics.snapshots) snapshot\(statistics.snapshots == 1 ? "" : "s") of \(processes) "
+            + "process\(processes == 1 ? "" : "es"), \(statistics.changes) change\(statistics.changes == 1 ? "" : "s")) ]"
+    }
+
+    /// Bytes in MB (2^20, as perf counts them) with three decimals.
+    static func megabytes(_ bytes: UInt64) -> String {
+        fixed(Int64((bytes * 1000 + 524_288) / 1_048_576), places: 3)
+    }
+
+    /// `units` with the last `places` digits after a decimal point.
+    static func fixed(_ units: Int64, places: Int) -> String {
+        var divisor: Int64 = 1
+        for _ in 0..<places { divisor *= 10 }
+        var fraction = String(units % divisor)
+        while fraction.count < places { fraction = "0" + fraction }
+        return "\(units / divisor).\(fraction)"
+    }
+
+    private func write(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
