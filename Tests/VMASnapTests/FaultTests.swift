@@ -98,11 +98,11 @@ import Testing
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         try TestLibraries.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", mountPoint])
         defer { try? TestLibraries.run("/bin/umount", [mountPoint]) }
-        // Leave about 2 KiB free: less than the first round of -a needs.
+        // Leave one page free: room for the header, not for the first round of -a.
         let filler = try FileHandle(forWritingTo: URL(fileURLWithPath: mountPoint + "/filler").creatingFile())
         var free = statvfs()
         statvfs(mountPoint, &free)
-        try filler.write(contentsOf: Data(count: Int(free.f_bavail) * Int(free.f_frsize) - 2048))
+        try filler.write(contentsOf: Data(count: Int(free.f_bavail) * Int(free.f_frsize) - 4096))
         try filler.close()
         let output = mountPoint + "/full.data"
         let result = try CommandResult.run(["record", "-a", "--interval", "2ms", "--duration", "5s", "-o", output])
