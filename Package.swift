@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Scripts/fuzz builds with VMASNAP_FUZZING=1 (in its own build folder): the
+// reader then takes any checksum, so that libFuzzer reaches the decoders.
+let fuzzingSettings: [SwiftSetting] = Context.environment["VMASNAP_FUZZING"] == "1"
+    ? [.define("FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION")] : []
+
 let package = Package(
     name: "vmasnap",
     platforms: [.macOS(.v13)],
@@ -23,7 +28,7 @@ let package = Package(
         .target(
             name: "VMASnap",
             dependencies: ["CProcmapQuery", "CZstd"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v5)] + fuzzingSettings
         ),
         .executableTarget(
             name: "vmasnap",

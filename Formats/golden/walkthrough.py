@@ -20,6 +20,17 @@ for n in range(256):
     TABLE.append(c)
 
 
+def varint_bytes(value):
+    """The LEB128 bytes of value, to show a field already read."""
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
 def crc32c(data):
     crc = 0xFFFFFFFF
     for b in data:
@@ -135,8 +146,9 @@ def records(cur, start, state, index):
             field(body, lambda v: "time %d ns after start = %s" % (v, seconds(start, v)), body.varint, 2)
         elif rtype == 0x11:
             field(body, lambda v: "%d quiet rounds" % v, body.varint, 2)
-            field(body, lambda v: "first at %s" % seconds(start, v), body.varint, 2)
-            field(body, lambda v: "last at %s" % seconds(start, v), body.varint, 2)
+            first = body.varint()
+            line(body.base + body.pos - len(varint_bytes(first)), varint_bytes(first), "first at %s" % seconds(start, first), 2)
+            field(body, lambda v: "lasting %d ns: last at %s" % (v, seconds(start, first + v)), body.varint, 2)
         elif rtype == 0x20:
             field(body, lambda v: "process %d" % v, body.varint, 2)
             n = field(body, lambda v: "%d mappings" % v, body.varint, 2)
@@ -221,10 +233,10 @@ def main(path):
             break
         frame_start = cur.pos
         try:
-            kind = cur.u8()
-            encoding = cur.u8()
+            packed = cur.u8()
+            kind, encoding = packed & 0x0F, packed >> 4
             stored = cur.varint()
-            decoded = cur.varint()
+            decoded = stored if encoding == 0 else cur.varint()
             crc = struct.unpack("<I", cur.take(4))[0]
             payload = cur.take(stored)
         except (ValueError, IndexError, struct.error):

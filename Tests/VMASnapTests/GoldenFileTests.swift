@@ -113,7 +113,7 @@ import Foundation
         #expect(summary.rounds == 8)
         #expect(summary.snapshots == 8 + 1)
         #expect(summary.firstTime == Self.time(1) && summary.lastTime == Self.time(8))
-        #expect(summary.fileBytes == 597)
+        #expect(summary.fileBytes == 586)
         // Rounds 1-3, 4-6 (flushed when 250 ms have passed), 7-8 (flushed by finish()).
         #expect(summary.frames == 3)
 
@@ -180,8 +180,8 @@ import Foundation
         #expect(reader.indexWasRebuilt)
         let truncation = try #require(reader.truncation)
         #expect(truncation.isCutShort)
-        // The third frame (rounds 7-8, 21 bytes) lost its last 3 bytes.
-        #expect(truncation.offset == 435 && reader.summary.fileBytes == 453)
+        // The third frame (rounds 7-8, 18 bytes) lost its last 3 bytes.
+        #expect(truncation.offset == 429 && reader.summary.fileBytes == 444)
         #expect(reader.summary.frames == 2)
         #expect(reader.summary.rounds == 6)
         #expect(reader.processes == [Self.app, Self.worker])

@@ -20,7 +20,7 @@ import Foundation
         #expect(info["snapshots"] as? Int == 9)
         #expect(info["processes"] as? Int == 2)
         #expect(info["rounds"] as? Int == 8)
-        #expect(info["bytes"] as? Int == 597)
+        #expect(info["bytes"] as? Int == 586)
         #expect((info["duration_s"] as? Double).map { abs($0 - 0.7) < 1e-9 } == true)
         #expect(info["truncated"] as? Bool == false)
         #expect(info["truncated_at"] is NSNull)
@@ -34,12 +34,12 @@ import Foundation
         #expect(json.status == 0)
         let info = try Self.object(json.standardOutput)
         #expect(info["truncated"] as? Bool == true)
-        #expect(info["truncated_at"] as? Int == 435)
+        #expect(info["truncated_at"] as? Int == 429)
         #expect(info["snapshots"] as? Int == 7)
         #expect(info["index"] as? String == "rebuilt")
         let text = try CommandResult.run(["info", Self.cut])
         #expect(text.status == 0)
-        #expect(text.lines.contains { $0.hasPrefix("cut short:") && $0.contains("byte 435") })
+        #expect(text.lines.contains { $0.hasPrefix("cut short:") && $0.contains("byte 429") })
         #expect(text.lines.contains { $0.hasPrefix("snapshots:") && $0.contains("7") })
     }
 
@@ -51,7 +51,7 @@ import Foundation
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let info = try Self.object(try CommandResult.run(["info", path, "--json"]).standardOutput)
         #expect(info["truncated"] as? Bool == true)
-        #expect(info["truncated_at"] as? Int == 313)
+        #expect(info["truncated_at"] as? Int == 309)
         #expect((info["truncation_reason"] as? String)?.contains("checksum mismatch") == true)
     }
 
@@ -96,7 +96,7 @@ import Foundation
         let warning = result.standardError.split(separator: "\n")
         #expect(warning.count == 1)
         #expect(warning.first?.hasPrefix("vmasnap: warning: ") == true)
-        #expect(warning.first?.contains("cut short at byte 435") == true)
+        #expect(warning.first?.contains("cut short at byte 429") == true)
     }
 
     @Test func unreadableFilesAreOneLineWithStatus4() throws {

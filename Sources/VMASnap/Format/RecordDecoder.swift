@@ -64,9 +64,10 @@ struct RecordDecoder {
         case .quiet:
             let count = try body.varint("a quiet round count")
             let first = try body.varint("a quiet first time")
-            let last = try body.varint("a quiet last time")
-            guard count >= 1, first <= last else {
-                throw body.error(.invalid("a quiet run of \(count) rounds from \(first) to \(last) ns"))
+            let span = try body.varint("a quiet span")
+            let (last, overflow) = first.addingReportingOverflow(span)
+            guard count >= 1, !overflow else {
+                throw body.error(.invalid("a quiet run of \(count) rounds from \(first) ns lasting \(span) ns"))
             }
             return .quiet(count: count, first: first, last: last)
         case .keyframe:
