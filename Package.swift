@@ -36,6 +36,16 @@ let package = Package(
         // A controllable target process for tests, demos and benchmarks (C, so
         // that its own address space is small and predictable).
         .executableTarget(name: "vmasnap-fixture", linkerSettings: [.linkedLibrary("dl")]),
+        // The benchmark suite behind Scripts/bench (built in release mode).
+        .executableTarget(
+            name: "vmasnap-bench",
+            dependencies: ["VMASnap", "CProcmapQuery", "CZstd"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
+        .executableTarget(name: "fuzz-elf", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-recording", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-text", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "VMASnapTests",
             dependencies: ["VMASnap", "vmasnap", "vmasnap-fixture"],

@@ -90,13 +90,18 @@ struct IndexBuilder {
         case .round(let time):
             closeRound()
             try checkTime(time, after: lastClosedTime)
+            guard closedRounds < FormatConstants.maximumRounds else {
+                throw FormatError.Reason.tooLarge("round count", value: closedRounds + 1, limit: FormatConstants.maximumRounds)
+            }
             openRound = time
             noteTime(first: time, last: time)
         case .quiet(let count, let first, let last):
             closeRound()
             try checkTime(first, after: lastClosedTime)
             try checkTime(last, after: first)
-            guard count <= UInt64.max - closedRounds else { throw FormatError.Reason.invalid("too many rounds") }
+            guard count <= FormatConstants.maximumRounds - closedRounds else {
+                throw FormatError.Reason.tooLarge("round count", value: count, limit: FormatConstants.maximumRounds)
+            }
             closedRounds += count
             lastClosedTime = last
             noteTime(first: first, last: last)

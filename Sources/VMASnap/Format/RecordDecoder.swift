@@ -24,11 +24,8 @@ struct RecordDecoder {
         guard let type = RecordType(rawValue: typeByte) else {
             return .unknown(type: typeByte, length: Int(length))
         }
-        let record = try Self.decode(type, &body)
-        // Fields a later minor version appends to a body are skipped; this
-        // version's own records end where their fields end, except those that
-        // run to the end (path, build ID, process command).
-        return record
+        // Fields that a later minor version appends to a body are left unread.
+        return try Self.decode(type, &body)
     }
 
     /// Decodes the body of a record of a known type.

@@ -147,6 +147,11 @@ extension RecordingIndex {
         guard sawFrames, sawDefinitions, sawSummary else {
             throw decoder.error(.invalid("the index lacks its FRAMES, DEFINITIONS or SUMMARY record"), at: 0)
         }
+        guard index.summary.rounds <= FormatConstants.maximumRounds,
+            index.processes.allSatisfy({ $0.snapshotCount <= index.summary.rounds })
+        else {
+            throw decoder.error(.invalid("the index counts more snapshots of a process than rounds"), at: 0)
+        }
         guard index.summary.recordsFrames == UInt64(index.frames.count) else {
             throw decoder.error(.invalid("the index counts \(index.summary.recordsFrames) frames but lists \(index.frames.count)"), at: 0)
         }

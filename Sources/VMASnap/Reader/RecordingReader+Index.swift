@@ -85,6 +85,13 @@ extension RecordingReader {
             }
             // Index frames and frames of unknown kinds are skipped.
             offset += UInt64(frame.totalLength)
+            if frame.kindByte == FrameKind.index.rawValue, limit == nil, file.size - offset <= UInt64(FormatConstants.footerLength) {
+                // The footer follows the index; it was not usable.
+                let reason: FormatError.Reason = file.size - offset < UInt64(FormatConstants.footerLength)
+                    ? .truncated("the footer") : .invalid("the footer does not point at a valid index frame")
+                return Scan(index: builder.finished(), definitions: definitions,
+                            truncation: Truncation(offset: offset, error: FormatError(offset: offset, reason: reason)))
+            }
         }
         // Only a recorder that finishes writes the index and footer; without
         // them the recording was cut short even if its last frame is whole.

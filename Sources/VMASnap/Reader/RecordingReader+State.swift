@@ -107,10 +107,16 @@ extension RecordingReader {
                     switch record {
                     case .round(let time):
                         closeRound()
+                        guard closedRounds < FormatConstants.maximumRounds else {
+                            throw FormatError.Reason.tooLarge("round count", value: closedRounds, limit: FormatConstants.maximumRounds)
+                        }
                         openRound = absolute(time)
                     case .quiet(let count, _, let last):
                         closeRound()
-                        closedRounds &+= count
+                        guard count <= FormatConstants.maximumRounds - min(closedRounds, FormatConstants.maximumRounds) else {
+                            throw FormatError.Reason.tooLarge("round count", value: count, limit: FormatConstants.maximumRounds)
+                        }
+                        closedRounds += count
                         lastClosedTime = absolute(last)
                     case .keyframe(let process, let stored):
                         guard only == nil || only == process else { break }

@@ -32,6 +32,9 @@ enum FormatConstants {
     static let defaultFlushInterval: Int64 = 1_000_000_000
     /// Default keyframe interval: 30 s.
     static let defaultKeyframeInterval: Int64 = 30_000_000_000
+    /// The most rounds a recording may hold (a round every millisecond for
+    /// 34 years), so that no count of snapshots can overflow.
+    static let maximumRounds: UInt64 = 1 << 40
     /// A records buffer larger than this is flushed at the end of the round.
     static let flushThreshold = 1 << 20
 }
