@@ -43,6 +43,7 @@ import Foundation
         let recorder = try BackgroundCommand(["record", "-p", "\(fixture.pid)", "--interval", "10ms", "-o", file])
         #expect(eventually { fileSize(file) != nil })
         usleep(150_000)
+        let beforeLoad = Int64(try fixture.send("time")[0])!
         let loaded = try fixture.dlopen(library)
         usleep(150_000)
         try fixture.send("dlclose \(loaded.handle)")
@@ -56,8 +57,8 @@ import Foundation
         let history = try reader.history(of: 0)
         let names = history.fileNames.map { $0.contains("librecord-cli-p.so") }
         #expect(names == [false, true, false])
-        // The library's epoch is bracketed by the fixture's own clock readings (CLOCK_MONOTONIC, like the recording's).
-        #expect(history.epochs[1].firstSeen >= loaded.time)
+        // The library was first seen after the fixture was asked to load it (both CLOCK_MONOTONIC).
+        #expect(history.epochs[1].firstSeen >= beforeLoad)
         #expect(history.goneTime == nil)
     }
 
@@ -70,7 +71,8 @@ import Foundation
         let pids = Set(reader.processes.map(\.identity.pid))
         #expect(pids.contains(getpid()))
         #expect(!pids.contains(2))
-        #expect(reader.summary.rounds >= 5 && reader.summary.rounds <= 10)
+        // At most one round per 100ms slot of the second (fewer if rounds overran their slot).
+        #expect(reader.summary.rounds >= 2 && reader.summary.rounds <= 10)
         #expect(reader.header.options.contains("-a"))
     }
 
