@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Scripts/fuzz builds with VMASNAP_FUZZING=1 (in its own build folder): the
+// reader then takes any checksum, so that libFuzzer reaches the decoders.
+let fuzzingSettings: [SwiftSetting] = Context.environment["VMASNAP_FUZZING"] == "1"
+    ? [.define("FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION")] : []
+
 let package = Package(
     name: "vmasnap",
     platforms: [.macOS(.v13)],
@@ -23,7 +28,7 @@ let package = Package(
         .target(
             name: "VMASnap",
             dependencies: ["CProcmapQuery", "CZstd"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v5)] + fuzzingSettings
         ),
         .executableTarget(
             name: "vmasnap",
@@ -36,6 +41,16 @@ let package = Package(
         // A controllable target process for tests, demos and benchmarks (C, so
         // that its own address space is small and predictable).
         .executableTarget(name: "vmasnap-fixture", linkerSettings: [.linkedLibrary("dl")]),
+        // The benchmark suite behind Scripts/bench (built in release mode).
+        .executableTarget(
+            name: "vmasnap-bench",
+            dependencies: ["VMASnap", "CProcmapQuery", "CZstd"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
+        .executableTarget(name: "fuzz-elf", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-recording", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-text", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "VMASnapTests",
             dependencies: ["VMASnap", "vmasnap", "vmasnap-fixture"],

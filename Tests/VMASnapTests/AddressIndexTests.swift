@@ -16,7 +16,7 @@ import Testing
     static let buildIDs: [String?] = [nil, "aa", "0123456789abcdef", "bbbbbbbb2222222233333333"]
 
     /// A random mapping on a small grid, so that mappings collide often.
-    static func randomMapping(_ random: inout LookupTestRandom) -> ExecutableMapping {
+    static func randomMapping(_ random: inout SeededGenerator) -> ExecutableMapping {
         let start = 0x40_0000 + UInt64.random(in: 0..<48, using: &random) * 0x1000
         let pages = UInt64.random(in: 1...4, using: &random)
         return .test(start, start + pages * 0x1000, offset: UInt64.random(in: 0..<8, using: &random) * 0x1000,
@@ -29,7 +29,7 @@ import Testing
 
     /// The next snapshot's set: usually unchanged, else a few removals,
     /// additions and in-place replacements.
-    static func mutate(_ set: [ExecutableMapping], _ random: inout LookupTestRandom) -> [ExecutableMapping] {
+    static func mutate(_ set: [ExecutableMapping], _ random: inout SeededGenerator) -> [ExecutableMapping] {
         var result = set
         guard Int.random(in: 0..<10, using: &random) >= 6 else { return result }
         for _ in 0..<Int.random(in: 1...3, using: &random) {
@@ -53,7 +53,7 @@ import Testing
     }
 
     static func generate(seed: UInt64) -> [GeneratedInstance] {
-        var random = LookupTestRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var instances: [GeneratedInstance] = []
         for pid in Int32(100)...Int32(102) {
             var time = Int64.random(in: 0...1_000, using: &random)
@@ -108,7 +108,7 @@ import Testing
 
     /// Queries that hit the interesting places: snapshot times and their
     /// neighbours, mapping edges, unknown pids, kernel addresses.
-    static func queries(_ instances: [GeneratedInstance], _ random: inout LookupTestRandom, count: Int) -> [LookupQuery] {
+    static func queries(_ instances: [GeneratedInstance], _ random: inout SeededGenerator, count: Int) -> [LookupQuery] {
         var times: [Int64] = [0, Int64.max]
         var addresses: [UInt64] = [0, 0xffff_8000_0000_0000, 0xffff_ffff_8100_0000, 0x3f_ffff]
         for instance in instances {
@@ -128,7 +128,7 @@ import Testing
     func indexAgreesWithALinearScanOfTheSnapshots(seed: UInt64) {
         let instances = AddressIndexTests.generate(seed: seed)
         let index = AddressIndex(histories: AddressIndexTests.histories(instances))
-        var random = LookupTestRandom(seed: seed ^ 0x5eed)
+        var random = SeededGenerator(seed: seed ^ 0x5eed)
         let queries = AddressIndexTests.queries(instances, &random, count: 1500)
         // In random order, sorted (the cursor's fast paths), and one at a time.
         let sorted = queries.sorted { ($0.pid, $0.time, $0.address) < ($1.pid, $1.time, $1.address) }
@@ -152,7 +152,7 @@ import Testing
         var seen = Set<ResolutionStatus>()
         for seed in UInt64(0)..<40 {
             let instances = AddressIndexTests.generate(seed: seed)
-            var random = LookupTestRandom(seed: seed ^ 0x5eed)
+            var random = SeededGenerator(seed: seed ^ 0x5eed)
             for query in AddressIndexTests.queries(instances, &random, count: 1500) {
                 seen.insert(AddressIndexTests.linearScan(instances, pid: query.pid, time: query.time, address: query.address).0)
             }
@@ -163,7 +163,7 @@ import Testing
     @Test func unsafeBatchMatchesArrayBatch() {
         let instances = AddressIndexTests.generate(seed: 7)
         let index = AddressIndex(histories: AddressIndexTests.histories(instances))
-        var random = LookupTestRandom(seed: 99)
+        var random = SeededGenerator(seed: 99)
         let queries = AddressIndexTests.queries(instances, &random, count: 500)
         var results = [Resolution](repeating: Resolution(status: .unmapped), count: queries.count)
         queries.withUnsafeBufferPointer { input in

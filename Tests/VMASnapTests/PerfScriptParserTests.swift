@@ -105,7 +105,7 @@ import Foundation
     }
 
     @Test func randomBytesNeverCrashTheParsers() {
-        var random = LookupTestRandom(seed: 4)
+        var random = SeededGenerator(seed: 4)
         let alphabet = Array(" \t/:.0123456789abcdefx()[]#+-\u{1}".utf8) + [0xff, 0xc3, 0x80, 0x0a]
         var perf = PerfScriptParser()
         var list = AddressListParser()

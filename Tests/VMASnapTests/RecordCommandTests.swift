@@ -16,7 +16,7 @@ import Foundation
 
     @Test func theCommandsExitStatusIsVmasnaps() throws {
         let file = try Self.directory("status") + "/t.data"
-        let result = try CommandResult.run(["record", "-o", file, "--interval", "10ms", "--", BuildProducts.fixture, "--script", "sleep 30; exit 3"])
+        let result = try CommandResult.run(["record", "-o", file, "--interval", "10ms", "--", BuildProducts.fixture, "--script", "sleep 300; exit 3"])
         #expect(result.status == 3)
         #expect(result.standardError.contains(Self.summaryPrefix))
         #expect(result.standardError.contains("(") && result.standardError.contains("of 1 process,"))

@@ -146,11 +146,12 @@ import Foundation
         let frame = FrameCodec.encode(kind: .records, payload: records.bytes, compressor: nil)
         // A frame of an unknown kind 9 (skipped whole), then the records frame.
         var unknownFrame = FrameCodec.encode(kind: .records, payload: [1, 2, 3], compressor: nil)
+        // Kind 9, encoding 0 (stored): one byte, then the stored length, the CRC, the payload.
         unknownFrame[0] = 9
         var crc = CRC32C()
-        crc.update(unknownFrame[0..<4])
-        crc.update(unknownFrame[8...])
-        unknownFrame.replaceSubrange(4..<8, with: withUnsafeBytes(of: crc.value.littleEndian, Array.init))
+        crc.update(unknownFrame[0..<2])
+        crc.update(unknownFrame[6...])
+        unknownFrame.replaceSubrange(2..<6, with: withUnsafeBytes(of: crc.value.littleEndian, Array.init))
         let path = Self.temporaryPath("unknown")
         try Data(patched.bytes + unknownFrame + frame).write(to: URL(fileURLWithPath: path))
 

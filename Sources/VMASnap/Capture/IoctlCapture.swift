@@ -20,12 +20,14 @@ public final class IoctlCapture: MappingCapture {
     private let system: SystemCalls
     private let fd: Int32
     private var previous: [ExecutableMapping] = []
+    private var previousKeys: [MappingKey] = []
+    private var fileBuildIDs: [FileKey: BuildID?] = [:]
     private var nameBuffer: UnsafeMutableRawBufferPointer
     private let buildIDBuffer: UnsafeMutableRawBufferPointer
 
-    /// The largest name buffer vmasnap offers: PATH_MAX plus " (deleted)"
-    /// fits many times; past this a name is not a path.
-    private static let maximumNameBuffer = 1 << 20
+    /// The largest name buffer vmasnap offers: d_path never produces more
+    /// than a page, so past this no buffer helps.
+    private static let maximumNameBuffer = 1 << 16
 
     private static let walkFlags = UInt64(
         PROCMAP_QUERY_COVERING_OR_NEXT_VMA.rawValue | PROCMAP_QUERY_FILE_BACKED_VMA.rawValue
@@ -53,35 +55,131 @@ public final class IoctlCapture: MappingCapture {
     }
 
     /// Walks the executable file-backed mappings, in address order.
+    ///
+    /// While the walk matches the previous one, it compares plain keys and
+    /// builds nothing: an unchanged process returns the previous array itself,
+    /// with no allocation and no reference counting. From the first difference
+    /// on, a new array is built; only mappings not in the previous walk are
+    /// queried again with name and build-ID buffers.
     public func capture() throws -> [ExecutableMapping] {
-        var mappings: [ExecutableMapping] = []
-        mappings.reserveCapacity(previous.count + 4)
-        var cursor = 0
+        if previous.isEmpty { return try firstWalk() }
+        var matched = 0
         var address: UInt64 = 0
-        // On the first walk every mapping is new: ask for names right away
-        // instead of querying each one twice.
-        let firstWalk = previous.isEmpty
-        while var mapping = try query(address: address, flags: IoctlCapture.walkFlags, names: firstWalk) {
-            if !firstWalk {
-                // The previous walk is in address order too: advance past the
-                // mappings that were removed since.
-                while cursor < previous.count && previous[cursor].start < mapping.start { cursor += 1 }
-                if cursor < previous.count && previous[cursor].hasSameIdentity(as: mapping) {
-                    mapping.path = previous[cursor].path
-                    mapping.buildID = previous[cursor].buildID
-                } else if let named = try query(address: mapping.start, flags: IoctlCapture.walkFlags, names: true) {
-                    // The VMA may have changed between the two queries; the
-                    // second answer is the one kept, and the walk goes on from it.
-                    mapping = named
-                } else {
-                    break
-                }
+        var reply = procmap_query()
+        while try bareQuery(address: address, into: &reply) {
+            if matched < previousKeys.count && previousKeys[matched] == MappingKey(reply) {
+                matched += 1
+                address = reply.vma_end
+                continue
             }
+            return try divergedWalk(keeping: matched, from: reply)
+        }
+        if matched == previous.count { return previous }
+        // Mappings at the end went away.
+        return remember(Array(previous[0..<matched]))
+    }
+
+    /// The rest of a walk that differs from the previous one after its first
+    /// `kept` mappings; `reply` is the first mapping that did not match.
+    private func divergedWalk(keeping kept: Int, from first: procmap_query) throws -> [ExecutableMapping] {
+        var mappings = Array(previous[0..<kept])
+        mappings.reserveCapacity(previous.count + 4)
+        var cursor = kept
+        var reply = first
+        while true {
+            let key = MappingKey(reply)
+            // The previous walk is in address order too: skip what was removed.
+            while cursor < previousKeys.count && previousKeys[cursor].start < key.start { cursor += 1 }
+            var next: UInt64
+            if cursor < previousKeys.count && previousKeys[cursor] == key {
+                mappings.append(previous[cursor])
+                next = key.end
+            } else if let named = try query(address: key.start, flags: IoctlCapture.walkFlags, names: true) {
+                // The VMA may have changed between the two queries; the second
+                // answer is the one kept, and the walk goes on from it.
+                mappings.append(named)
+                next = named.end
+            } else {
+                break
+            }
+            guard try bareQuery(address: next, into: &reply) else { break }
+        }
+        return remember(mappings)
+    }
+
+    private func firstWalk() throws -> [ExecutableMapping] {
+        var mappings: [ExecutableMapping] = []
+        var address: UInt64 = 0
+        while let mapping = try query(address: address, flags: IoctlCapture.walkFlags, names: true) {
             mappings.append(mapping)
             address = mapping.end
         }
+        return remember(mappings)
+    }
+
+    private func remember(_ mappings: [ExecutableMapping]) -> [ExecutableMapping] {
         previous = mappings
+        previousKeys = mappings.map(MappingKey.init)
         return mappings
+    }
+
+    /// One walk step without names: false at ENOENT.
+    @inline(__always)
+    private func bareQuery(address: UInt64, into request: inout procmap_query) throws -> Bool {
+        request = procmap_query()
+        request.size = UInt64(MemoryLayout<procmap_query>.size)
+        request.query_flags = IoctlCapture.walkFlags
+        request.query_addr = address
+        switch valueOrErrno({ system.procmapQuery(fd, &request) }) {
+        case .success: return true
+        case .failure(let errno): return try handle(errno)
+        }
+    }
+
+    /// A query for a mapping whose name the ioctl cannot return: its fields
+    /// and build ID, and its name from the maps text.
+    private func unnamedQuery(address: UInt64, flags: UInt64) throws -> ExecutableMapping? {
+        var request = procmap_query()
+        request.size = UInt64(MemoryLayout<procmap_query>.size)
+        request.query_flags = flags
+        request.query_addr = address
+        request.build_id_size = UInt32(buildIDBuffer.count)
+        request.build_id_addr = UInt64(UInt(bitPattern: buildIDBuffer.baseAddress))
+        switch valueOrErrno({ system.procmapQuery(fd, &request) }) {
+        case .success:
+            var mapping = mapping(from: request, named: true)
+            mapping.path = nameFromMapsText(start: mapping.start)
+            return mapping
+        case .failure(let errno):
+            guard try handle(errno) else { return nil }
+            return nil
+        }
+    }
+
+    /// The path of the mapping at `start` as the maps text shows it, read
+    /// through the same descriptor; empty if it is not there.
+    private func nameFromMapsText(start: UInt64) -> MappedPath {
+        var buffer: [UInt8] = []
+        guard case .success(let length) = ProcFiles.readAll(fd: fd, into: &buffer, system: system) else {
+            return MappedPath(bytes: [])
+        }
+        var name: [UInt8] = []
+        buffer.withUnsafeBufferPointer { text in
+            MapsTextParser.forEachExecutableFileLine(UnsafeBufferPointer(rebasing: text[0..<length])) { line in
+                if line.start == start { name = line.pathBytes }
+            }
+        }
+        return MappedPath(bytes: name)
+    }
+
+    /// ENOENT ends a walk (false); everything else is thrown.
+    private func handle(_ errno: Errno) throws -> Bool {
+        switch errno {
+        case .noSuchFile: return false
+        case .noSuchProcess: throw CaptureError.processExited(pid: pid)
+        case .inappropriateIoctl: throw CaptureError.ioctlUnsupported(kernelRelease: KernelInfo.release)
+        default: throw CaptureError.queryRejected(pid: pid, errno: errno)
+        }
     }
 
     /// The executable file-backed mapping covering `address` now, with its
@@ -107,20 +205,28 @@ public final class IoctlCapture: MappingCapture {
             case .success:
                 return mapping(from: request, named: names)
             case .failure(let errno):
-                switch errno {
-                case .noSuchFile: return nil
-                case .noSuchProcess: throw CaptureError.processExited(pid: pid)
-                case .inappropriateIoctl: throw CaptureError.ioctlUnsupported(kernelRelease: KernelInfo.release)
-                case .nameTooLong where names && nameBuffer.count < IoctlCapture.maximumNameBuffer:
-                    let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: nameBuffer.count * 4, alignment: 8)
-                    nameBuffer.deallocate()
-                    nameBuffer = larger
-                    continue
-                default:
-                    throw CaptureError.queryRejected(pid: pid, errno: errno)
+                if errno == .nameTooLong && names {
+                    if nameBuffer.count < IoctlCapture.maximumNameBuffer {
+                        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: nameBuffer.count * 4, alignment: 8)
+                        nameBuffer.deallocate()
+                        nameBuffer = larger
+                        continue
+                    }
+                    // The kernel caps the name at PATH_MAX, which a path near it
+                    // exceeds once " (deleted)" is appended; /proc/PID/maps text
+                    // prints it in full. Rare (a new mapping with such a name):
+                    // take the name from the text.
+                    return try unnamedQuery(address: address, flags: flags)
                 }
+                guard try handle(errno) else { return nil }
             }
         }
+    }
+
+    /// A file, for the build-ID cache.
+    private struct FileKey: Hashable {
+        var device: DeviceNumber
+        var inode: UInt64
     }
 
     private func mapping(from reply: procmap_query, named: Bool) -> ExecutableMapping {
@@ -132,10 +238,20 @@ public final class IoctlCapture: MappingCapture {
             if length > 1 {
                 path = MappedPath(bytes: Array(UnsafeRawBufferPointer(rebasing: nameBuffer[0..<(length - 1)])))
             }
-            // 0 means "unknown" (6.11 only reads it from the page cache), not "none".
             let idLength = Int(reply.build_id_size)
             if idLength > 0 && idLength <= buildIDBuffer.count {
                 buildID = BuildID(UnsafeRawBufferPointer(rebasing: buildIDBuffer[0..<idLength]))
+            } else {
+                // 0 means "unknown", not "none": the kernel gives up on notes
+                // longer than 20 bytes and, on some versions, on pages not yet
+                // in the page cache. Read the notes ourselves, once per file.
+                let key = FileKey(device: DeviceNumber(major: reply.dev_major, minor: reply.dev_minor), inode: reply.inode)
+                if let cached = fileBuildIDs[key] {
+                    buildID = cached
+                } else {
+                    buildID = MapFiles.buildID(pid: pid, start: reply.vma_start, end: reply.vma_end, system: system)
+                    fileBuildIDs[key] = buildID
+                }
             }
         }
         return ExecutableMapping(

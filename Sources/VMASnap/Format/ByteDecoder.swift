@@ -122,10 +122,8 @@ struct ByteDecoder {
     mutating func prefix(_ length: UInt64, _ what: @autoclosure () -> String) throws -> ByteDecoder {
         guard length <= UInt64(remaining) else { throw error(.truncated(what())) }
         let count = Int(length)
-        var sub = self
-        sub = ByteDecoder(bytes, range: position..<position + count, origin: origin)
-        position += count
-        return sub
+        defer { position += count }
+        return ByteDecoder(bytes, range: position..<position + count, origin: origin)
     }
 
     private mutating func little(_ size: Int, _ what: String) throws -> UInt64 {

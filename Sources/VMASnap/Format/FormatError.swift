@@ -1,8 +1,9 @@
 /// A recording that cannot be read as vmasnap format version 1, with the byte
 /// where the problem is: "byte 1234: frame checksum mismatch".
 public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What is wrong.
-    public enum Reason: Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong. (An `Error` too: decoders throw a bare reason, and
+    /// the code that knows the byte offset wraps it in a `FormatError`.)
+    public enum Reason: Error, Hashable, Sendable, CustomStringConvertible {
         /// The file does not start with "VMASNAP\0".
         case notARecording
         /// A major version this reader does not know (it reads major 1, any minor).

@@ -24,11 +24,8 @@ struct RecordDecoder {
         guard let type = RecordType(rawValue: typeByte) else {
             return .unknown(type: typeByte, length: Int(length))
         }
-        let record = try Self.decode(type, &body)
-        // Fields a later minor version appends to a body are skipped; this
-        // version's own records end where their fields end, except those that
-        // run to the end (path, build ID, process command).
-        return record
+        // Fields that a later minor version appends to a body are left unread.
+        return try Self.decode(type, &body)
     }
 
     /// Decodes the body of a record of a known type.
@@ -67,9 +64,10 @@ struct RecordDecoder {
         case .quiet:
             let count = try body.varint("a quiet round count")
             let first = try body.varint("a quiet first time")
-            let last = try body.varint("a quiet last time")
-            guard count >= 1, first <= last else {
-                throw body.error(.invalid("a quiet run of \(count) rounds from \(first) to \(last) ns"))
+            let span = try body.varint("a quiet span")
+            let (last, overflow) = first.addingReportingOverflow(span)
+            guard count >= 1, !overflow else {
+                throw body.error(.invalid("a quiet run of \(count) rounds from \(first) ns lasting \(span) ns"))
             }
             return .quiet(count: count, first: first, last: last)
         case .keyframe:

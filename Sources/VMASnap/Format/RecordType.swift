@@ -15,19 +15,3 @@ enum RecordType: UInt8 {
     case processIndex = 0x42
     case summary = 0x43
 }
-
-/// The kind byte of a frame.
-enum FrameKind: UInt8 {
-    /// PATH … GONE records.
-    case records = 1
-    /// The index, written last by a recorder that finished.
-    case index = 2
-}
-
-/// The encoding byte of a frame.
-enum FrameEncoding: UInt8 {
-    /// The payload is the records' bytes.
-    case stored = 0
-    /// The payload is one zstd frame holding the records' bytes.
-    case zstd = 1
-}

@@ -46,12 +46,4 @@ public struct ExecutableMapping: Hashable, Sendable {
     /// The file offset of `address`, which must lie inside the mapping.
     @inlinable
     public func fileOffset(of address: UInt64) -> UInt64 { address &- start &+ offset }
-
-    /// Whether `other` is the same VMA of the same file: the fields the kernel
-    /// reports without a name, which a walk compares to reuse a cached name.
-    @inlinable
-    public func hasSameIdentity(as other: ExecutableMapping) -> Bool {
-        start == other.start && end == other.end && offset == other.offset
-            && inode == other.inode && device == other.device && permissions == other.permissions
-    }
 }

@@ -1,10 +1,10 @@
 /// Builds one JSON value as text, always valid JSON whatever the bytes.
 ///
 /// Strings that are valid UTF-8 are written as they are, with the escapes JSON
-/// requires. A byte that is not part of valid UTF-8 is written as the lone
-/// surrogate `\udcNN` (NN = the byte), the convention of Python's
-/// "surrogateescape": nothing is dropped, and `os.fsencode(json.loads(…))`
-/// gives back the exact bytes of a path.
+/// requires. A byte that is not part of valid UTF-8 is written as the four
+/// characters `\xNN` (JSON `"\\xNN"`): nothing is dropped, and every JSON
+/// parser accepts the result (lone surrogate escapes such as `\udcff` are
+/// rejected by strict parsers, Foundation's among them).
 public struct JSONWriter {
     /// The text built so far.
     public private(set) var text: [UInt8] = []
@@ -109,7 +109,8 @@ public struct JSONWriter {
                     text.append(contentsOf: bytes[index..<index + length])
                     index += length
                 } else {
-                    appendEscape(0xDC00 | UInt16(byte))
+                    let digits = Array("0123456789abcdef".utf8)
+                    text.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
                     index += 1
                 }
                 continue

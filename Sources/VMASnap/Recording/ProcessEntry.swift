@@ -1,17 +1,17 @@
 /// What a round needs to know about a process from /proc/PID/stat: who it is,
 /// who its parent is, and whether it is a kernel thread.
-public struct ProcessEntry: Hashable, Sendable {
+struct ProcessEntry: Hashable, Sendable {
     /// pid and start time.
-    public var identity: ProcessIdentity
+    var identity: ProcessIdentity
     /// The parent's pid (0 for init and kthreadd).
-    public var parentPID: Int32
+    var parentPID: Int32
     /// The state letter (R, S, Z, ...).
-    public var state: UInt8
+    var state: UInt8
     /// Whether it is a kernel thread (PF_KTHREAD): no user address space.
-    public var isKernelThread: Bool
+    var isKernelThread: Bool
 
     /// Creates an entry.
-    public init(identity: ProcessIdentity, parentPID: Int32, state: UInt8, isKernelThread: Bool) {
+    init(identity: ProcessIdentity, parentPID: Int32, state: UInt8, isKernelThread: Bool) {
         self.identity = identity
         self.parentPID = parentPID
         self.state = state
@@ -19,5 +19,5 @@ public struct ProcessEntry: Hashable, Sendable {
     }
 
     /// The pid.
-    public var pid: Int32 { identity.pid }
+    var pid: Int32 { identity.pid }
 }

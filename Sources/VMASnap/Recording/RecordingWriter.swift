@@ -44,7 +44,10 @@ public final class RecordingWriter {
     var offset: UInt64 = 0
     /// The index as of the frames written.
     var builder: IndexBuilder
+    /// No more records may be written (finished, or failed beyond repair).
     var closed = false
+    /// The writer closed the descriptor it owns.
+    var descriptorClosed = false
 
     /// The records of the next frame, and their bytes.
     var pendingRecords: [Record] = []
@@ -132,7 +135,7 @@ public final class RecordingWriter {
     }
 
     deinit {
-        if ownsDescriptor && !closed { _ = system.close(fd) }
+        if ownsDescriptor && !descriptorClosed { _ = system.close(fd) }
     }
 
     /// Begins a sampling round at `time` (nanoseconds on the header's clock,
@@ -227,13 +230,17 @@ public final class RecordingWriter {
         let footer = Footer(indexOffset: offset, indexLength: UInt64(indexFrame.count))
         try write(indexFrame + footer.encoded())
         closed = true
+        var failure: RecordingError?
         if case .failure(let errno) = valueOrErrno({ system.dataSync(fd) }), errno != .invalidArgument {
             // EINVAL: a pipe or another descriptor that cannot be synced.
-            throw RecordingError.system(SystemError(.sync, subject, errno))
+            failure = .system(SystemError(.sync, subject, errno))
         }
-        if ownsDescriptor, case .failure(let errno) = valueOrErrno({ system.close(fd) }) {
-            throw RecordingError.system(SystemError(.write, subject, errno))
+        if ownsDescriptor {
+            descriptorClosed = true
+            // close() is not retried on EINTR: the descriptor is gone either way.
+            if system.close(fd) != 0, failure == nil { failure = .system(SystemError(.write, subject, Errno.current)) }
         }
+        if let failure { throw failure }
     }
 
     func checkOpen() throws {

@@ -73,6 +73,18 @@ struct Record: ParsableCommand {
         return .processes(list)
     }
 
+    /// The command line as a shell would take it back: arguments with
+    /// anything but letters, digits and -_./=:,+@% in single quotes.
+    static func commandLine(_ arguments: [String]) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%".utf8)
+        return arguments.map { argument in
+            if !argument.isEmpty && argument.utf8.allSatisfy(plain.contains) { return argument }
+            var quoted = "'"
+            for character in argument { quoted += character == "'" ? "'\\''" : String(character) }
+            return quoted + "'"
+        }.joined(separator: " ")
+    }
+
     func run() throws {
         // A file size limit (RLIMIT_FSIZE) must fail a write with EFBIG, which
         // the recorder reports, rather than kill it with SIGXFSZ.
@@ -86,7 +98,7 @@ struct Record: ParsableCommand {
             try configuration.validate()
 
             let file = try OutputFile.create(path: output, force: force)
-            let header = RecordingHeader.current(options: CommandLine.arguments.joined(separator: " "), backend: resolved)
+            let header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
             let writer = try RecordingWriter(fd: file.descriptor, header: header)
             try file.publish()
 

@@ -18,6 +18,9 @@ final class FixtureProcess {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
+        // Until the child has exec'd, /proc/PID/maps describes its parent's
+        // address space: wait for the fixture's first answer.
+        if executable == BuildProducts.fixture { try send("ping") }
     }
 
     deinit {

@@ -2,6 +2,14 @@ import CZstd
 
 /// The constants and limits of format version 1.
 enum FormatConstants {
+    /// True in a fuzzing build (Scripts/fuzz defines
+    /// FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION): checksums are not enforced.
+    #if FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    static let fuzzing = true
+    #else
+    static let fuzzing = false
+    #endif
+
     /// The first 8 bytes of every recording.
     static let magic: [UInt8] = Array("VMASNAP".utf8) + [0]
     /// The last 8 bytes of a finished recording.

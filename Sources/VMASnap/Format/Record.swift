@@ -1,0 +1,24 @@
+/// One record of a records frame, numbers unresolved, times relative to the
+/// header's start.
+enum Record: Hashable, Sendable {
+    case path([UInt8])
+    case buildID([UInt8])
+    case file(StoredFile)
+    case process(StoredProcess)
+    case round(time: UInt64)
+    case quiet(count: UInt64, first: UInt64, last: UInt64)
+    case keyframe(process: Int, mappings: [StoredMapping])
+    /// Removed mappings by start address, ascending.
+    case delta(process: Int, removed: [UInt64], added: [StoredMapping])
+    case gone(process: Int, reason: UInt8)
+    /// A type this reader does not know, skipped.
+    case unknown(type: UInt8, length: Int)
+
+    /// Whether the record defines a path, build ID, file or process.
+    var isDefinition: Bool {
+        switch self {
+        case .path, .buildID, .file, .process: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// The records of a recording in file order (see `RecordingReader.records()`).
+public struct RecordingRecords: Sequence {
+    let reader: RecordingReader
+
+    /// An iterator from the first frame.
+    public func makeIterator() -> Iterator { Iterator(reader: reader) }
+
+    /// Reads one frame at a time.
+    public struct Iterator: IteratorProtocol {
+        let reader: RecordingReader
+        private var frameNumber = 0
+        private var decoder: RecordDecoder?
+        private var roundTime: UInt64?
+        private var counts = (paths: 0, buildIDs: 0, files: 0, processes: 0)
+        private var done = false
+
+        init(reader: RecordingReader) { self.reader = reader }
+
+        /// The next record, or nil at the end or at a frame that fails its checks.
+        public mutating func next() -> RecordingRecord? {
+            guard !done else { return nil }
+            do {
+                if var current = decoder {
+                    if let record = try current.next() {
+                        decoder = current
+                        do {
+                            return try resolve(record)
+                        } catch let reason as FormatError.Reason {
+                            throw current.error(reason)
+                        }
+                    }
+                    decoder = nil
+                    frameNumber += 1
+                }
+                guard frameNumber < reader.index.frames.count else {
+                    done = true
+                    return nil
+                }
+                let frame = try reader.readFrame(frameNumber)
+                decoder = frame.records
+                roundTime = nil
+                return .frame(RecordingFrame(
+                    offset: frame.offset, number: frameNumber, length: frame.totalLength, compressed: frame.compressed,
+                    storedLength: frame.storedLength, decodedLength: frame.payload.count))
+            } catch {
+                done = true
+                let formatError = error as? FormatError
+                    ?? FormatError(offset: reader.index.frames[frameNumber].offset, reason: .invalid(String(describing: error)))
+                reader.noteTruncation(Truncation(offset: reader.index.frames[frameNumber].offset, error: formatError))
+                return nil
+            }
+        }
+
+        private mutating func resolve(_ record: Record) throws -> RecordingRecord {
+            let definitions = reader.definitions
+            switch record {
+            case .path:
+                defer { counts.paths += 1 }
+                guard counts.paths < definitions.paths.count else { throw undefinedDefinition() }
+                return .path(number: counts.paths, path: definitions.paths[counts.paths])
+            case .buildID:
+                defer { counts.buildIDs += 1 }
+                guard counts.buildIDs < definitions.buildIDs.count else { throw undefinedDefinition() }
+                return .buildID(number: counts.buildIDs, buildID: definitions.buildIDs[counts.buildIDs])
+            case .file(let file):
+                defer { counts.files += 1 }
+                guard counts.files < definitions.files.count, file.path < counts.paths,
+                    (file.buildID ?? -1) < counts.buildIDs
+                else { throw undefinedDefinition() }
+                return .file(number: counts.files, file: definitions.files[counts.files])
+            case .process(let process):
+                defer { counts.processes += 1 }
+                guard counts.processes < definitions.processes.count, process.number == counts.processes else {
+                    throw undefinedDefinition()
+                }
+                return .process(number: counts.processes, process: definitions.processes[counts.processes])
+            case .round(let time):
+                roundTime = time
+                return .round(time: reader.absolute(time))
+            case .quiet(let count, let first, let last):
+                roundTime = nil
+                return .quiet(count: Int(clamping: count), firstTime: reader.absolute(first), lastTime: reader.absolute(last))
+            case .keyframe(let process, let mappings):
+                let time = try inRound(process, "a keyframe")
+                return .keyframe(process: process, time: time, mappings: try definitions.mappings(mappings))
+            case .delta(let process, let removed, let added):
+                let time = try inRound(process, "a delta")
+                return .delta(process: process, time: time, removedStarts: removed, added: try definitions.mappings(added))
+            case .gone(let process, let reason):
+                let time = try inRound(process, "a process gone")
+                return .gone(process: process, time: time, reason: ProcessEnd(rawValue: reason) ?? .exited)
+            case .unknown(let type, let length):
+                return .unknown(type: type, length: length)
+            }
+        }
+
+        private func inRound(_ process: Int, _ what: String) throws -> Int64 {
+            guard let time = roundTime else { throw FormatError.Reason.invalid("\(what) outside a round") }
+            guard process < counts.processes else {
+                throw FormatError.Reason.undefined("process number", number: UInt64(process))
+            }
+            return reader.absolute(time)
+        }
+
+        private func undefinedDefinition() -> FormatError.Reason {
+            .invalid("a definition the index does not account for")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import VMASnap
+
+/// Builds BENCHMARKS.md's tables.
+final class Report {
+    private(set) var text = ""
+
+    func line(_ line: String = "") { text += line + "\n" }
+
+    static func microseconds(_ nanoseconds: Double) -> String { String(format: "%.1f", nanoseconds / 1000) }
+    static func ratio(_ value: Double) -> String { String(format: "%.2f×", value) }
+
+    func captureTables(_ rows: [CaptureBenchmark.Row]) {
+        line("## Steady-state snapshot against the kernel's floor and against text (3a, 3b)")
+        line()
+        line("Per walk of one process, median µs. *floor*: a bare C loop of the ioctl walk (no names, no build IDs). "
+            + "*vmasnap*: `IoctlCapture.capture()`, the recorder's hot path (names and build IDs cached). "
+            + "*text*: `TextCapture.capture()`, reading and parsing /proc/PID/maps with the hand-written parser. "
+            + "Goals: vmasnap ≤ 1.25× floor everywhere; text ≥ 3× vmasnap at N = 10000, K = 100.")
+        line()
+        line("| N anon | K exec | VMAs | floor µs | vmasnap µs | text µs | vmasnap / floor | text / vmasnap |")
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for row in rows {
+            line("| \(row.anonymous) | \(row.executable) | \(row.totalVMAs) | \(Self.microseconds(row.floor)) | "
+                + "\(Self.microseconds(row.steady)) | \(Self.microseconds(row.text)) | \(Self.ratio(row.steady / row.floor)) | "
+                + "\(Self.ratio(row.text / row.steady)) |")
+        }
+        line()
+        line("## First snapshot: names and build IDs fetched (3c)")
+        line()
+        line("A new capture each time: open /proc/PID/maps and walk with names and build IDs (*vmasnap*), against "
+            + "open, read, parse and read each file's build ID from its ELF notes through /proc/PID/map_files (*text*).")
+        line()
+        line("| N anon | K exec | vmasnap µs | text + build IDs µs | text / vmasnap |")
+        line("|---:|---:|---:|---:|---:|")
+        for row in rows {
+            line("| \(row.anonymous) | \(row.executable) | \(Self.microseconds(row.first)) | \(Self.microseconds(row.textFirst)) | "
+                + "\(Self.ratio(row.textFirst / row.first)) |")
+        }
+        line()
+    }
+
+    func fileSizeTables(_ size: FileSizeBenchmark.Result) {
+        func bytes(_ value: Double) -> String { String(format: "%.2f", value) }
+        line("## File size (3e)")
+        line()
+        line("Real captures written by the real `RecordingWriter` (zstd level 3, one frame flushed a second). "
+            + "Goals: an unchanged snapshot < 2 bytes; a keyframe < 12 bytes a mapping.")
+        line()
+        line("| what | bytes |")
+        line("|---|---:|")
+        line("| unchanged snapshot, `record -p` at 100 Hz (1 process, \(size.mappings) mappings) | \(bytes(size.unchanged100Hz)) |")
+        line("| unchanged snapshot, `record -p` at 10 Hz | \(bytes(size.unchanged10Hz)) |")
+        line("| unchanged snapshot, `record -a` at 1 Hz (\(size.allProcesses) processes of this machine) | \(bytes(size.unchangedAllProcesses)) |")
+        line("| keyframe, a mapping, periodic (paths and build IDs already in the file) | \(bytes(size.periodicKeyframePerMapping)) |")
+        line("| keyframe, a mapping, first of its process (defines \(size.mappings) paths, build IDs, files) | \(bytes(size.firstKeyframePerMapping)) |")
+        line("| first round of `record -a`, a mapping (\(size.allMappings) mappings, definitions included) | \(bytes(size.allFirstRoundPerMapping)) |")
+        line()
+        line("The same process (\(size.mappings) executable mappings, \(size.mapsText) bytes of /proc/PID/maps text), stored other ways:")
+        line()
+        line("| representation | bytes | bytes a mapping | × vmasnap keyframe |")
+        line("|---|---:|---:|---:|")
+        let keyframe = Double(size.keyframeBytes)
+        func row(_ name: String, _ total: Int) {
+            line("| \(name) | \(total) | \(bytes(Double(total) / Double(size.mappings))) | \(Self.ratio(Double(total) / keyframe)) |")
+        }
+        row("vmasnap periodic keyframe", size.keyframeBytes)
+        row("vmasnap first keyframe (with its definitions)", Int(size.firstKeyframePerMapping * Double(size.mappings)))
+        row("perf's MMAP2 records in perf.data (\(size.perfMMAP2Records) records, `perf record -p`)", size.perfMMAP2Bytes)
+        row("zstd -3 of the whole /proc/PID/maps text", size.mapsTextZstd)
+        row("zstd -3 of its executable file-backed lines", size.executableLinesZstd)
+        line()
+    }
+
+    func recorderTable(_ rows: [RecorderBenchmark.Row], seconds: Double) {
+        line("## Recorder CPU (3d)")
+        line()
+        line("CPU seconds (user + system, from wait4) per wall second of `vmasnap record` over \(Int(seconds)) s, median of 2 runs, "
+            + "the two backends alternating.")
+        line()
+        line("| recording | snapshots | ioctl CPU s / s | text CPU s / s | text / ioctl |")
+        line("|---|---:|---:|---:|---:|")
+        for row in rows {
+            line("| \(row.name) | \(row.snapshots) | \(String(format: "%.4f", row.ioctl)) | \(String(format: "%.4f", row.text)) | \(Self.ratio(row.text / row.ioctl)) |")
+        }
+        line()
+    }
+
+    func lookupTables(_ result: LookupBenchmark.Result) {
+        line("## Lookups (3f)")
+        line()
+        line("A synthetic recording written by the real writer: 50 processes × \(result.rounds / 36_000 == 1 ? "1 hour" : "\(result.rounds / 10) s") × 10 Hz "
+            + "(\(result.snapshots) snapshots, \(result.fileBytes) bytes), 40–80 libraries a process, a load or unload every ~2 minutes "
+            + "per process, one process in ten replaced (pid reused). Goals: open + index < 1 s; ≥ 3M random and ≥ 10M sorted lookups a second.")
+        line()
+        line("| what | result | goal |")
+        line("|---|---:|---:|")
+        line("| open + index (RecordingReader + AddressIndex), index at the end | \(String(format: "%.3f", result.openIndexed)) s | < 1 s |")
+        line("| open + index, index missing (rebuilt by scanning, as after SIGKILL) | \(String(format: "%.3f", result.openRebuilt)) s | |")
+        line("| random lookups (batch `resolve`) | \(String(format: "%.1f", result.randomPerSecond / 1e6))M / s | 3M / s |")
+        line("| sorted lookups (batch `resolve`) | \(String(format: "%.1f", result.sortedPerSecond / 1e6))M / s | 10M / s |")
+        line("| sorted lookups (`LookupCursor`, one at a time) | \(String(format: "%.1f", result.cursorSortedPerSecond / 1e6))M / s | |")
+        line("| linear scan of the epochs, for scale | \(String(format: "%.2f", result.linearPerSecond / 1e6))M / s | |")
+        line()
+        line("\(String(format: "%.0f", result.answered * 100))% of the queries fall in a mapping; the rest resolve to unmapped, before-first-snapshot or after-exit.")
+        line()
+    }
+}

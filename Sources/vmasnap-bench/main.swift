@@ -1,0 +1,74 @@
+import Foundation
+import VMASnap
+
+// vmasnap-bench: the benchmark suite behind Scripts/bench. Every contender of
+// a table is measured interleaved in the same run, and tables report medians
+// and ratios, because these machines are shared and noisy.
+//
+//   vmasnap-bench --fixture PATH --mapped-file PATH [--budget SECONDS] [--quick]
+//
+// Prints BENCHMARKS.md's tables (Markdown) on stdout.
+
+var arguments = CommandLine.arguments.dropFirst()
+var fixture = ""
+var mappedFile = ""
+var budget = 2.0
+var quick = false
+var vmasnap = ""
+var profile: (n: Int, k: Int, seconds: Double)?
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--profile-steady":
+        // Loops the steady-state walk alone, for perf record / callgrind.
+        profile = (Int(arguments.popFirst() ?? "") ?? 100, Int(arguments.popFirst() ?? "") ?? 100,
+                   Double(arguments.popFirst() ?? "") ?? 3)
+    case "--fixture": fixture = arguments.popFirst() ?? ""
+    case "--mapped-file": mappedFile = arguments.popFirst() ?? ""
+    case "--budget": budget = Double(arguments.popFirst() ?? "") ?? budget
+    case "--quick": quick = true
+    case "--vmasnap": vmasnap = arguments.popFirst() ?? ""
+    default:
+        FileHandle.standardError.write("vmasnap-bench: unknown argument \(argument)\n".data(using: .utf8)!)
+        exit(64)
+    }
+}
+guard !fixture.isEmpty, !mappedFile.isEmpty else {
+    FileHandle.standardError.write("usage: vmasnap-bench --fixture PATH --mapped-file PATH [--budget S] [--quick]\n".data(using: .utf8)!)
+    exit(64)
+}
+
+do {
+    if let profile {
+        let target = try TargetProcess(fixture: fixture, anonymous: profile.n, executable: profile.k, mappedFile: mappedFile)
+        let capture: any MappingCapture = ProcessInfo.processInfo.environment["PROFILE_TEXT"] != nil
+            ? try TextCapture(pid: target.pid) : try IoctlCapture(pid: target.pid)
+        var walks = 0
+        let deadline = Clock.now() + Int64(profile.seconds * 1e9)
+        while Clock.now() < deadline { _ = try capture.capture(); walks += 1 }
+        print("walks: \(walks)")
+        exit(0)
+    }
+    let report = Report()
+    let capture = CaptureBenchmark(fixture: fixture, mappedFile: mappedFile, budget: quick ? 0.3 : budget)
+    var rows: [CaptureBenchmark.Row] = []
+    for n in quick ? [100] : [100, 1000, 10000, 50000] {
+        for k in quick ? [10] : [10, 100] {
+            FileHandle.standardError.write("capture N=\(n) K=\(k)...\n".data(using: .utf8)!)
+            rows.append(try capture.run(anonymous: n, executable: k))
+        }
+    }
+    report.captureTables(rows)
+    FileHandle.standardError.write("file size...\n".data(using: .utf8)!)
+    report.fileSizeTables(try FileSizeBenchmark(fixture: fixture, mappedFile: mappedFile).run())
+    if !vmasnap.isEmpty {
+        FileHandle.standardError.write("recorder CPU...\n".data(using: .utf8)!)
+        let seconds = quick ? 2.0 : 10.0
+        report.recorderTable(try RecorderBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, seconds: seconds).run(), seconds: seconds)
+    }
+    FileHandle.standardError.write("lookups...\n".data(using: .utf8)!)
+    report.lookupTables(try LookupBenchmark().run(quick: quick))
+    print(report.text, terminator: "")
+} catch {
+    FileHandle.standardError.write("vmasnap-bench: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}

@@ -1,0 +1,140 @@
+import VMASnap
+
+extension Dump {
+    static func headerLine(_ header: RecordingHeader) -> String {
+        "header version \(header.majorVersion).\(header.minorVersion) clock \(header.clock) start \(TimeText.format(nanoseconds: header.start)) "
+            + "realtime \(TimeText.utc(realtime: header.realtime(of: header.start))) host \(TextEscaping.escape(header.hostName)) "
+            + "kernel \(TextEscaping.escape(header.kernelRelease)) boot-id \(TextEscaping.escape(header.bootID)) "
+            + "backend \(TextEscaping.escape(header.backend)) ticks \(header.clockTicksPerSecond) "
+            + "flush \(TimeText.format(nanoseconds: header.flushInterval)) keyframe \(TimeText.format(nanoseconds: header.keyframeInterval)) "
+            + "options \(TextEscaping.escape(header.options))"
+    }
+
+    /// The text lines of one record.
+    static func lines(_ record: RecordingRecord) -> [String] {
+        switch record {
+        case .frame(let frame):
+            return ["frame \(frame.number) at byte \(frame.offset): \(frame.length) bytes, "
+                + (frame.compressed ? "zstd \(frame.storedLength) -> \(frame.decodedLength)" : "stored \(frame.storedLength)")]
+        case .path(let number, let path):
+            return ["path \(number) \(path)"]
+        case .buildID(let number, let buildID):
+            return ["build-id \(number) \(buildID)"]
+        case .file(let number, let file):
+            return ["file \(number) dev \(file.device) inode \(file.inode) build-id \(file.buildID?.description ?? "-") \(file.path)"]
+        case .process(let number, let process):
+            return ["process \(number) pid \(process.identity.pid) start-time \(process.identity.startTime) "
+                + "ppid \(process.parentPID) comm \(TextEscaping.escape(process.command)) "
+                + "exe \(process.executable?.description ?? "-")"]
+        case .round(let time):
+            return ["round \(TimeText.format(nanoseconds: time))"]
+        case .quiet(let count, let first, let last):
+            return ["quiet \(count) rounds \(TimeText.format(nanoseconds: first)) to \(TimeText.format(nanoseconds: last))"]
+        case .keyframe(let process, let time, let mappings):
+            return ["keyframe \(TimeText.format(nanoseconds: time)) process \(process) mappings \(mappings.count)"]
+                + mappings.map { "  " + MappingText.line($0) }
+        case .delta(let process, let time, let removed, let added):
+            return ["delta \(TimeText.format(nanoseconds: time)) process \(process) removed \(removed.count) added \(added.count)"]
+                + removed.map { "  - " + AddressText.format($0) } + added.map { "  + " + MappingText.line($0) }
+        case .gone(let process, let time, let reason):
+            return ["gone \(TimeText.format(nanoseconds: time)) process \(process) \(reason)"]
+        case .unknown(let type, let length):
+            return ["unknown record type 0x\(String(type, radix: 16)) length \(length) (skipped)"]
+        }
+    }
+
+    static func headerJSON(_ header: RecordingHeader) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("type", "header")
+        writer.string("version", "\(header.majorVersion).\(header.minorVersion)")
+        writer.string("clock", header.clock.description)
+        writer.number("start_s", literal: TimeText.format(nanoseconds: header.start))
+        writer.string("start_realtime", TimeText.utc(realtime: header.realtime(of: header.start)))
+        writer.string("host_name", header.hostName)
+        writer.string("kernel_release", header.kernelRelease)
+        writer.string("boot_id", header.bootID)
+        writer.string("backend", header.backend)
+        writer.integer("clock_ticks_per_second", header.clockTicksPerSecond)
+        writer.number("flush_interval_s", literal: TimeText.format(nanoseconds: header.flushInterval))
+        writer.number("keyframe_interval_s", literal: TimeText.format(nanoseconds: header.keyframeInterval))
+        writer.string("options", header.options)
+        writer.endObject()
+        return writer.text
+    }
+
+    /// One JSON object for a record.
+    static func json(_ record: RecordingRecord) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        switch record {
+        case .frame(let frame):
+            writer.string("type", "frame")
+            writer.integer("number", frame.number)
+            writer.integer("offset", frame.offset)
+            writer.integer("length", frame.length)
+            writer.bool("compressed", frame.compressed)
+            writer.integer("stored_length", frame.storedLength)
+            writer.integer("decoded_length", frame.decodedLength)
+        case .path(let number, let path):
+            writer.string("type", "path")
+            writer.integer("number", number)
+            writer.bytes("path", path.bytes)
+        case .buildID(let number, let buildID):
+            writer.string("type", "build_id")
+            writer.integer("number", number)
+            writer.string("build_id", buildID.description)
+        case .file(let number, let file):
+            writer.string("type", "file")
+            writer.integer("number", number)
+            writer.string("dev", file.device.description)
+            writer.integer("inode", file.inode)
+            writer.bytes("path", file.path.bytes)
+            writer.string("build_id", file.buildID?.description)
+        case .process(let number, let process):
+            writer.string("type", "process")
+            writer.integer("number", number)
+            writer.integer("pid", process.identity.pid)
+            writer.integer("start_time", process.identity.startTime)
+            writer.integer("ppid", process.parentPID)
+            writer.bytes("comm", process.command)
+            writer.bytes("executable", process.executable?.bytes)
+        case .round(let time):
+            writer.string("type", "round")
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
+        case .quiet(let count, let first, let last):
+            writer.string("type", "quiet")
+            writer.integer("count", count)
+            writer.number("first_time_s", literal: TimeText.format(nanoseconds: first))
+            writer.number("last_time_s", literal: TimeText.format(nanoseconds: last))
+        case .keyframe(let process, let time, let mappings):
+            writer.string("type", "keyframe")
+            writer.integer("process", process)
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
+            writer.beginArray("mappings")
+            for mapping in mappings { MappingJSON.write(mapping, to: &writer) }
+            writer.endArray()
+        case .delta(let process, let time, let removed, let added):
+            writer.string("type", "delta")
+            writer.integer("process", process)
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
+            writer.beginArray("removed")
+            for start in removed { writer.string(nil, AddressText.format(start)) }
+            writer.endArray()
+            writer.beginArray("added")
+            for mapping in added { MappingJSON.write(mapping, to: &writer) }
+            writer.endArray()
+        case .gone(let process, let time, let reason):
+            writer.string("type", "gone")
+            writer.integer("process", process)
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
+            writer.string("reason", reason.description)
+        case .unknown(let type, let length):
+            writer.string("type", "unknown")
+            writer.integer("record_type", type)
+            writer.integer("length", length)
+        }
+        writer.endObject()
+        return writer.text
+    }
+}

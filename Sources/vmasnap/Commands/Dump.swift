@@ -1,0 +1,43 @@
+import ArgumentParser
+import VMASnap
+
+/// `vmasnap dump FILE`: every record of a recording.
+struct Dump: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every record of a recording, in file order.",
+        discussion: """
+            One line a record, times in seconds on the recording's clock; the mappings of a keyframe or \
+            delta follow it, one indented line each (START-END PERMS OFFSET DEV INODE BUILD-ID PATH; a \
+            removed mapping as "- START"). Each frame is announced by a "frame" line. Names are escaped \
+            (\\n, \\xNN). --json prints JSON Lines: one object a record, with a "type" member. A file cut \
+            short prints what precedes the cut and a warning on stderr.
+            """
+    )
+
+    @Argument(help: "The recording.")
+    var file: String
+
+    @Flag(help: "Print JSON Lines, one object a record.")
+    var json = false
+
+    func run() throws {
+        try Failure.guarded {
+            let reader = try RecordingReader(path: file)
+            let output = StandardOutput()
+            if json {
+                output.line(bytes: Self.headerJSON(reader.header))
+                for record in reader.records() { output.line(bytes: Self.json(record)) }
+            } else {
+                output.line(Self.headerLine(reader.header))
+                for record in reader.records() {
+                    for line in Self.lines(record) { output.line(line) }
+                }
+            }
+            output.flush()
+            if let truncation = reader.truncation {
+                StandardError.line("vmasnap: warning: \(TextEscaping.escape(file)) is \(TextEscaping.escape(truncation.description)); "
+                    + "the records before it are shown")
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import VMASnap
+
+/// `vmasnap info FILE`: what a recording holds.
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a recording's header, time span, counts and sizes.",
+        discussion: """
+            Reads the header and the index (rebuilt by scanning when the recorder did not finish), and \
+            checks every frame, so that a file cut short or damaged is reported with the byte where it \
+            stops being readable. Times are seconds on the recording's clock (CLOCK_MONOTONIC). \
+            --json prints one object with at least "snapshots", "processes", "bytes", "duration_s" and \
+            "truncated".
+            """
+    )
+
+    @Argument(help: "The recording.")
+    var file: String
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        try Failure.guarded {
+            let reader = try RecordingReader(path: file)
+            reader.verify()
+            let output = StandardOutput()
+            if json {
+                output.line(bytes: Self.json(reader, file: file))
+            } else {
+                for line in Self.text(reader, file: file) { output.line(line) }
+            }
+        }
+    }
+
+    /// "1.000000000 s" and the like.
+    static func seconds(_ nanoseconds: Int64) -> String { TimeText.format(nanoseconds: nanoseconds) + " s" }
+
+    static func text(_ reader: RecordingReader, file: String) -> [String] {
+        let header = reader.header
+        let summary = reader.summary
+        var lines: [String] = []
+        func add(_ name: String, _ value: String) {
+            let label = name + ":"
+            lines.append(label + String(repeating: " ", count: max(1, 20 - label.count)) + value)
+        }
+        add("file", TextEscaping.escape(file))
+        add("format", "vmasnap \(header.majorVersion).\(header.minorVersion)")
+        add("clock", header.clock.description)
+        add("started", "\(TimeText.utc(realtime: header.realtime(of: header.start))) (\(seconds(header.start)) on the clock)")
+        add("host", TextEscaping.escape(header.hostName))
+        add("kernel", TextEscaping.escape(header.kernelRelease))
+        add("boot ID", TextEscaping.escape(header.bootID))
+        add("backend", TextEscaping.escape(header.backend))
+        add("options", TextEscaping.escape(header.options))
+        add("clock ticks", "\(header.clockTicksPerSecond) per second")
+        add("flush interval", seconds(header.flushInterval))
+        add("keyframe interval", seconds(header.keyframeInterval))
+        if let first = summary.firstTime, let last = summary.lastTime {
+            add("time span", "\(seconds(first)) to \(seconds(last)) (\(seconds(summary.duration)))")
+        } else {
+            add("time span", "no rounds")
+        }
+        add("processes", "\(summary.processes)")
+        add("rounds", "\(summary.rounds)")
+        add("snapshots", "\(summary.snapshots) (unchanged ones included)")
+        add("records", "\(summary.records) in \(summary.frames) frames")
+        let ratio = summary.fileBytes == 0 ? "" : ", ratio " + ratioText(summary)
+        add("bytes", "\(summary.fileBytes) in the file; \(summary.decodedBytes) of records decoded\(ratio)")
+        add("index", reader.indexWasRebuilt ? "rebuilt by scanning the frames" : "read from the end of the file")
+        if let truncation = reader.truncation {
+            add("cut short", "yes: \(TextEscaping.escape(truncation.description))")
+        } else {
+            add("cut short", "no")
+        }
+        return lines
+    }
+
+    /// Decoded bytes per file byte, with two decimals.
+    static func ratioText(_ summary: RecordingSummary) -> String {
+        let hundredths = Int((Double(summary.decodedBytes) / Double(max(summary.fileBytes, 1)) * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    static func json(_ reader: RecordingReader, file: String) -> [UInt8] {
+        let header = reader.header
+        let summary = reader.summary
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.bytes("file", Array(file.utf8))
+        writer.string("version", "\(header.majorVersion).\(header.minorVersion)")
+        writer.string("clock", header.clock.description)
+        writer.number("start_s", literal: TimeText.format(nanoseconds: header.start))
+        writer.string("start_realtime", TimeText.utc(realtime: header.realtime(of: header.start)))
+        writer.integer("reference_realtime_ns", header.referenceRealtime)
+        writer.integer("reference_monotonic_ns", header.referenceMonotonic)
+        writer.string("boot_id", header.bootID)
+        writer.string("host_name", header.hostName)
+        writer.string("kernel_release", header.kernelRelease)
+        writer.string("options", header.options)
+        writer.string("backend", header.backend)
+        writer.integer("clock_ticks_per_second", header.clockTicksPerSecond)
+        writer.number("flush_interval_s", literal: TimeText.format(nanoseconds: header.flushInterval))
+        writer.number("keyframe_interval_s", literal: TimeText.format(nanoseconds: header.keyframeInterval))
+        if let first = summary.firstTime, let last = summary.lastTime {
+            writer.number("first_time_s", literal: TimeText.format(nanoseconds: first))
+            writer.number("last_time_s", literal: TimeText.format(nanoseconds: last))
+        } else {
+            writer.null("first_time_s")
+            writer.null("last_time_s")
+        }
+        writer.number("duration_s", literal: TimeText.format(nanoseconds: summary.duration))
+        writer.integer("processes", summary.processes)
+        writer.integer("rounds", summary.rounds)
+        writer.integer("snapshots", summary.snapshots)
+        writer.integer("records", summary.records)
+        writer.integer("frames", summary.frames)
+        writer.integer("bytes", summary.fileBytes)
+        writer.integer("decoded_bytes", summary.decodedBytes)
+        writer.string("index", reader.indexWasRebuilt ? "rebuilt" : "footer")
+        writer.bool("truncated", reader.truncation != nil)
+        writer.integer("truncated_at", reader.truncation?.offset)
+        writer.string("truncation_reason", reader.truncation.map { $0.error.description })
+        writer.endObject()
+        return writer.text
+    }
+}

@@ -1,0 +1,193 @@
+import Testing
+import Foundation
+@testable import VMASnap
+
+/// The golden recordings in Formats/golden: the writer must reproduce them
+/// byte for byte from fixed inputs, and the reader must decode exactly these
+/// contents from them, so that the format cannot drift silently.
+///
+/// To regenerate them after a deliberate format change (a version bump):
+/// `VMASNAP_UPDATE_GOLDEN=1 swift test --filter GoldenFileTests`.
+@Suite struct GoldenFileTests {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Formats/golden")
+
+    static let header = RecordingHeader(
+        clock: .monotonic, start: 1_000_000_000, referenceRealtime: 1_764_374_400_000_000_000,
+        referenceMonotonic: 1_000_000_000, bootID: "8d6c2f9e-1b3a-4c5d-9e7f-0a1b2c3d4e5f", hostName: "golden",
+        kernelRelease: "6.18.0", options: "vmasnap record -o golden.vmasnap -- ./app", clockTicksPerSecond: 100,
+        backend: "ioctl", flushInterval: 250_000_000, keyframeInterval: 30_000_000_000)
+
+    static let app = RecordedProcess(
+        identity: ProcessIdentity(pid: 4242, startTime: 123_456), parentPID: 1, command: Array("app".utf8),
+        executable: MappedPath("/usr/bin/app"))
+    static let worker = RecordedProcess(
+        identity: ProcessIdentity(pid: 4243, startTime: 123_470), parentPID: 4242, command: Array("worker".utf8),
+        executable: MappedPath("/usr/bin/app"))
+
+    static let appText = ExecutableMapping(
+        start: 0x55d0_0000_1000, end: 0x55d0_0000_3000, offset: 0x1000, permissions: [.read, .execute],
+        device: DeviceNumber(major: 8, minor: 1), inode: 1001, pageSize: 4096, path: MappedPath("/usr/bin/app"),
+        buildID: BuildID(hex: "a1b2c3d4"))
+    static let libc = ExecutableMapping(
+        start: 0x7f00_0002_8000, end: 0x7f00_0003_0000, offset: 0x28000, permissions: [.read, .execute],
+        device: DeviceNumber(major: 8, minor: 1), inode: 2002, pageSize: 4096, path: MappedPath("/usr/lib/libc.so.6"),
+        buildID: BuildID(hex: "00112233445566778899aabbccddeeff00112233"))
+    static let plugin = ExecutableMapping(
+        start: 0x7f00_1000_1000, end: 0x7f00_1000_2000, offset: 0x1000, permissions: [.read, .execute],
+        device: DeviceNumber(major: 8, minor: 1), inode: 3003, pageSize: 4096, path: MappedPath("/tmp/plugin.so"),
+        buildID: nil)
+
+    static let ms: Int64 = 1_000_000
+    /// Round times: 1.1 s, 1.2 s … (the file's start is 1 s).
+    static func time(_ tenths: Int64) -> Int64 { 1_000_000_000 + tenths * 100 * ms }
+
+    /// The fixed inputs. Rounds: 1 keyframe of app; 2, 3 unchanged; 4 app
+    /// loads plugin.so; 5 app unloads it and worker appears; 6 worker exits;
+    /// 7, 8 unchanged. Flushes every 250 ms, so the rounds spread over frames.
+    static func write(to path: String, finish: Bool) throws {
+        let writer = try RecordingWriter(path: path, header: header, compression: false)
+        try writer.beginRound(time: time(1))
+        let app = try writer.processSeen(Self.app)
+        _ = try writer.snapshot(process: app, mappings: [appText, libc])
+        try writer.endRound()
+        for tenths: Int64 in 2...3 {
+            try writer.beginRound(time: time(tenths))
+            _ = try writer.snapshot(process: app, mappings: [appText, libc])
+            try writer.endRound()
+        }
+        try writer.beginRound(time: time(4))
+        _ = try writer.snapshot(process: app, mappings: [appText, libc, plugin])
+        try writer.endRound()
+        try writer.beginRound(time: time(5))
+        _ = try writer.snapshot(process: app, mappings: [appText, libc])
+        let worker = try writer.processSeen(Self.worker)
+        _ = try writer.snapshot(process: worker, mappings: [appText, libc])
+        try writer.endRound()
+        try writer.beginRound(time: time(6))
+        _ = try writer.snapshot(process: app, mappings: [appText, libc])
+        try writer.processGone(process: worker, reason: .exited)
+        try writer.endRound()
+        for tenths: Int64 in 7...8 {
+            try writer.beginRound(time: time(tenths))
+            _ = try writer.snapshot(process: app, mappings: [appText, libc])
+            try writer.endRound()
+        }
+        if finish { try writer.finish() } else { try writer.flush() }
+    }
+
+    /// The clean recording's bytes, and the cut one's: the unfinished file
+    /// with its last frame cut 3 bytes short, as a killed recorder can leave it.
+    static func generate() throws -> (clean: [UInt8], cut: [UInt8]) {
+        let cleanPath = RecordingReaderTests.temporaryPath("golden-clean")
+        let cutPath = RecordingReaderTests.temporaryPath("golden-cut")
+        try write(to: cleanPath, finish: true)
+        try write(to: cutPath, finish: false)
+        let clean = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cleanPath)))
+        let unfinished = [UInt8](try Data(contentsOf: URL(fileURLWithPath: cutPath)))
+        return (clean, Array(unfinished.dropLast(3)))
+    }
+
+    @Test func writerReproducesTheGoldenFilesByteForByte() throws {
+        let (clean, cut) = try Self.generate()
+        let cleanURL = Self.directory.appendingPathComponent("clean.vmasnap")
+        let cutURL = Self.directory.appendingPathComponent("cut-short.vmasnap")
+        if ProcessInfo.processInfo.environment["VMASNAP_UPDATE_GOLDEN"] == "1" {
+            try Data(clean).write(to: cleanURL)
+            try Data(cut).write(to: cutURL)
+        }
+        #expect([UInt8](try Data(contentsOf: cleanURL)) == clean)
+        #expect([UInt8](try Data(contentsOf: cutURL)) == cut)
+    }
+
+    /// Everything in the clean golden file, as the reader must decode it.
+    @Test func cleanGoldenFileDecodes() throws {
+        let reader = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
+        #expect(reader.header == Self.header)
+        #expect(reader.header.majorVersion == 1 && reader.header.minorVersion == 0)
+        #expect(!reader.indexWasRebuilt)
+        #expect(reader.truncation == nil)
+        #expect(reader.processes == [Self.app, Self.worker])
+        let summary = reader.summary
+        #expect(summary.rounds == 8)
+        #expect(summary.snapshots == 8 + 1)
+        #expect(summary.firstTime == Self.time(1) && summary.lastTime == Self.time(8))
+        #expect(summary.fileBytes == 586)
+        // Rounds 1-3, 4-6 (flushed when 250 ms have passed), 7-8 (flushed by finish()).
+        #expect(summary.frames == 3)
+
+        let base = [Self.appText, Self.libc]
+        #expect(try reader.state(of: 0, at: Self.time(1) - 1) == nil)
+        #expect(try reader.state(of: 0, at: Self.time(1)) == base)
+        #expect(try reader.state(of: 0, at: Self.time(4)) == base + [Self.plugin])
+        #expect(try reader.state(of: 0, at: Self.time(5) - 1) == base + [Self.plugin])
+        #expect(try reader.state(of: 0, at: Self.time(5)) == base)
+        #expect(try reader.state(of: 0, at: Self.time(100)) == base)
+        #expect(try reader.state(of: 1, at: Self.time(5)) == base)
+        #expect(try reader.state(of: 1, at: Self.time(6)) == nil)
+
+        typealias Epoch = ProcessHistory.Epoch
+        #expect(try reader.histories() == [
+            ProcessHistory(process: Self.app, epochs: [
+                Epoch(firstSeen: Self.time(1), lastSeen: Self.time(3), snapshotCount: 3, mappings: base),
+                Epoch(firstSeen: Self.time(4), lastSeen: Self.time(4), snapshotCount: 1, mappings: base + [Self.plugin]),
+                Epoch(firstSeen: Self.time(5), lastSeen: Self.time(8), snapshotCount: 4, mappings: base),
+            ], goneTime: nil),
+            ProcessHistory(process: Self.worker, epochs: [
+                Epoch(firstSeen: Self.time(5), lastSeen: Self.time(5), snapshotCount: 1, mappings: base),
+            ], goneTime: Self.time(6)),
+        ])
+
+        // Every record, in order.
+        let appFile = RecordedFile(device: Self.appText.device, inode: 1001, path: Self.appText.path, buildID: Self.appText.buildID)
+        let libcFile = RecordedFile(device: Self.libc.device, inode: 2002, path: Self.libc.path, buildID: Self.libc.buildID)
+        let pluginFile = RecordedFile(device: Self.plugin.device, inode: 3003, path: Self.plugin.path, buildID: nil)
+        let records = reader.records().filter { if case .frame = $0 { return false } else { return true } }
+        #expect(records == [
+            .round(time: Self.time(1)),
+            .path(number: 0, path: MappedPath("/usr/bin/app")),
+            .process(number: 0, process: Self.app),
+            .buildID(number: 0, buildID: Self.appText.buildID!),
+            .file(number: 0, file: appFile),
+            .path(number: 1, path: MappedPath("/usr/lib/libc.so.6")),
+            .buildID(number: 1, buildID: Self.libc.buildID!),
+            .file(number: 1, file: libcFile),
+            .keyframe(process: 0, time: Self.time(1), mappings: base),
+            .quiet(count: 2, firstTime: Self.time(2), lastTime: Self.time(3)),
+            .round(time: Self.time(4)),
+            .path(number: 2, path: MappedPath("/tmp/plugin.so")),
+            .file(number: 2, file: pluginFile),
+            .delta(process: 0, time: Self.time(4), removedStarts: [], added: [Self.plugin]),
+            .round(time: Self.time(5)),
+            .delta(process: 0, time: Self.time(5), removedStarts: [Self.plugin.start], added: []),
+            .process(number: 1, process: Self.worker),
+            .keyframe(process: 1, time: Self.time(5), mappings: base),
+            .round(time: Self.time(6)),
+            .gone(process: 1, time: Self.time(6), reason: .exited),
+            .quiet(count: 2, firstTime: Self.time(7), lastTime: Self.time(8)),
+        ])
+        let frames = reader.records().compactMap { if case .frame(let frame) = $0 { return frame } else { return nil } }
+        #expect(frames.allSatisfy { !$0.compressed })
+        #expect(frames.map(\.offset) == reader.index.frames.map(\.offset))
+    }
+
+    /// The cut-short golden file: everything up to its last whole frame, and
+    /// where it was cut.
+    @Test func cutShortGoldenFileDecodesItsPrefix() throws {
+        let reader = try RecordingReader(path: Self.directory.appendingPathComponent("cut-short.vmasnap").path)
+        #expect(reader.header == Self.header)
+        #expect(reader.indexWasRebuilt)
+        let truncation = try #require(reader.truncation)
+        #expect(truncation.isCutShort)
+        // The third frame (rounds 7-8, 18 bytes) lost its last 3 bytes.
+        #expect(truncation.offset == 429 && reader.summary.fileBytes == 444)
+        #expect(reader.summary.frames == 2)
+        #expect(reader.summary.rounds == 6)
+        #expect(reader.processes == [Self.app, Self.worker])
+        #expect(try reader.state(of: 0, at: Self.time(6)) == [Self.appText, Self.libc])
+        #expect(try reader.state(of: 1, at: Self.time(6)) == nil)
+        #expect(try reader.history(of: 0).epochs.map(\.snapshotCount) == [3, 1, 2])
+        #expect(truncation.description.hasPrefix("cut short at byte \(truncation.offset)"))
+    }
+}
