@@ -105,4 +105,24 @@ final class Report {
         line("\(String(format: "%.0f", result.answered * 100))% of the queries fall in a mapping; the rest resolve to unmapped, before-first-snapshot or after-exit.")
         line()
     }
+
+    func memoryTable(_ result: MemoryBenchmark.Result) {
+        line("## Memory (issue 6)")
+        line()
+        line("Peak resident memory (wait4's ru_maxrss) of one command on a \(result.fileBytes >> 20) MiB recording "
+            + "(200 processes whose libraries move every round). Goal: a 1 GB recording opens in under 100 MB.")
+        line()
+        line("| command | peak resident |")
+        line("|---|---:|")
+        line("| `vmasnap info FILE` (open: header, index, definitions, summary) | \(result.infoMaxRSS / 1024) MiB |")
+        line("| `vmasnap lookup FILE --pid P --time T ADDR` (one process's history) | \(result.lookupMaxRSS / 1024) MiB |")
+        line()
+        let samples = result.recorderRSS
+        if let first = samples.first, let last = samples.last, let peak = samples.max() {
+            line("The recorder over a long `-a` run: \(result.recorderRounds) rounds at a 5 ms interval (the rounds of "
+                + "\(String(format: "%.1f", Double(result.recorderRounds) / 3600)) hours at 1 Hz), resident memory sampled every second: "
+                + "first \(first) KiB, last \(last) KiB, peak \(peak) KiB.")
+            line()
+        }
+    }
 }

@@ -65,6 +65,10 @@ do {
         let seconds = quick ? 2.0 : 10.0
         report.recorderTable(try RecorderBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, seconds: seconds).run(), seconds: seconds)
     }
+    if !vmasnap.isEmpty {
+        FileHandle.standardError.write("memory...\n".data(using: .utf8)!)
+        report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run())
+    }
     FileHandle.standardError.write("lookups...\n".data(using: .utf8)!)
     report.lookupTables(try LookupBenchmark().run(quick: quick))
     print(report.text, terminator: "")

@@ -95,3 +95,20 @@ import Testing
         #expect(requested <= ELFBuildIDReader.readLimit)
     }
 }
+
+/// Linkers write notes whose descriptor is not padded to 4 bytes when the
+/// build ID's length is not a multiple of 4 (`--build-id=0x` and 10 bytes:
+/// a 26-byte note); readelf warns, the kernel and vmasnap read it.
+@Suite struct UnpaddedBuildIDTests {
+    @Test func aTenByteBuildIDFromARealLinker() throws {
+        let path = try TestLibraries.build(name: "tenbyte", buildID: "00112233445566778899")
+        let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(ELFBuildIDReader.buildID(in: image)?.description == "00112233445566778899")
+        let fixture = try FixtureProcess()
+        _ = try fixture.dlopen(path)
+        for capture in [try IoctlCapture(pid: fixture.pid) as any MappingCapture, try TextCapture(pid: fixture.pid)] {
+            let mapping = try #require(try capture.capture().first { $0.path.lossyString == path })
+            #expect(mapping.buildID?.description == "00112233445566778899", "\(capture.backend)")
+        }
+    }
+}

@@ -1,8 +1,9 @@
 /// Every process history of a recording, indexed to resolve
 /// (pid, time, address) in a few binary searches.
 ///
-/// The index is immutable once built, so any number of `LookupCursor`s may
-/// use it at once. Its layout is flat: all processes' time segments in one
+/// Built from histories, the index is immutable, so any number of
+/// `LookupCursor`s may use it at once; a loading index (which reads a pid's
+/// histories when first asked about it) grows instead. Its layout is flat: all processes' time segments in one
 /// array and all lookup tables in another, so that a lookup touches no
 /// dictionary (unless the pid changed), allocates nothing and retains nothing.
 ///
@@ -16,21 +17,32 @@
 ///   ([lastSeen, next firstSeen)) the table tells which mappings survived,
 ///   which went away and which arrived; after the last snapshot the last set
 ///   answers "exact" until the process was found gone.
-public final class AddressIndex: @unchecked Sendable {
-    /// The histories the index was built from, as given.
-    public let histories: [ProcessHistory]
+public final class AddressIndex {
+    /// The histories indexed so far: all of them for an index built from
+    /// histories; those of the pids looked up so far for a loading index.
+    public private(set) var histories: [ProcessHistory] = []
 
     /// Every distinct mapping, by mapping ID (see `Resolution.mappingID`).
-    let mappings: [ExecutableMapping]
-    /// Process instances, sorted by pid and first snapshot time.
-    let instances: [Instance]
+    private(set) var mappings: [ExecutableMapping] = []
+    /// Process instances, sorted by pid and first snapshot time within each pid.
+    private(set) var instances: [Instance] = []
     /// For each pid, its instances: `instances[range.lowerBound..<range.upperBound]`.
-    let instancesByPID: [Int32: InstanceRange]
+    private(set) var instancesByPID: [Int32: InstanceRange] = [:]
     /// Time segments of all instances; each instance's are contiguous and
     /// sorted by start time.
-    let segments: [Segment]
+    private(set) var segments: [Segment] = []
     /// Lookup tables of all epochs; each table is contiguous and sorted by start address.
-    let entries: [Entry]
+    private(set) var entries: [Entry] = []
+    /// Bumped whenever a loading index grows, so that cursors refresh their
+    /// references to the arrays above.
+    private(set) var generation = 0
+
+    private var builder = AddressIndexBuilder()
+    private let loader: ((Int32) throws -> [ProcessHistory])?
+    private var attemptedPIDs: Set<Int32> = []
+    /// Errors from loading histories (a damaged part of a recording); the
+    /// pids concerned answer as far as what loaded allows.
+    public private(set) var loadingErrors: [Error] = []
 
     /// Builds the index from the histories a recording reader produces.
     ///
@@ -38,14 +50,42 @@ public final class AddressIndex: @unchecked Sendable {
     /// epoch's mappings should be in address order (readers give them so);
     /// they are sorted here if not.
     public init(histories: [ProcessHistory]) {
-        self.histories = histories
-        var builder = AddressIndexBuilder()
-        builder.add(histories)
+        loader = nil
+        append(histories)
+    }
+
+    /// An index that loads the histories of a pid the first time a lookup
+    /// asks about it, so that memory follows the processes looked up, not
+    /// the size of the recording. `loader` gives every history with that pid
+    /// (for example from `RecordingReader.history(of:)`).
+    ///
+    /// A loading index grows as it is used: it is not safe to share between threads.
+    public init(loadingHistoriesWith loader: @escaping (Int32) throws -> [ProcessHistory]) {
+        self.loader = loader
+    }
+
+    /// The instances of `pid`, loading its histories on first use.
+    func instanceRange(pid: Int32) -> InstanceRange? {
+        if let range = instancesByPID[pid] { return range }
+        guard let loader, attemptedPIDs.insert(pid).inserted else { return nil }
+        do {
+            append(try loader(pid).filter { $0.process.identity.pid == pid })
+        } catch {
+            loadingErrors.append(error)
+        }
+        return instancesByPID[pid]
+    }
+
+    private func append(_ more: [ProcessHistory]) {
+        guard !more.isEmpty else { return }
+        builder.add(more, historyOffset: histories.count)
+        histories += more
         mappings = builder.mappings
         instances = builder.instances
         instancesByPID = builder.instancesByPID
         segments = builder.segments
         entries = builder.entries
+        generation += 1
     }
 
     /// The mapping with number `id`, as a resolution gives it.
@@ -62,7 +102,7 @@ public final class AddressIndex: @unchecked Sendable {
     /// The history of the process instance that answers for `pid` at `time`:
     /// the latest one whose first snapshot is at or before `time`.
     public func history(pid: Int32, at time: Int64) -> ProcessHistory? {
-        guard let range = instancesByPID[pid] else { return nil }
+        guard let range = instanceRange(pid: pid) else { return nil }
         guard let found = AddressIndex.lastInstance(in: instances, range: range, atOrBefore: time) else { return nil }
         return histories[Int(instances[found].history)]
     }

@@ -6,8 +6,10 @@ struct AddressIndexBuilder {
     var segments: [AddressIndex.Segment] = []
     var entries: [AddressIndex.Entry] = []
 
-    /// Indexes every history that has at least one snapshot.
-    mutating func add(_ histories: [ProcessHistory]) {
+    /// Indexes every history that has at least one snapshot. `historyOffset`
+    /// is the position of `histories[0]` in the index's list (histories are
+    /// added in batches, each pid's all at once, so its instances stay contiguous).
+    mutating func add(_ histories: [ProcessHistory], historyOffset: Int = 0) {
         // Instances in pid order, then by first snapshot, so that each pid's
         // are contiguous and searchable by time.
         var order: [(pid: Int32, first: Int64, history: Int)] = []
@@ -23,7 +25,7 @@ struct AddressIndexBuilder {
             let segmentLow = Int32(segments.count)
             addSegments(of: histories[item.history])
             instances.append(AddressIndex.Instance(
-                pid: item.pid, firstTime: item.first, history: Int32(item.history),
+                pid: item.pid, firstTime: item.first, history: Int32(historyOffset + item.history),
                 segmentLow: segmentLow, segmentHigh: Int32(segments.count)))
         }
 

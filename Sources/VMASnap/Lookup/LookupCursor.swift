@@ -12,8 +12,9 @@ public struct LookupCursor {
 
     // Local references to the index's arrays: retained once, read without
     // going through the class each time.
-    private let segments: [AddressIndex.Segment]
-    private let entries: [AddressIndex.Entry]
+    private var segments: [AddressIndex.Segment]
+    private var entries: [AddressIndex.Entry]
+    private var generation: Int
 
     // What the last located (pid, time) found, valid for times in
     // [validFrom, validUntil) of `cachedPID`.
@@ -35,6 +36,7 @@ public struct LookupCursor {
         self.index = index
         self.segments = index.segments
         self.entries = index.entries
+        self.generation = index.generation
     }
 
     /// Resolves `address` in process `pid` at `time` (nanoseconds on the
@@ -98,7 +100,15 @@ public struct LookupCursor {
     private mutating func locate(pid: Int32, time: Int64) {
         hasCache = true
         cachedPID = pid
-        guard let range = index.instancesByPID[pid] else {
+        // A loading index may grow here, on a pid not seen before: take
+        // its arrays again when it did.
+        let range = index.instanceRange(pid: pid)
+        if generation != index.generation {
+            segments = index.segments
+            entries = index.entries
+            generation = index.generation
+        }
+        guard let range else {
             state = .unknownPID
             validFrom = Int64.min
             validUntil = Int64.max

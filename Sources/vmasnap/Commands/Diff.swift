@@ -37,7 +37,7 @@ struct Diff: ParsableCommand {
             defer { output.flush() }
             let fromTime = from.nanoseconds(start: recording.start)
             let toTime = to.nanoseconds(start: recording.start)
-            for history in recording.histories(pid: pid?.value) {
+            for history in try recording.histories(pid: pid?.value) {
                 let changes = history.changes(from: fromTime, to: toTime)
                 guard !changes.isEmpty else { continue }
                 if !json { output.line(ProcessText.heading(history)) }

@@ -58,10 +58,17 @@ struct Lookup: ParsableCommand {
     func run() throws {
         try Failure.guarded {
             let recording = try OpenedRecording(path: file)
-            let index = AddressIndex(histories: recording.histories)
+            let index = recording.loadingIndex()
             let output = StandardOutput()
             defer { output.flush() }
             let printer = LookupPrinter(index: index, json: json, output: output)
+            defer {
+                // A damaged part of the recording: the pids it held answered from what loaded.
+                if let error = index.loadingErrors.first {
+                    output.flush()
+                    StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
+                }
+            }
             if perfScript {
                 var lookup = PerfScriptLookup(index: index, mode: callchainAddresses)
                 let print = { (answer: PerfScriptAnswer) in

@@ -29,7 +29,7 @@ struct Timeline: ParsableCommand {
             let recording = try OpenedRecording(path: file)
             let output = StandardOutput()
             defer { output.flush() }
-            for history in recording.histories(pid: pid?.value) {
+            for history in try recording.histories(pid: pid?.value) {
                 if !json { output.line(ProcessText.heading(history)) }
                 for event in history.timeline {
                     if json {

@@ -74,6 +74,8 @@ final class LookupPrinter {
     }
 
     private func cachedPath(_ id: Int32) -> [UInt8] {
+        // A loading index grows as pids are looked up: so do the caches.
+        if Int(id) >= pathCache.count { pathCache += Array(repeating: nil, count: Int(id) + 1 - pathCache.count) }
         if let cached = pathCache[Int(id)] { return cached }
         let path = index.mapping(id).path
         let text: [UInt8]
@@ -89,6 +91,7 @@ final class LookupPrinter {
     }
 
     private func cachedBuildID(_ id: Int32) -> [UInt8] {
+        if Int(id) >= buildIDCache.count { buildIDCache += Array(repeating: nil, count: Int(id) + 1 - buildIDCache.count) }
         if let cached = buildIDCache[Int(id)] { return cached }
         let buildID = index.mapping(id).buildID
         let text: [UInt8]

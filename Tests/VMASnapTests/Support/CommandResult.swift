@@ -20,8 +20,17 @@ struct CommandResult {
         let stdin = Pipe()
         process.standardInput = stdin
         try process.run()
-        if let input { stdin.fileHandleForWriting.write(input.data(using: .utf8)!) }
-        try? stdin.fileHandleForWriting.close()
+        // Write the input on its own thread: a child that answers before it
+        // has read everything would otherwise fill its output pipe and stall.
+        let writer = stdin.fileHandleForWriting
+        let inputData = input.map { Data($0.utf8) }
+        let inputDone = DispatchGroup()
+        inputDone.enter()
+        DispatchQueue.global().async {
+            if let inputData { try? writer.write(contentsOf: inputData) }
+            try? writer.close()
+            inputDone.leave()
+        }
         // Read both pipes concurrently so a large output cannot block the child.
         final class Box: @unchecked Sendable { var data = Data() }
         let errorBox = Box()
@@ -33,6 +42,7 @@ struct CommandResult {
         }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        inputDone.wait()
         let errorData = errorBox.data
         process.waitUntilExit()
         return CommandResult(
