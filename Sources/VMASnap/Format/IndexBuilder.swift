@@ -37,8 +37,13 @@ struct IndexBuilder {
     private var frameOffset: UInt64 = 0
 
     /// A builder for a file whose header starts at `start`.
-    init(start: Int64) {
+    /// Keyframes closer than this to the last one listed for their process
+    /// are not listed (see `noteKeyframe`).
+    let keyframeInterval: UInt64
+
+    init(start: Int64, keyframeInterval: Int64 = 0) {
         timeLimit = UInt64(Int64.max - max(start, 0))
+        self.keyframeInterval = UInt64(max(keyframeInterval, 0))
     }
 
     /// Starts the next records frame, at `offset` of the file.
@@ -57,6 +62,18 @@ struct IndexBuilder {
         if frameHasDefinitions { index.definitionFrames.append(frameNumber) }
         index.summary.decodedBytes += UInt64(decodedLength)
         index.summary.recordsFrames += 1
+    }
+
+    /// Lists a keyframe as a starting point for random access when it is the
+    /// process's first, or at least a keyframe interval after the last one
+    /// listed. A reader replays forward from a listed keyframe and applies
+    /// the keyframes and deltas it meets, so the others need no entry; this
+    /// bounds the index by processes × duration / interval, not by how often
+    /// processes change (a process whose delta would outgrow a keyframe gets
+    /// a keyframe at every change).
+    private mutating func noteKeyframe(process: Int, time: UInt64) {
+        if let last = index.processes[process].keyframes.last, time - last.time < keyframeInterval { return }
+        index.processes[process].keyframes.append(RecordingIndex.Keyframe(frame: frameNumber, time: time))
     }
 
     /// Takes the next record of the current frame; throws what is wrong with it.
@@ -117,7 +134,7 @@ struct IndexBuilder {
                 index.processes[process].firstTime = time
             }
             try snapshotted(process)
-            index.processes[process].keyframes.append(RecordingIndex.Keyframe(frame: frameNumber, time: time))
+            noteKeyframe(process: process, time: time)
         case .delta(let process, _, let added):
             _ = try roundTime(for: "a delta")
             try checkProcess(process)

@@ -25,4 +25,14 @@ public enum MappingJSON {
         writer.string("start", mapping.map { AddressText.format($0.start) })
         writer.string("end", mapping.map { AddressText.format($0.end) })
     }
+
+    /// The members that say which mapping an event concerns: path, build_id,
+    /// start, end, offset (`timeline` and `diff` lines).
+    public static func writeMembers(of mapping: ExecutableMapping, to writer: inout JSONWriter) {
+        writer.bytes("path", mapping.path.bytes)
+        writer.string("build_id", mapping.buildID?.description)
+        writer.string("start", AddressText.format(mapping.start))
+        writer.string("end", AddressText.format(mapping.end))
+        writer.string("offset", AddressText.format(mapping.offset))
+    }
 }

@@ -49,7 +49,7 @@ extension RecordingReader {
         file: RecordingFile, headerLength: UInt64, header: RecordingHeader, decompressor: ZstdDecompressor,
         before limit: UInt64? = nil
     ) throws -> Scan {
-        var builder = IndexBuilder(start: header.start)
+        var builder = IndexBuilder(start: header.start, keyframeInterval: header.keyframeInterval)
         var definitions = Definitions()
         var offset = headerLength
         let end = min(limit ?? file.size, file.size)

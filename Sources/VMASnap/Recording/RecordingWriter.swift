@@ -127,7 +127,7 @@ public final class RecordingWriter {
         self.subject = subject
         self.header = header
         self.compressor = compression ? ZstdCompressor(level: FormatConstants.compressionLevel) : nil
-        self.builder = IndexBuilder(start: header.start)
+        self.builder = IndexBuilder(start: header.start, keyframeInterval: header.keyframeInterval)
         if case .success(let position) = valueOrErrno({ system.seek(fd, 0, SEEK_CUR) }), position != 0 {
             throw RecordingError.notAtStart(offset: Int64(position))
         }

@@ -48,11 +48,7 @@ struct Diff: ParsableCommand {
                             writer.beginObject()
                             writer.integer("pid", history.process.identity.pid)
                             writer.string("change", change)
-                            writer.bytes("path", mapping.path.bytes)
-                            writer.string("build_id", mapping.buildID?.description)
-                            writer.string("start", AddressText.format(mapping.start))
-                            writer.string("end", AddressText.format(mapping.end))
-                            writer.string("offset", AddressText.format(mapping.offset))
+                            MappingJSON.writeMembers(of: mapping, to: &writer)
                             writer.endObject()
                             output.line(bytes: writer.text)
                         } else {

@@ -38,11 +38,7 @@ struct Timeline: ParsableCommand {
                         writer.integer("pid", event.process.pid)
                         writer.number("time", literal: TimeText.format(nanoseconds: event.time))
                         writer.string("event", event.kind.description)
-                        writer.bytes("path", event.mapping.path.bytes)
-                        writer.string("build_id", event.mapping.buildID?.description)
-                        writer.string("start", AddressText.format(event.mapping.start))
-                        writer.string("end", AddressText.format(event.mapping.end))
-                        writer.string("offset", AddressText.format(event.mapping.offset))
+                        MappingJSON.writeMembers(of: event.mapping, to: &writer)
                         writer.endObject()
                         output.line(bytes: writer.text)
                     } else {
