@@ -17,7 +17,6 @@ struct LookupBenchmark {
         var randomPerSecond = 0.0
         var sortedPerSecond = 0.0
         var cursorSortedPerSecond = 0.0
-        var linearPerSecond = 0.0
         var answered = 0.0
     }
 
@@ -93,19 +92,6 @@ struct LookupBenchmark {
         result.cursorSortedPerSecond = cursorSorted.median
         result.answered = Double(answered) / Double(count)
 
-        // The naive way, for scale: scan the process's epochs and mappings linearly.
-        let histories = addressIndex.histories
-        let sample = queries.prefix(20_000)
-        let start = Clock.now()
-        var hits = 0
-        for query in sample {
-            guard let history = histories.last(where: { $0.process.identity.pid == query.pid && ($0.epochs.first?.firstSeen ?? .max) <= query.time }),
-                let epoch = history.epochs.last(where: { $0.firstSeen <= query.time })
-            else { continue }
-            if epoch.mappings.contains(where: { $0.contains(query.address) }) { hits += 1 }
-        }
-        result.linearPerSecond = Double(sample.count) / (Double(Clock.now() - start) / 1e9)
-        precondition(hits >= 0)
         try? FileManager.default.removeItem(atPath: path)
         try? FileManager.default.removeItem(atPath: cut)
         return result

@@ -100,7 +100,6 @@ final class Report {
         line("| random lookups (batch `resolve`) | \(String(format: "%.1f", result.randomPerSecond / 1e6))M / s | 3M / s |")
         line("| sorted lookups (batch `resolve`) | \(String(format: "%.1f", result.sortedPerSecond / 1e6))M / s | 10M / s |")
         line("| sorted lookups (`LookupCursor`, one at a time) | \(String(format: "%.1f", result.cursorSortedPerSecond / 1e6))M / s | |")
-        line("| linear scan of the epochs, for scale | \(String(format: "%.2f", result.linearPerSecond / 1e6))M / s | |")
         line()
         line("\(String(format: "%.0f", result.answered * 100))% of the queries fall in a mapping; the rest resolve to unmapped, before-first-snapshot or after-exit.")
         line()

@@ -15,6 +15,7 @@ var mappedFile = ""
 var budget = 2.0
 var quick = false
 var vmasnap = ""
+var only: String?
 var profile: (n: Int, k: Int, seconds: Double)?
 while let argument = arguments.popFirst() {
     switch argument {
@@ -27,6 +28,7 @@ while let argument = arguments.popFirst() {
     case "--budget": budget = Double(arguments.popFirst() ?? "") ?? budget
     case "--quick": quick = true
     case "--vmasnap": vmasnap = arguments.popFirst() ?? ""
+    case "--only": only = arguments.popFirst()
     default:
         FileHandle.standardError.write("vmasnap-bench: unknown argument \(argument)\n".data(using: .utf8)!)
         exit(64)
@@ -49,28 +51,36 @@ do {
         exit(0)
     }
     let report = Report()
-    let capture = CaptureBenchmark(fixture: fixture, mappedFile: mappedFile, budget: quick ? 0.3 : budget)
-    var rows: [CaptureBenchmark.Row] = []
-    for n in quick ? [100] : [100, 1000, 10000, 50000] {
-        for k in quick ? [10] : [10, 100] {
-            FileHandle.standardError.write("capture N=\(n) K=\(k)...\n".data(using: .utf8)!)
-            rows.append(try capture.run(anonymous: n, executable: k))
-        }
+    /// Whether to run a section: all by default, or the one `--only` names
+    /// (capture, size, recorder, memory, lookups).
+    func runs(_ section: String) -> Bool {
+        guard only == nil || only == section else { return false }
+        FileHandle.standardError.write("\(section)...\n".data(using: .utf8)!)
+        return true
     }
-    report.captureTables(rows)
-    FileHandle.standardError.write("file size...\n".data(using: .utf8)!)
-    report.fileSizeTables(try FileSizeBenchmark(fixture: fixture, mappedFile: mappedFile).run())
-    if !vmasnap.isEmpty {
-        FileHandle.standardError.write("recorder CPU...\n".data(using: .utf8)!)
+    if runs("capture") {
+        let capture = CaptureBenchmark(fixture: fixture, mappedFile: mappedFile, budget: quick ? 0.3 : budget)
+        var rows: [CaptureBenchmark.Row] = []
+        for n in quick ? [100] : [100, 1000, 10000, 50000] {
+            for k in quick ? [10] : [10, 100] {
+                rows.append(try capture.run(anonymous: n, executable: k))
+            }
+        }
+        report.captureTables(rows)
+    }
+    if runs("size") {
+        report.fileSizeTables(try FileSizeBenchmark(fixture: fixture, mappedFile: mappedFile).run())
+    }
+    if !vmasnap.isEmpty && runs("recorder") {
         let seconds = quick ? 2.0 : 10.0
         report.recorderTable(try RecorderBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, seconds: seconds).run(), seconds: seconds)
     }
-    if !vmasnap.isEmpty {
-        FileHandle.standardError.write("memory...\n".data(using: .utf8)!)
+    if !vmasnap.isEmpty && runs("memory") {
         report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run())
     }
-    FileHandle.standardError.write("lookups...\n".data(using: .utf8)!)
-    report.lookupTables(try LookupBenchmark().run(quick: quick))
+    if runs("lookups") {
+        report.lookupTables(try LookupBenchmark().run(quick: quick))
+    }
     print(report.text, terminator: "")
 } catch {
     FileHandle.standardError.write("vmasnap-bench: \(error)\n".data(using: .utf8)!)

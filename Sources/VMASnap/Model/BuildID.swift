@@ -32,6 +32,11 @@ public struct BuildID: Hashable, Sendable, CustomStringConvertible {
         self.init(bytes)
     }
 
+    /// Hashes the bytes in one call, not a byte at a time.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     /// Lowercase hex, two digits a byte.
     public var description: String { Hex.string(bytes) }
 }

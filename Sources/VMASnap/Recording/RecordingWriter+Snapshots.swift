@@ -104,7 +104,8 @@ extension RecordingWriter {
         let unit = FormatConstants.pageUnit
         var previousEnd: UInt64 = 0
         for mapping in mappings {
-            let place = "\(AddressText.format(mapping.start))-\(AddressText.format(mapping.end))"
+            // Only for the messages: formatting it for every mapping showed in profiles.
+            var place: String { "\(AddressText.format(mapping.start))-\(AddressText.format(mapping.end))" }
             guard mapping.start % unit == 0, mapping.end % unit == 0, mapping.offset % unit == 0 else {
                 throw RecordingError.invalidMapping("\(place) offset \(AddressText.format(mapping.offset)) is not page-aligned")
             }
