@@ -153,6 +153,8 @@ def records(cur, start, state, index):
             field(body, lambda v: "process %d" % v, body.varint, 2)
             n = field(body, lambda v: "%d mappings" % v, body.varint, 2)
             mappings(body, n, state["files"], 3)
+            if body.pos < length:
+                field(body, lambda v: "walked (or found gone) %d ns after the round" % v, body.varint, 2)
         elif rtype == 0x21:
             field(body, lambda v: "process %d" % v, body.varint, 2)
             n = field(body, lambda v: "%d removed" % v, body.varint, 2)
@@ -164,9 +166,14 @@ def records(cur, start, state, index):
                 field(body, removed, body.varint, 3)
             n = field(body, lambda v: "%d added" % v, body.varint, 2)
             mappings(body, n, state["files"], 3)
+            if body.pos < length:
+                field(body, lambda v: "walked (or found gone) %d ns after the round" % v, body.varint, 2)
         elif rtype == 0x22:
             field(body, lambda v: "process %d" % v, body.varint, 2)
             field(body, lambda v: "reason %d (%s)" % (v, REASONS.get(v, "?")), body.u8, 2)
+            if body.pos < length:
+                field(body, lambda v: "walked (or found gone) %d ns after the round" % v, body.varint, 2)
+
         elif rtype == 0x40:
             n = field(body, lambda v: "%d records frames" % v, body.varint, 2)
             offset = 0

@@ -122,8 +122,8 @@ struct IndexBuilder {
             closedRounds += count
             lastClosedTime = last
             noteTime(first: first, last: last)
-        case .keyframe(let process, let mappings):
-            let time = try roundTime(for: "a keyframe")
+        case .keyframe(let process, let mappings, let delay):
+            let time = try roundTime(for: "a keyframe", delay: delay)
             try checkProcess(process)
             try checkFiles(mappings)
             guard !liveness[process].gone else {
@@ -135,16 +135,16 @@ struct IndexBuilder {
             }
             try snapshotted(process)
             noteKeyframe(process: process, time: time)
-        case .delta(let process, _, let added):
-            _ = try roundTime(for: "a delta")
+        case .delta(let process, _, let added, let delay):
+            _ = try roundTime(for: "a delta", delay: delay)
             try checkProcess(process)
             try checkFiles(added)
             guard liveness[process].liveSince != nil, !liveness[process].gone else {
                 throw FormatError.Reason.invalid("delta of process \(process), which has no live keyframe")
             }
             try snapshotted(process)
-        case .gone(let process, _):
-            let time = try roundTime(for: "a process gone")
+        case .gone(let process, _, let delay):
+            let time = try roundTime(for: "a process gone", delay: delay)
             try checkProcess(process)
             guard !liveness[process].gone else {
                 throw FormatError.Reason.invalid("process \(process) is gone twice")
@@ -205,8 +205,18 @@ struct IndexBuilder {
     }
 
     private func roundTime(for what: String) throws -> UInt64 {
+        try roundTime(for: what, delay: 0)
+    }
+
+    /// The time of a record in the open round: the round's time plus the
+    /// record's delay, within the file's time range.
+    private func roundTime(for what: String, delay: UInt64) throws -> UInt64 {
         guard let time = openRound else { throw FormatError.Reason.invalid("\(what) outside a round") }
-        return time
+        let (sum, overflow) = time.addingReportingOverflow(delay)
+        guard !overflow, sum <= timeLimit else {
+            throw FormatError.Reason.invalid("\(what) \(delay) ns after its round, past the end of time")
+        }
+        return sum
     }
 
     private func checkProcess(_ process: Int) throws {

@@ -33,12 +33,13 @@ extension Record {
             body.varint(first)
             // The last time as the span since the first: a byte shorter.
             body.varint(last - first)
-        case .keyframe(let process, let mappings):
+        case .keyframe(let process, let mappings, let delay):
             type = .keyframe
             body.varint(process)
             body.varint(mappings.count)
             Record.encode(mappings, to: &body)
-        case .delta(let process, let removed, let added):
+            Record.encodeDelay(delay, to: &body)
+        case .delta(let process, let removed, let added, let delay):
             type = .delta
             body.varint(process)
             body.varint(removed.count)
@@ -49,10 +50,12 @@ extension Record {
             }
             body.varint(added.count)
             Record.encode(added, to: &body)
-        case .gone(let process, let reason):
+            Record.encodeDelay(delay, to: &body)
+        case .gone(let process, let reason, let delay):
             type = .gone
             body.varint(process)
             body.byte(reason)
+            Record.encodeDelay(delay, to: &body)
         case .unknown:
             preconditionFailure("the writer never writes unknown records")
         }
@@ -83,5 +86,12 @@ extension Record {
             if customPageSize { body.varint(mapping.pageSize) }
             previousEnd = mapping.end
         }
+    }
+
+    /// The optional trailing delay of KEYFRAME, DELTA and GONE: nanoseconds
+    /// after the round's time at which that process was walked (or found
+    /// gone). Omitted when 0: a record without it is at the round's time.
+    static func encodeDelay(_ delay: UInt64, to body: inout ByteEncoder) {
+        if delay > 0 { body.varint(delay) }
     }
 }

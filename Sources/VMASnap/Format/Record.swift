@@ -7,10 +7,10 @@ enum Record: Hashable, Sendable {
     case process(StoredProcess)
     case round(time: UInt64)
     case quiet(count: UInt64, first: UInt64, last: UInt64)
-    case keyframe(process: Int, mappings: [StoredMapping])
+    case keyframe(process: Int, mappings: [StoredMapping], delay: UInt64 = 0)
     /// Removed mappings by start address, ascending.
-    case delta(process: Int, removed: [UInt64], added: [StoredMapping])
-    case gone(process: Int, reason: UInt8)
+    case delta(process: Int, removed: [UInt64], added: [StoredMapping], delay: UInt64 = 0)
+    case gone(process: Int, reason: UInt8, delay: UInt64 = 0)
     /// A type this reader does not know, skipped.
     case unknown(type: UInt8, length: Int)
 

@@ -73,7 +73,8 @@ struct RecordDecoder {
         case .keyframe:
             let process = try body.count("a process number", limit: numberLimit)
             let count = try body.count("a mapping count", limit: body.remaining / 5)
-            return .keyframe(process: process, mappings: try decodeMappings(count, &body))
+            let mappings = try decodeMappings(count, &body)
+            return .keyframe(process: process, mappings: mappings, delay: try decodeDelay(&body))
         case .delta:
             let process = try body.count("a process number", limit: numberLimit)
             let removedCount = try body.count("a removed mapping count", limit: body.remaining)
@@ -93,7 +94,8 @@ struct RecordDecoder {
                 removed.append(previous)
             }
             let addedCount = try body.count("an added mapping count", limit: body.remaining / 5)
-            return .delta(process: process, removed: removed, added: try decodeMappings(addedCount, &body))
+            let added = try decodeMappings(addedCount, &body)
+            return .delta(process: process, removed: removed, added: added, delay: try decodeDelay(&body))
         case .gone:
             let process = try body.count("a process number", limit: numberLimit)
             let at = body.position
@@ -101,13 +103,19 @@ struct RecordDecoder {
             guard ProcessEnd(rawValue: reason) != nil else {
                 throw body.error(.invalid("unknown reason \(reason) for a process gone"), at: at)
             }
-            return .gone(process: process, reason: reason)
+            return .gone(process: process, reason: reason, delay: try decodeDelay(&body))
         case .frames, .definitions, .processIndex, .summary:
             throw body.error(.invalid("index record type 0x\(String(type.rawValue, radix: 16)) in a records frame"))
         }
     }
 
     /// `count` mappings in address order.
+    /// The optional trailing delay (0 when absent). Bytes after it belong to
+    /// fields of later minor versions and are skipped with the record.
+    static func decodeDelay(_ body: inout ByteDecoder) throws -> UInt64 {
+        body.isAtEnd ? 0 : try body.varint("a delay after the round")
+    }
+
     static func decodeMappings(_ count: Int, _ body: inout ByteDecoder) throws -> [StoredMapping] {
         let unit = FormatConstants.pageUnit
         let limit = UInt64.max / unit

@@ -19,20 +19,26 @@ extension RecordingReader {
             let frame = try readFrame(frameNumber)
             var records = frame.records
             var inRound = false
+            var currentRound: UInt64 = 0
             while let record = try records.next() {
                 do {
                     switch record {
                     case .round(let roundTime):
                         if roundTime > relative { break scan }
                         inRound = true
+                        currentRound = roundTime
                     case .quiet(_, let first, _):
                         if first > relative { break scan }
                         inRound = false
-                    case .keyframe(let process, let stored) where process == number:
+                    case .keyframe(let process, let stored, let delay) where process == number:
                         guard inRound else { throw FormatError.Reason.invalid("a keyframe outside a round") }
+                        // Walked after `time` (the round started at or before it):
+                        // what the walk saw was not known to be in effect then.
+                        if delay > relative - currentRound { break scan }
                         mappings = try definitions.mappings(stored)
-                    case .delta(let process, let removed, let added) where process == number:
+                    case .delta(let process, let removed, let added, let delay) where process == number:
                         guard inRound else { throw FormatError.Reason.invalid("a delta outside a round") }
+                        if delay > relative - currentRound { break scan }
                         guard let current = mappings else {
                             throw FormatError.Reason.invalid("a delta of process \(number) before its keyframe")
                         }
@@ -118,18 +124,20 @@ extension RecordingReader {
                         }
                         closedRounds += count
                         lastClosedTime = absolute(last)
-                    case .keyframe(let process, let stored):
+                    case .keyframe(let process, let stored, let delay):
                         guard only == nil || only == process else { break }
-                        guard let time = openRound else { throw FormatError.Reason.invalid("a keyframe outside a round") }
+                        guard let round = openRound else { throw FormatError.Reason.invalid("a keyframe outside a round") }
+                        let time = try Self.time(of: "a keyframe", round: round, delay: delay)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
                         accumulator.snapshot(try definitions.mappings(stored), time: time, closedRounds: closedRounds,
                                              lastClosedTime: lastClosedTime)
                         accumulators[process] = accumulator
-                    case .delta(let process, let removed, let added):
+                    case .delta(let process, let removed, let added, let delay):
                         guard only == nil || only == process else { break }
-                        guard let time = openRound else { throw FormatError.Reason.invalid("a delta outside a round") }
+                        guard let round = openRound else { throw FormatError.Reason.invalid("a delta outside a round") }
+                        let time = try Self.time(of: "a delta", round: round, delay: delay)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
@@ -139,9 +147,10 @@ extension RecordingReader {
                         let new = try Self.apply(removed: removed, added: try definitions.mappings(added), to: current)
                         accumulator.snapshot(new, time: time, closedRounds: closedRounds, lastClosedTime: lastClosedTime)
                         accumulators[process] = accumulator
-                    case .gone(let process, _):
+                    case .gone(let process, _, let delay):
                         guard only == nil || only == process else { break }
-                        guard let time = openRound else { throw FormatError.Reason.invalid("a process gone outside a round") }
+                        guard let round = openRound else { throw FormatError.Reason.invalid("a process gone outside a round") }
+                        let time = try Self.time(of: "a process gone", round: round, delay: delay)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
@@ -187,5 +196,13 @@ extension RecordingReader {
             previousEnd = mapping.end
         }
         return result
+    }
+
+    /// The absolute time of a record `delay` ns after its round (at `round`).
+    static func time(of what: String, round: Int64, delay: UInt64) throws -> Int64 {
+        guard delay <= UInt64(Int64.max - max(round, 0)) else {
+            throw FormatError.Reason.invalid("\(what) \(delay) ns after its round, past the end of time")
+        }
+        return round + Int64(delay)
     }
 }

@@ -80,26 +80,27 @@ public struct RecordingRecords: Sequence {
             case .quiet(let count, let first, let last):
                 roundTime = nil
                 return .quiet(count: Int(clamping: count), firstTime: reader.absolute(first), lastTime: reader.absolute(last))
-            case .keyframe(let process, let mappings):
-                let time = try inRound(process, "a keyframe")
+            case .keyframe(let process, let mappings, let delay):
+                let time = try inRound(process, "a keyframe", delay: delay)
                 return .keyframe(process: process, time: time, mappings: try definitions.mappings(mappings))
-            case .delta(let process, let removed, let added):
-                let time = try inRound(process, "a delta")
+            case .delta(let process, let removed, let added, let delay):
+                let time = try inRound(process, "a delta", delay: delay)
                 return .delta(process: process, time: time, removedStarts: removed, added: try definitions.mappings(added))
-            case .gone(let process, let reason):
-                let time = try inRound(process, "a process gone")
+            case .gone(let process, let reason, let delay):
+                let time = try inRound(process, "a process gone", delay: delay)
                 return .gone(process: process, time: time, reason: ProcessEnd(rawValue: reason) ?? .exited)
             case .unknown(let type, let length):
                 return .unknown(type: type, length: length)
             }
         }
 
-        private func inRound(_ process: Int, _ what: String) throws -> Int64 {
+        /// The record's time: its round's, plus its delay.
+        private func inRound(_ process: Int, _ what: String, delay: UInt64) throws -> Int64 {
             guard let time = roundTime else { throw FormatError.Reason.invalid("\(what) outside a round") }
             guard process < counts.processes else {
                 throw FormatError.Reason.undefined("process number", number: UInt64(process))
             }
-            return reader.absolute(time)
+            return try RecordingReader.time(of: what, round: reader.absolute(time), delay: delay)
         }
 
         private func undefinedDefinition() -> FormatError.Reason {

@@ -94,6 +94,7 @@ extension Recorder {
         }
         let capture: any MappingCapture
         let mappings: [ExecutableMapping]
+        var walkTime: Int64 = 0
         do {
             capture = try openCapture(pid: entry.pid)
             // The pid may have been reused between the listing and the open.
@@ -101,6 +102,7 @@ extension Recorder {
                 settle(entry.identity)
                 return
             }
+            walkTime = MonotonicClock.now()
             mappings = try capture.capture()
         } catch CaptureError.permissionDenied, CaptureError.system {
             // Counted and left out: one unreadable process never stops an -a recording.
@@ -117,7 +119,7 @@ extension Recorder {
             command: stat?.identity == entry.identity ? stat!.command : [],
             executable: processes.executable(pid: entry.pid))
         let number = try writer.processSeen(process)
-        _ = try writer.snapshot(process: number, mappings: mappings)
+        _ = try writer.snapshot(process: number, mappings: mappings, walkTime: walkTime)
         tracked[entry.pid] = TrackedProcess(identity: entry.identity, number: number, capture: capture)
     }
 
@@ -127,6 +129,8 @@ extension Recorder {
     /// address space that no longer exists.
     func walk(_ process: TrackedProcess, entry: ProcessEntry) throws {
         var mappings: [ExecutableMapping]
+        // When the walk began: a change it sees is dated then, not at the round's start.
+        var walkTime = MonotonicClock.now()
         do {
             mappings = try process.capture.capture()
         } catch CaptureError.noSuchProcess, CaptureError.processExited {
@@ -137,6 +141,7 @@ extension Recorder {
                 guard processes.entry(pid: entry.pid)?.identity == process.identity else {
                     return try end(process, reason: .exited)
                 }
+                walkTime = MonotonicClock.now()
                 mappings = try capture.capture()
                 process.capture = capture
             } catch CaptureError.noSuchProcess, CaptureError.processExited {
@@ -148,7 +153,7 @@ extension Recorder {
         } catch CaptureError.permissionDenied, CaptureError.system {
             return try end(process, reason: .unreadable)
         }
-        _ = try writer.snapshot(process: process.number, mappings: mappings)
+        _ = try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime)
     }
 
     /// A capture of `pid` with the recording's backend, through this
@@ -162,7 +167,8 @@ extension Recorder {
 
     /// Records `process` gone and stops following it.
     func end(_ process: TrackedProcess, reason: ProcessEnd) throws {
-        try writer.processGone(process: process.number, reason: reason)
+        // Found gone now, which may be well after the round began.
+        try writer.processGone(process: process.number, reason: reason, time: MonotonicClock.now())
         tracked[process.identity.pid] = nil
         settle(process.identity)
     }

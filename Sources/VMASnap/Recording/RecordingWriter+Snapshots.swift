@@ -26,9 +26,15 @@ extension RecordingWriter {
     ///
     /// `mappings` must be in address order, not overlapping, with start, end
     /// and offset multiples of 4096, as every capture returns them.
-    public func snapshot(process number: Int, mappings: [ExecutableMapping]) throws -> SnapshotOutcome {
+    ///
+    /// `walkTime` is when the walk of this process began (nanoseconds on the
+    /// header's clock), if later than the round's time: a change is dated
+    /// then, so that no lookup takes a set the walk had not yet seen as in
+    /// effect. Processes walked late in a long round need it.
+    public func snapshot(process number: Int, mappings: [ExecutableMapping], walkTime: Int64? = nil) throws -> SnapshotOutcome {
         try checkOpen()
         guard let time = roundTime else { throw RecordingError.notInRound }
+        let delay = delayAfterRound(walkTime)
         try checkLive(number)
         guard processes[number].lastSnapshotRound != roundCount else {
             throw RecordingError.duplicateSnapshot(process: number)
@@ -41,13 +47,13 @@ extension RecordingWriter {
                 outcome = .unchanged
             } else {
                 let stored = mappings.map { store($0) }
-                let keyframe = Record.keyframe(process: number, mappings: stored)
+                let keyframe = Record.keyframe(process: number, mappings: stored, delay: delay)
                 if time - processes[number].lastKeyframeTime >= UInt64(max(header.keyframeInterval, 0)) {
                     outcome = .keyframe
                     roundRecords.append(keyframe)
                 } else {
                     let delta = Record.delta(
-                        process: number, removed: diff.removed.map(\.start), added: diff.added.map { store($0) })
+                        process: number, removed: diff.removed.map(\.start), added: diff.added.map { store($0) }, delay: delay)
                     if delta.encodedLength > keyframe.encodedLength {
                         outcome = .keyframe
                         roundRecords.append(keyframe)
@@ -60,7 +66,7 @@ extension RecordingWriter {
             }
         } else {
             outcome = .keyframe
-            roundRecords.append(.keyframe(process: number, mappings: mappings.map { store($0) }))
+            roundRecords.append(.keyframe(process: number, mappings: mappings.map { store($0) }, delay: delay))
             statistics.liveProcesses += 1
         }
         switch outcome {
@@ -78,12 +84,13 @@ extension RecordingWriter {
     }
 
     /// Records that process `number` is gone, and why. A later process with
-    /// the same identity gets a new number.
-    public func processGone(process number: Int, reason: ProcessEnd) throws {
+    /// the same identity gets a new number. `time` is when it was found gone,
+    /// if later than the round's time: lookups answer "after-exit" only from then.
+    public func processGone(process number: Int, reason: ProcessEnd, time: Int64? = nil) throws {
         try checkOpen()
         guard roundTime != nil else { throw RecordingError.notInRound }
         try checkLive(number)
-        roundRecords.append(.gone(process: number, reason: reason.rawValue))
+        roundRecords.append(.gone(process: number, reason: reason.rawValue, delay: delayAfterRound(time)))
         processes[number].gone = true
         if processes[number].mappings != nil {
             statistics.liveProcesses -= 1
@@ -159,5 +166,12 @@ extension RecordingWriter {
         buildIDNumbers[buildID] = number
         roundRecords.append(.buildID(buildID.bytes))
         return number
+    }
+
+    /// Nanoseconds from the open round's time to `time` (0 when nil or not later).
+    private func delayAfterRound(_ time: Int64?) -> UInt64 {
+        guard let time, let round = roundTime else { return 0 }
+        let roundAbsolute = header.start + Int64(round)
+        return time > roundAbsolute ? UInt64(time - roundAbsolute) : 0
     }
 }
