@@ -48,12 +48,15 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
-        .executableTarget(name: "fuzz-elf", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-recording", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-text", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // What each fuzz target does with an input, shared with the tests
+        // that replay the kept inputs (Tests/FuzzCorpus).
+        .target(name: "FuzzEntryPoints", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-elf", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-recording", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "VMASnapTests",
-            dependencies: ["VMASnap", "vmasnap", "vmasnap-fixture"],
+            dependencies: ["VMASnap", "FuzzEntryPoints", "vmasnap", "vmasnap-fixture"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

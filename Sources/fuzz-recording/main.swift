@@ -3,8 +3,8 @@
 // a plain build is a harmless no-op. Each input is handed to the reader
 // through an unlinked file in /dev/shm (memory), the same code path as a
 // file on disk.
+import FuzzEntryPoints
 import Glibc
-import VMASnap
 
 private let memoryFile: Int32 = {
     let path = "/dev/shm/vmasnap-fuzz-\(getpid())"
@@ -23,28 +23,6 @@ public func fuzzRecording(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(count > 0)
         written += count
     }
-    guard let reader = try? RecordingReader(path: memoryPath) else { return 0 }
-    var records = 0
-    for _ in reader.records() {
-        records += 1
-        if records > 100_000 { break }
-    }
-    let summary = reader.summary
-    _ = summary.snapshots
-    if let histories = try? reader.histories() {
-        let index = AddressIndex(histories: histories)
-        for history in histories.prefix(8) {
-            for epoch in history.epochs.prefix(4) {
-                for mapping in epoch.mappings.prefix(4) {
-                    _ = index.resolve(pid: history.process.identity.pid, time: epoch.firstSeen, address: mapping.start)
-                }
-            }
-            _ = history.timeline
-            _ = history.changes(from: history.epochs.first?.firstSeen ?? 0, to: history.goneTime ?? .max)
-        }
-    }
-    for number in reader.processes.indices.prefix(8) {
-        _ = try? reader.state(of: number, at: summary.lastTime ?? 0)
-    }
+    FuzzEntryPoints.exerciseRecording(atPath: memoryPath)
     return 0
 }

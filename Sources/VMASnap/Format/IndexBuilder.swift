@@ -27,6 +27,8 @@ struct IndexBuilder {
     }
     private var liveness: [Liveness] = []
     private var closedRounds: UInt64 = 0
+    /// The latest time of a record with a delay: the next round may not begin before it.
+    private var latestRecordTime: UInt64 = 0
     private var lastClosedTime: UInt64 = 0
     private var firstRoundTime: UInt64?
     private var openRound: UInt64?
@@ -72,7 +74,9 @@ struct IndexBuilder {
     /// processes change (a process whose delta would outgrow a keyframe gets
     /// a keyframe at every change).
     private mutating func noteKeyframe(process: Int, time: UInt64) {
-        if let last = index.processes[process].keyframes.last, time - last.time < keyframeInterval { return }
+        if let last = index.processes[process].keyframes.last, time < last.time || time - last.time < keyframeInterval {
+            return
+        }
         index.processes[process].keyframes.append(RecordingIndex.Keyframe(frame: frameNumber, time: time))
     }
 
@@ -106,7 +110,7 @@ struct IndexBuilder {
             frameHasDefinitions = true
         case .round(let time):
             closeRound()
-            try checkTime(time, after: lastClosedTime)
+            try checkTime(time, after: max(lastClosedTime, latestRecordTime))
             guard closedRounds < FormatConstants.maximumRounds else {
                 throw FormatError.Reason.tooLarge("round count", value: closedRounds + 1, limit: FormatConstants.maximumRounds)
             }
@@ -114,7 +118,7 @@ struct IndexBuilder {
             noteTime(first: time, last: time)
         case .quiet(let count, let first, let last):
             closeRound()
-            try checkTime(first, after: lastClosedTime)
+            try checkTime(first, after: max(lastClosedTime, latestRecordTime))
             try checkTime(last, after: first)
             guard count <= FormatConstants.maximumRounds - closedRounds else {
                 throw FormatError.Reason.tooLarge("round count", value: count, limit: FormatConstants.maximumRounds)
@@ -204,18 +208,21 @@ struct IndexBuilder {
         }
     }
 
-    private func roundTime(for what: String) throws -> UInt64 {
+    private mutating func roundTime(for what: String) throws -> UInt64 {
         try roundTime(for: what, delay: 0)
     }
 
     /// The time of a record in the open round: the round's time plus the
     /// record's delay, within the file's time range.
-    private func roundTime(for what: String, delay: UInt64) throws -> UInt64 {
+    private mutating func roundTime(for what: String, delay: UInt64) throws -> UInt64 {
         guard let time = openRound else { throw FormatError.Reason.invalid("\(what) outside a round") }
         let (sum, overflow) = time.addingReportingOverflow(delay)
         guard !overflow, sum <= timeLimit else {
             throw FormatError.Reason.invalid("\(what) \(delay) ns after its round, past the end of time")
         }
+        // A round's walks end before the next round begins (checked there), so
+        // times never go backwards for anything that reads them.
+        latestRecordTime = max(latestRecordTime, sum)
         return sum
     }
 

@@ -105,6 +105,8 @@ extension RecordingReader {
                 openRound = nil
             }
         }
+        // The latest time of a record with a delay: no round may begin before it.
+        var latestRecordTime = Int64.min
         for frameNumber in frames {
             let frame = try readFrame(frameNumber)
             var records = frame.records
@@ -117,8 +119,10 @@ extension RecordingReader {
                             throw FormatError.Reason.tooLarge("round count", value: closedRounds, limit: FormatConstants.maximumRounds)
                         }
                         openRound = absolute(time)
-                    case .quiet(let count, _, let last):
+                        try Self.checkNotBefore(openRound!, latestRecordTime)
+                    case .quiet(let count, let first, let last):
                         closeRound()
+                        try Self.checkNotBefore(absolute(first), latestRecordTime)
                         guard count <= FormatConstants.maximumRounds - min(closedRounds, FormatConstants.maximumRounds) else {
                             throw FormatError.Reason.tooLarge("round count", value: count, limit: FormatConstants.maximumRounds)
                         }
@@ -128,6 +132,7 @@ extension RecordingReader {
                         guard only == nil || only == process else { break }
                         guard let round = openRound else { throw FormatError.Reason.invalid("a keyframe outside a round") }
                         let time = try Self.time(of: "a keyframe", round: round, delay: delay)
+                        latestRecordTime = max(latestRecordTime, time)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
@@ -138,6 +143,7 @@ extension RecordingReader {
                         guard only == nil || only == process else { break }
                         guard let round = openRound else { throw FormatError.Reason.invalid("a delta outside a round") }
                         let time = try Self.time(of: "a delta", round: round, delay: delay)
+                        latestRecordTime = max(latestRecordTime, time)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
@@ -151,6 +157,7 @@ extension RecordingReader {
                         guard only == nil || only == process else { break }
                         guard let round = openRound else { throw FormatError.Reason.invalid("a process gone outside a round") }
                         let time = try Self.time(of: "a process gone", round: round, delay: delay)
+                        latestRecordTime = max(latestRecordTime, time)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
@@ -204,5 +211,12 @@ extension RecordingReader {
             throw FormatError.Reason.invalid("\(what) \(delay) ns after its round, past the end of time")
         }
         return round + Int64(delay)
+    }
+
+    /// A round that begins before the walks of an earlier one: not a recording's order.
+    static func checkNotBefore(_ roundTime: Int64, _ latestRecordTime: Int64) throws {
+        guard roundTime >= latestRecordTime else {
+            throw FormatError.Reason.invalid("a round at \(roundTime) ns begins before a walk at \(latestRecordTime) ns")
+        }
     }
 }
