@@ -99,35 +99,9 @@ extension ProcessHistory {
 }
 
 extension CommandResult {
-    /// Runs the vmasnap CLI with standard input read from `inputFile`: for
-    /// inputs larger than a pipe holds (`run(_:input:)` writes all of its
-    /// input before it reads any output).
+    /// Runs the vmasnap CLI with standard input read from `inputFile` (the
+    /// runner writes input and reads output concurrently, so any size works).
     static func run(_ arguments: [String], inputFile: String) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuildProducts.vmasnap)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        guard let input = FileHandle(forReadingAtPath: inputFile) else {
-            throw FixtureError(command: "open \(inputFile)", answer: "cannot read")
-        }
-        process.standardInput = input
-        try process.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errorBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errorBox.data = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        try? input.close()
-        return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                             standardError: String(decoding: errorBox.data, as: UTF8.self))
+        try run(arguments, input: String(decoding: try Data(contentsOf: URL(fileURLWithPath: inputFile)), as: UTF8.self))
     }
 }
