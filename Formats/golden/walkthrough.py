@@ -114,7 +114,7 @@ def records(cur, start, state, index):
         rtype = cur.u8()
         length = cur.varint()
         body = Cursor(cur.take(length), cur.base + cur.pos - length)
-        names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x10: "ROUND", 0x11: "QUIET",
+        names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x05: "EXEC", 0x10: "ROUND", 0x11: "QUIET",
                  0x20: "KEYFRAME", 0x21: "DELTA", 0x22: "GONE", 0x40: "FRAMES", 0x41: "DEFINITIONS",
                  0x42: "PROCESS (index)", 0x43: "SUMMARY"}
         line(cur.base + rec_start, cur.data[rec_start:body.base - cur.base],
@@ -142,6 +142,11 @@ def records(cur, start, state, index):
             field(body, lambda v: "executable %s" % ("unknown" if v == 0 else "path %d (%s)" % (v - 1, state["paths"][v - 1])), body.varint, 2)
             raw = body.take(length - body.pos)
             line(body.base + body.pos - len(raw), raw, "comm %r" % raw.decode("utf-8", "backslashreplace"), 2)
+        elif rtype == 0x05:
+            field(body, lambda v: "process %d" % v, body.varint, 2)
+            field(body, lambda v: "executable %s" % ("unknown" if v == 0 else "path %d (%s)" % (v - 1, state["paths"][v - 1])), body.varint, 2)
+            raw = body.take(length - body.pos)
+            line(body.base + body.pos - len(raw), raw, "new comm %r" % raw.decode("utf-8", "backslashreplace"), 2)
         elif rtype == 0x10:
             field(body, lambda v: "time %d ns after start = %s" % (v, seconds(start, v)), body.varint, 2)
         elif rtype == 0x11:

@@ -89,6 +89,34 @@ import CProcmapQuery
         #expect(history.epochs.map(\.snapshotCount) == [1, 2])
     }
 
+    /// exec() of another program name: the recording follows the same
+    /// process and takes its new name from an EXEC record.
+    @Test func execUnderANewNameRenamesTheProcess() throws {
+        // The kernel names a process after the file it exec'd: a link to the fixture.
+        let link = TestLibraries.directory.appendingPathComponent("exec-renamed").path
+        try? FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: BuildProducts.fixture)
+        let fixture = try FixtureProcess()
+        let harness = try RecorderHarness(target: .processes([fixture.pid]), backend: .ioctl)
+        try harness.round()
+        fixture.sendWithoutAnswer("exec \(link)")
+        #expect(eventually { ProcessStat.read(pid: fixture.pid)?.command == Array("exec-renamed".utf8) })
+        #expect(try fixture.send("ping") == ["\(fixture.pid)"])
+        try harness.round()
+        let reader = try harness.finish()
+        #expect(reader.processes.count == 1)
+        #expect(reader.processes[0].command == Array("exec-renamed".utf8))
+        #expect(try reader.history(of: 0).process.command == Array("exec-renamed".utf8))
+        let records = Array(reader.records())
+        #expect(records.contains { if case .process(0, let process) = $0 { return process.command == Array("vmasnap-fixture".utf8) } else { return false } })
+        #expect(records.contains { if case .exec(0, let command, _) = $0 { return command == Array("exec-renamed".utf8) } else { return false } })
+        // A rebuilt index (no footer) gives the same names.
+        let cut = RecordingReaderTests.temporaryPath("exec-renamed-cut")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: harness.path)))
+        try Data(bytes.dropLast(24)).write(to: URL(fileURLWithPath: cut))
+        #expect(try RecordingReader(path: cut).processes[0].command == Array("exec-renamed".utf8))
+    }
+
     @Test func aProcessThatExitsMidWalkIsGoneInThatRound() throws {
         let fixture = try FixtureProcess()
         for _ in 0..<3 { _ = try fixture.send("mmapn \(BuildProducts.fixture) 1") }

@@ -108,6 +108,14 @@ struct IndexBuilder {
             index.processes.append(RecordingIndex.Process(firstFrame: frameNumber, lastFrame: frameNumber))
             liveness.append(Liveness())
             frameHasDefinitions = true
+        case .exec(let process, let executable, _):
+            try checkProcess(process)
+            if let executable, executable >= pathCount {
+                throw FormatError.Reason.undefined("path number", number: UInt64(executable))
+            }
+            index.processes[process].lastFrame = frameNumber
+            // A definition frame: a reader loads the new name on opening.
+            frameHasDefinitions = true
         case .round(let time):
             closeRound()
             try checkTime(time, after: max(lastClosedTime, latestRecordTime))

@@ -24,6 +24,11 @@ extension Record {
             body.varint(process.parentPID)
             body.varint(process.executable.map { $0 + 1 } ?? 0)
             body.append(process.command)
+        case .exec(let process, let executable, let command):
+            type = .exec
+            body.varint(process)
+            body.varint(executable.map { $0 + 1 } ?? 0)
+            body.append(command)
         case .round(let time):
             type = .round
             body.varint(time)

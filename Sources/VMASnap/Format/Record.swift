@@ -5,6 +5,9 @@ enum Record: Hashable, Sendable {
     case buildID([UInt8])
     case file(StoredFile)
     case process(StoredProcess)
+    /// A process ran exec(): the same process (pid and start time), a new
+    /// command name and executable from here on.
+    case exec(process: Int, executable: Int?, command: [UInt8])
     case round(time: UInt64)
     case quiet(count: UInt64, first: UInt64, last: UInt64)
     case keyframe(process: Int, mappings: [StoredMapping], delay: UInt64 = 0)
@@ -17,7 +20,7 @@ enum Record: Hashable, Sendable {
     /// Whether the record defines a path, build ID, file or process.
     var isDefinition: Bool {
         switch self {
-        case .path, .buildID, .file, .process: return true
+        case .path, .buildID, .file, .process, .exec: return true
         default: return false
         }
     }

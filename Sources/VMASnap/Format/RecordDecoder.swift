@@ -59,6 +59,11 @@ struct RecordDecoder {
             return .process(StoredProcess(
                 number: number, pid: UInt64(pid), startTime: startTime, parentPID: UInt64(parent),
                 executable: executable == 0 ? nil : executable - 1, command: command))
+        case .exec:
+            let process = try body.count("a process number", limit: numberLimit)
+            let executable = try body.count("an executable path number", limit: numberLimit)
+            let command = try body.bytes(body.remaining, "a command name")
+            return .exec(process: process, executable: executable == 0 ? nil : executable - 1, command: command)
         case .round:
             return .round(time: try body.varint("a round time"))
         case .quiet:

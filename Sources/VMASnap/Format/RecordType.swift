@@ -5,6 +5,7 @@ enum RecordType: UInt8 {
     case buildID = 0x02
     case file = 0x03
     case process = 0x04
+    case exec = 0x05
     case round = 0x10
     case quiet = 0x11
     case keyframe = 0x20

@@ -3,7 +3,10 @@ struct Definitions {
     var paths: [MappedPath] = []
     var buildIDs: [BuildID] = []
     var files: [RecordedFile] = []
+    /// Processes as their latest EXEC records name them.
     var processes: [RecordedProcess] = []
+    /// Processes as their PROCESS records named them, when first seen.
+    var processesAsFirstSeen: [RecordedProcess] = []
 
     /// Takes a definition record (others are ignored); throws when it refers
     /// to something not defined yet.
@@ -39,6 +42,14 @@ struct Definitions {
             processes.append(RecordedProcess(
                 identity: ProcessIdentity(pid: Int32(truncatingIfNeeded: process.pid), startTime: process.startTime),
                 parentPID: Int32(truncatingIfNeeded: process.parentPID), command: process.command, executable: executable))
+            processesAsFirstSeen.append(processes[processes.count - 1])
+        case .exec(let process, let executable, let command):
+            guard process < processes.count else { throw FormatError.Reason.undefined("process number", number: UInt64(process)) }
+            guard executable.map({ $0 < paths.count }) ?? true else {
+                throw FormatError.Reason.undefined("path number", number: UInt64(executable!))
+            }
+            processes[process].command = command
+            processes[process].executable = executable.map { paths[$0] }
         default:
             break
         }

@@ -11,6 +11,9 @@ public enum RecordingRecord: Hashable, Sendable {
     case file(number: Int, file: RecordedFile)
     /// PROCESS: a process seen for the first time.
     case process(number: Int, process: RecordedProcess)
+    /// EXEC: process `process` ran exec(); from here on it has this command
+    /// name and executable (same pid, same start time, new mappings).
+    case exec(process: Int, command: [UInt8], executable: MappedPath?)
     /// ROUND: a sampling round begins; every live process without a snapshot
     /// record in it was confirmed unchanged.
     case round(time: Int64)

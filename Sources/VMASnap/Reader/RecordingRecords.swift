@@ -73,7 +73,10 @@ public struct RecordingRecords: Sequence {
                 guard counts.processes < definitions.processes.count, process.number == counts.processes else {
                     throw undefinedDefinition()
                 }
-                return .process(number: counts.processes, process: definitions.processes[counts.processes])
+                return .process(number: counts.processes, process: definitions.processesAsFirstSeen[counts.processes])
+            case .exec(let process, let executable, let command):
+                guard process < counts.processes, (executable ?? -1) < counts.paths else { throw undefinedDefinition() }
+                return .exec(process: process, command: command, executable: executable.map { definitions.paths[$0] })
             case .round(let time):
                 roundTime = time
                 return .round(time: reader.absolute(time))

@@ -144,6 +144,11 @@ extension Recorder {
                 walkTime = MonotonicClock.now()
                 mappings = try capture.capture()
                 process.capture = capture
+                // The same process under a new name: keep the recording's in step.
+                if let stat = ProcessStat.read(pid: entry.pid), stat.identity == process.identity {
+                    try writer.processExecuted(
+                        process: process.number, command: stat.command, executable: processes.executable(pid: entry.pid))
+                }
             } catch CaptureError.noSuchProcess, CaptureError.processExited {
                 return try end(process, reason: .exited)
             } catch CaptureError.permissionDenied, CaptureError.system {

@@ -19,6 +19,15 @@ extension RecordingWriter {
         return number
     }
 
+    /// Records that process `number` ran exec(): the same process (pid and
+    /// start time), now named `command` and running `executable`. Its new
+    /// mappings come with its next snapshot, as any change does.
+    public func processExecuted(process number: Int, command: [UInt8], executable: MappedPath?) throws {
+        try checkOpen()
+        try checkLive(number)
+        roundRecords.append(.exec(process: number, executable: executable.map { pathNumber($0) }, command: command))
+    }
+
     /// Records a snapshot of process `number` taken in this round: a KEYFRAME
     /// the first time, when the keyframe interval has passed since its last
     /// one and something changed, or when the change is smaller to write as a

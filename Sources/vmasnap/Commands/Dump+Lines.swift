@@ -26,6 +26,8 @@ extension Dump {
             return ["process \(number) pid \(process.identity.pid) start-time \(process.identity.startTime) "
                 + "ppid \(process.parentPID) comm \(TextEscaping.escape(process.command)) "
                 + "exe \(process.executable?.description ?? "-")"]
+        case .exec(let process, let command, let executable):
+            return ["exec process \(process) comm \(TextEscaping.escape(command)) exe \(executable?.description ?? "-")"]
         case .round(let time):
             return ["round \(TimeText.format(nanoseconds: time))"]
         case .quiet(let count, let first, let last):
@@ -88,6 +90,11 @@ extension Dump {
             writer.integer("ppid", process.parentPID)
             writer.bytes("comm", process.command)
             writer.bytes("executable", process.executable?.bytes)
+        case .exec(let process, let command, let executable):
+            writer.string("type", "exec")
+            writer.integer("process", process)
+            writer.bytes("comm", command)
+            writer.bytes("executable", executable?.bytes)
         case .round(let time):
             writer.string("type", "round")
             writer.number("time_s", literal: TimeText.format(nanoseconds: time))
