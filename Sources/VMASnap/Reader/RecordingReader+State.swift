@@ -107,6 +107,13 @@ extension RecordingReader {
         }
         // The latest time of a record with a delay: no round may begin before it.
         var latestRecordTime = Int64.min
+        /// The time of a snapshot or gone record of the open round, noted as the latest so far.
+        func timeInRound(_ what: String, delay: UInt64) throws -> Int64 {
+            guard let round = openRound else { throw FormatError.Reason.invalid("\(what) outside a round") }
+            let time = try Self.time(of: what, round: round, delay: delay)
+            latestRecordTime = max(latestRecordTime, time)
+            return time
+        }
         for frameNumber in frames {
             let frame = try readFrame(frameNumber)
             var records = frame.records
@@ -130,9 +137,7 @@ extension RecordingReader {
                         lastClosedTime = absolute(last)
                     case .keyframe(let process, let stored, let delay):
                         guard only == nil || only == process else { break }
-                        guard let round = openRound else { throw FormatError.Reason.invalid("a keyframe outside a round") }
-                        let time = try Self.time(of: "a keyframe", round: round, delay: delay)
-                        latestRecordTime = max(latestRecordTime, time)
+                        let time = try timeInRound("a keyframe", delay: delay)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
@@ -141,9 +146,7 @@ extension RecordingReader {
                         accumulators[process] = accumulator
                     case .delta(let process, let removed, let added, let delay):
                         guard only == nil || only == process else { break }
-                        guard let round = openRound else { throw FormatError.Reason.invalid("a delta outside a round") }
-                        let time = try Self.time(of: "a delta", round: round, delay: delay)
-                        latestRecordTime = max(latestRecordTime, time)
+                        let time = try timeInRound("a delta", delay: delay)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
@@ -155,9 +158,7 @@ extension RecordingReader {
                         accumulators[process] = accumulator
                     case .gone(let process, _, let delay):
                         guard only == nil || only == process else { break }
-                        guard let round = openRound else { throw FormatError.Reason.invalid("a process gone outside a round") }
-                        let time = try Self.time(of: "a process gone", round: round, delay: delay)
-                        latestRecordTime = max(latestRecordTime, time)
+                        let time = try timeInRound("a process gone", delay: delay)
                         guard var accumulator = accumulators[process] else {
                             throw FormatError.Reason.undefined("process number", number: UInt64(process))
                         }
