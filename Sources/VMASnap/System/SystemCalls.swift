@@ -36,6 +36,19 @@ struct SystemCalls {
     var waitpid: (_ pid: pid_t, _ status: UnsafeMutablePointer<Int32>?, _ options: Int32) -> pid_t = { Glibc.waitpid($0, $1, $2) }
     var signalWait: (_ signals: UnsafePointer<sigset_t>, _ timeout: UnsafePointer<timespec>) -> Int32 = { Glibc.sigtimedwait($0, nil, $1) }
     var setChildSubreaper: (_ enabled: Int32) -> Int32 = { vmasnap_set_child_subreaper($0) }
+    // perf events of vmasnap's own (measuring perf's clock): the event, its
+    // ring buffer, and renaming the calling thread (which writes a COMM record).
+    var perfEventOpen: (_ attribute: UnsafeRawPointer, _ pid: pid_t, _ cpu: Int32, _ group: Int32, _ flags: UInt) -> Int32 = {
+        vmasnap_perf_event_open($0, $1, $2, $3, $4)
+    }
+    var mapShared: (_ fd: Int32, _ length: Int) -> UnsafeMutableRawPointer? = { fd, length in
+        let address = Glibc.mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+        return address == UnsafeMutableRawPointer(bitPattern: -1) ? nil : address
+    }
+    var unmap: (_ address: UnsafeMutableRawPointer, _ length: Int) -> Int32 = { Glibc.munmap($0, $1) }
+    var setThreadName: (_ name: UnsafePointer<CChar>) -> Int32 = { vmasnap_set_thread_name($0) }
+    /// `buffer` holds 16 bytes.
+    var threadName: (_ buffer: UnsafeMutablePointer<CChar>) -> Int32 = { vmasnap_thread_name($0) }
 
     /// The real system calls.
     static let live = SystemCalls(
