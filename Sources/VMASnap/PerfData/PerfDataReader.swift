@@ -33,6 +33,9 @@ public final class PerfDataReader {
     /// file): `forEachRecord` throws it after reading what it can.
     public private(set) var damage: PerfDataError?
 
+    /// The size of the input when it is a file (nil for a pipe).
+    public var inputSize: UInt64? { input.size }
+
     /// The most bytes of records held for ordering before the earliest half
     /// is let out.
     public var holdingLimit = 256 << 20

@@ -98,8 +98,17 @@ struct Record: ParsableCommand {
             try configuration.validate()
 
             let file = try OutputFile.create(path: output, force: force)
-            let header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
+            var header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
+            // perf's default clock against the recording's, at the start and
+            // the finish, so that perf.data recorded without -k CLOCK_MONOTONIC matches.
+            do {
+                header.perfClock = try PerfClock.measure()
+            } catch {
+                StandardError.line("vmasnap: note: cannot measure perf's clock (\(TextEscaping.escape(String(describing: error)))): "
+                    + "perf.data must then be recorded with -k CLOCK_MONOTONIC to match exactly")
+            }
             let writer = try RecordingWriter(fd: file.descriptor, header: header)
+            if header.perfClock != nil { writer.perfClockAtFinish = { try? PerfClock.measure() } }
             try file.publish()
 
             let recorder = try Recorder(configuration: configuration, writer: writer)

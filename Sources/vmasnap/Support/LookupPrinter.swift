@@ -26,6 +26,33 @@ final class LookupPrinter {
     /// Prints one answer; a call-chain frame is indented with a tab in text.
     func print(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool = false) {
         line.removeAll(keepingCapacity: true)
+        format(pid: pid, time: time, address: address, resolution: resolution, isFrame: isFrame)
+        output.line(bytes: line)
+    }
+
+    /// Appends one answer, formatted as `print` prints it (without a
+    /// newline), to `buffer`: perf-resolve puts frames inside its own lines.
+    func append(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool, to buffer: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
+        format(pid: pid, time: time, address: address, resolution: resolution, isFrame: isFrame)
+        buffer.append(contentsOf: line)
+    }
+
+    /// Appends `value` in decimal to `buffer`.
+    func appendDecimal(_ value: Int32, to buffer: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
+        appendDecimal(value)
+        buffer.append(contentsOf: line)
+    }
+
+    /// Appends `nanoseconds` as seconds with nine decimals to `buffer`.
+    func appendTime(_ nanoseconds: Int64, to buffer: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
+        appendTime(nanoseconds)
+        buffer.append(contentsOf: line)
+    }
+
+    private func format(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool) {
         let mapping = resolution.mappingID
         if json {
             append("{\"pid\":")
@@ -70,7 +97,6 @@ final class LookupPrinter {
                 line.append(contentsOf: cachedPath(mapping))
             }
         }
-        output.line(bytes: line)
     }
 
     private func cachedPath(_ id: Int32) -> [UInt8] {
