@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(name: "fuzz-elf", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "fuzz-recording", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "fuzz-perfdata", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "VMASnapTests",
             dependencies: ["VMASnap", "FuzzEntryPoints", "vmasnap", "vmasnap-fixture"],

@@ -31,13 +31,18 @@ import Testing
     /// perf script's samples and their frames.
     static func scriptSamples(_ path: String) throws -> [ScriptSample] {
         let result = try CommandResult.run(["script", "-i", path, "-F", "pid,tid,time,ip,dso", "--ns"], executable: PerfSessions.perf)
+        return parseScript(result.standardOutput)
+    }
+
+    /// Parses `perf script -F pid,tid,time,ip,dso --ns` text.
+    static func parseScript(_ text: String) -> [ScriptSample] {
         var samples: [ScriptSample] = []
         func frame(_ text: Substring) -> ScriptFrame? {
             let parts = text.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, let value = UInt64(parts[0], radix: 16), parts[1].hasPrefix("("), parts[1].hasSuffix(")") else { return nil }
             return ScriptFrame(value: value, dso: String(parts[1].dropFirst().dropLast()))
         }
-        for line in result.standardOutput.split(separator: "\n") {
+        for line in text.split(separator: "\n") {
             if line.hasPrefix("\t") {
                 if let parsed = frame(line.drop { $0 == "\t" || $0 == " " }) { samples[samples.count - 1].frames.append(parsed) }
                 continue
@@ -93,12 +98,20 @@ import Testing
         let mmaps = PerfMmapEvent.all(in: try CommandResult.run(
             ["script", "-i", perfData, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"], executable: PerfSessions.perf).standardOutput)
 
-        var figures = Figures()
+        var figures = try compare(expected, resolved.lines, mmaps: mmaps)
+        #expect(figures.samples == expected.count && expected.count > 300, "\(name): \(figures.samples) vs \(expected.count) samples")
         figures.perfData = perfData
         figures.recording = maps
         figures.standardError = resolved.standardError
-        let answers = try resolved.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-        #expect(answers.count == expected.count && expected.count > 300, "\(name): \(answers.count) vs \(expected.count) samples")
+        figures.compare = try JSONSerialization.jsonObject(with: Data(compared.standardOutput.utf8)) as! [String: Any]
+        return figures
+    }
+
+    /// perf-resolve's JSON lines set beside perf script's samples (and perf's MMAP2 records, when given).
+    static func compare(_ expected: [ScriptSample], _ lines: [String], mmaps: [PerfMmapEvent]?) throws -> Figures {
+        var figures = Figures()
+        let answers = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(answers.count == expected.count)
         figures.samples = answers.count
         for (sample, answer) in zip(expected, answers) {
             #expect(answer["pid"] as? Int == Int(sample.pid) && answer["tid"] as? Int == Int(sample.tid))
@@ -118,7 +131,7 @@ import Testing
                 }
                 figures.perfFileFrames += 1
                 // The second oracle: perf's MMAP2 records say the same.
-                if let event = PerfMmapEvent.answer(mmaps, pid: sample.pid, time: sample.time, address: address) {
+                if let mmaps, let event = PerfMmapEvent.answer(mmaps, pid: sample.pid, time: sample.time, address: address) {
                     if event.path != perfFrame.dso || address - event.start + event.pageOffset != perfFrame.value {
                         figures.mmapOracleDisagreements += 1
                     }
@@ -133,7 +146,6 @@ import Testing
                 }
             }
         }
-        figures.compare = try JSONSerialization.jsonObject(with: Data(compared.standardOutput.utf8)) as! [String: Any]
         return figures
     }
 

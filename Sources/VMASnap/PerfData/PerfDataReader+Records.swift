@@ -78,7 +78,8 @@ extension PerfDataReader {
         /// Bytes after a record that belong to it (tracing data, AUX trace data).
         var skip: UInt64 = 0
         while true {
-            let room = min(UInt64(chunk), end - (bufferOffset + UInt64(filled)))
+            let reached = bufferOffset + UInt64(filled)
+            let room = reached >= end ? 0 : min(UInt64(chunk), end - reached)
             let got = room == 0 ? 0 : try buffer.withUnsafeMutableBytes { raw in
                 try input.readNext(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled..<filled + Int(room)]))
             }

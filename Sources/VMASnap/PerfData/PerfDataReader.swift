@@ -143,6 +143,9 @@ public final class PerfDataReader {
         guard data.offset >= PerfDataHeader.fileHeaderSize else {
             throw PerfDataError(offset: 40, reason: .invalid("the data section starts at \(data.offset), inside the header"))
         }
+        guard data.offset <= size else {
+            throw PerfDataError(offset: size, reason: .truncated("the data section, which should start at byte \(data.offset)"))
+        }
         if data.size == 0 && size > data.offset {
             dataSizeWasMissing = true
             return
