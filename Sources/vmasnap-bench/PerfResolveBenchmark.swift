@@ -48,14 +48,16 @@ struct PerfResolveBenchmark {
             }
             unsigned long fixture_entry(unsigned long n) { return level(24, n); }
             """.write(toFile: directory + "/deep.c", atomically: true, encoding: .utf8)
-        try Self.spawn(["/usr/bin/cc", "-shared", "-fPIC", "-O1", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
+        try ChildRun.spawn(["/usr/bin/cc", "-shared", "-fPIC", "-O1", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
                         "-o", library, directory + "/deep.c"])
         let recording = directory + "/maps.vmasnap"
         let base = directory + "/base.data"
         let milliseconds = quick ? 400 : 2000
-        // perf's default clock: perf-resolve converts every time.
-        _ = try Self.spawn([vmasnap, "record", "-o", recording, "--interval", "10ms", "--", "/usr/bin/perf", "record", "-q", "-g",
-                            "-c", "50000", "-o", base, "--", fixture, "--script", "dlopen \(library); spin 0 \(milliseconds); dlclose 0"])
+        // perf's default clock: perf-resolve converts every time. Ring buffers
+        // of 8 pages a CPU: perf writes a round each time it empties them,
+        // so that rounds stay small once the samples are repeated.
+        _ = try ChildRun.spawn([vmasnap, "record", "-o", recording, "--interval", "10ms", "--", "/usr/bin/perf", "record", "-q", "-g",
+                            "-m", "8", "-c", "50000", "-o", base, "--", fixture, "--script", "dlopen \(library); spin 0 \(milliseconds); dlclose 0"])
         var result = Result()
         result.baseBytes = Self.size(base)
         result.copies = max(1, (quick ? 30 << 20 : 250 << 20) / max(result.baseBytes, 1))
@@ -69,17 +71,17 @@ struct PerfResolveBenchmark {
             try Self.measure(["/usr/bin/perf", "script", "-i", big, "-F", "pid,tid,time,ip,dso", "--ns"], into: &result.perfScript)
             try Self.measure([vmasnap, "perf-resolve", big, recording], into: &result.resolveText)
             try Self.measure([vmasnap, "perf-resolve", big, recording, "--json"], into: &result.resolveJSON)
-            let start = Clock.now()
             let reader = try PerfDataReader(path: big)
             let recordingReader = try RecordingReader(path: recording)
             let index = AddressIndex(histories: try recordingReader.histories())
             let readings = recordingReader.perfClockReadings
+            let start = Self.processCPUTime()
             let resolver = PerfSampleResolver(reader: reader, index: index) { attribute in
                 PerfTimeConversion.choose(for: attribute, readings: readings, header: recordingReader.header, clockData: nil, estimate: nil)
             }
             var frames = 0
             try resolver.run { sample in frames &+= sample.frames.count }
-            inProcess.add(Double(Clock.now() - start) / 1e9)
+            inProcess.add(Self.processCPUTime() - start)
             result.samples = resolver.statistics.resolvedSamples
             result.frames = resolver.statistics.frames
             result.largestHeldBytes = reader.statistics.largestHeldBytes
@@ -89,37 +91,20 @@ struct PerfResolveBenchmark {
         return result
     }
 
+    /// This process's CPU seconds so far (user and system): on a shared
+    /// machine, what one core spent, whatever else ran.
+    static func processCPUTime() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     static func size(_ path: String) -> Int {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
     }
 
-    /// Runs `argv` with stdout and stderr to /dev/null; its wall and CPU
-    /// seconds and peak memory (wait4).
-    @discardableResult
-    static func spawn(_ argv: [String]) throws -> (wall: Double, cpu: Double, maxRSS: Int) {
-        var pid: pid_t = 0
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        let start = Clock.now()
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ) == 0 else {
-            throw BenchmarkError("cannot start \(argv[0])")
-        }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let wall = Double(Clock.now() - start) / 1e9
-        guard status == 0 else { throw BenchmarkError("\(argv.joined(separator: " ")) failed with status \(status)") }
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        return (wall, cpu, usage.ru_maxrss)
-    }
-
     private static func measure(_ argv: [String], into run: inout Run) throws {
-        let (wall, cpu, rss) = try spawn(argv)
+        let (wall, cpu, rss) = try ChildRun.spawn(argv)
         run.wall.add(wall)
         run.cpu.add(cpu)
         run.maxRSSKilobytes = max(run.maxRSSKilobytes, rss)

@@ -148,8 +148,8 @@ final class Report {
         row("`perf script -F pid,tid,time,ip,dso --ns` (text to /dev/null)", result.perfScript)
         row("`vmasnap perf-resolve` (text to /dev/null)", result.resolveText)
         row("`vmasnap perf-resolve --json` (to /dev/null)", result.resolveJSON)
-        line("| library: read, order, decode, resolve (no output), in process | \(String(format: "%.2f", result.librarySeconds)) | – | "
-            + "\(rate(frames, result.librarySeconds)) (wall) | – | – |")
+        line("| library: read, order, decode, resolve (no output), in process | – | \(String(format: "%.2f", result.librarySeconds)) | "
+            + "\(rate(frames, result.librarySeconds)) | – | \(Self.ratio(perfCPU / result.librarySeconds)) |")
         line()
         line("The reader held at most \(megabytes(result.largestHeldBytes)) MB of records for ordering (about two of perf's "
             + "rounds), for a \(megabytes(result.fileBytes)) MB file.")

@@ -134,6 +134,12 @@ public final class PerfSampleResolver {
 
         let recordingTime = conversion(for: record.event).recordingTime(time)
         let count = try collectFrames(sample, record)
+        // Local copies: a class's stored properties are checked for
+        // exclusive access at every mutation, which a loop over frames feels.
+        var cursor = self.cursor
+        var byStatus = statistics.byStatus
+        let frames = self.frames
+        statistics.byStatus = []
         for position in 0..<count {
             var frame = frames[position]
             if frame.context?.isUser ?? true, frame.address < ResolutionStatus.kernelAddressStart {
@@ -142,8 +148,12 @@ public final class PerfSampleResolver {
                 frame.resolution = Resolution(status: .kernel)
             }
             frames[position] = frame
-            statistics.byStatus[Int(frame.resolution.status.rawValue)] += 1
-            if compare { answers[position] = perfAnswer(pid: pid, frame: frame) }
+            byStatus[Int(frame.resolution.status.rawValue)] += 1
+        }
+        self.cursor = cursor
+        statistics.byStatus = byStatus
+        if compare {
+            for position in 0..<count { answers[position] = perfAnswer(pid: pid, frame: frames[position]) }
         }
         statistics.resolvedSamples += 1
         statistics.frames += count

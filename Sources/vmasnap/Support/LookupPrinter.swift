@@ -4,6 +4,11 @@ import VMASnap
 /// into the output buffer: a perf script lookup prints millions of lines,
 /// so nothing is allocated per line, and each mapping's escaped path and
 /// build ID are formatted once.
+///
+/// Lines are built in a local buffer passed `inout` to static helpers, not
+/// in a property of this class: every append to a class's property is
+/// checked for exclusive access at run time, which cost more than the
+/// formatting itself.
 final class LookupPrinter {
     private let index: AddressIndex
     private let json: Bool
@@ -25,72 +30,69 @@ final class LookupPrinter {
 
     /// Prints one answer; a call-chain frame is indented with a tab in text.
     func print(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool = false) {
-        line.removeAll(keepingCapacity: true)
-        format(pid: pid, time: time, address: address, resolution: resolution, isFrame: isFrame)
-        output.line(bytes: line)
+        var buffer: [UInt8] = []
+        swap(&buffer, &line)
+        buffer.removeAll(keepingCapacity: true)
+        append(pid: pid, time: time, address: address, resolution: resolution, isFrame: isFrame, to: &buffer)
+        output.line(bytes: buffer)
+        swap(&buffer, &line)
     }
 
     /// Appends one answer, formatted as `print` prints it (without a
     /// newline), to `buffer`: perf-resolve puts frames inside its own lines.
-    func append(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool, to buffer: inout [UInt8]) {
-        line.removeAll(keepingCapacity: true)
-        format(pid: pid, time: time, address: address, resolution: resolution, isFrame: isFrame)
-        buffer.append(contentsOf: line)
+    func append(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool, to line: inout [UInt8]) {
+        appendPrefix(pid: pid, time: time, isFrame: isFrame, to: &line)
+        append(address: address, resolution: resolution, to: &line)
     }
 
-    /// Appends `value` in decimal to `buffer`.
-    func appendDecimal(_ value: Int32, to buffer: inout [UInt8]) {
-        line.removeAll(keepingCapacity: true)
-        appendDecimal(value)
-        buffer.append(contentsOf: line)
+    /// Appends what every answer for `pid` at `time` starts with: `{"pid":N,"time":T`
+    /// in JSON, "[TAB]PID TIME" in text. Frames of one sample share it.
+    func appendPrefix(pid: Int32, time: Int64, isFrame: Bool, to line: inout [UInt8]) {
+        if json {
+            Self.append("{\"pid\":", to: &line)
+            Self.appendDecimal(pid, to: &line)
+            Self.append(",\"time\":", to: &line)
+            Self.appendTime(time, to: &line)
+        } else {
+            if isFrame { line.append(UInt8(ascii: "\t")) }
+            Self.appendDecimal(pid, to: &line)
+            line.append(UInt8(ascii: " "))
+            Self.appendTime(time, to: &line)
+        }
     }
 
-    /// Appends `nanoseconds` as seconds with nine decimals to `buffer`.
-    func appendTime(_ nanoseconds: Int64, to buffer: inout [UInt8]) {
-        line.removeAll(keepingCapacity: true)
-        appendTime(nanoseconds)
-        buffer.append(contentsOf: line)
-    }
-
-    private func format(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool) {
+    /// Appends the rest of an answer after its prefix (see `appendPrefix`).
+    func append(address: UInt64, resolution: Resolution, to line: inout [UInt8]) {
         let mapping = resolution.mappingID
         if json {
-            append("{\"pid\":")
-            appendDecimal(pid)
-            append(",\"time\":")
-            appendTime(time)
-            append(",\"address\":\"0x")
-            appendHex(address)
-            append("\",\"status\":\"")
-            append(resolution.status.description)
-            append("\",\"path\":")
+            Self.append(",\"address\":\"0x", to: &line)
+            Self.appendHex(address, to: &line)
+            Self.append("\",\"status\":\"", to: &line)
+            Self.append(resolution.status, to: &line)
+            Self.append("\",\"path\":", to: &line)
             if let mapping {
                 let answer = index.mapping(mapping)
                 line.append(contentsOf: cachedPath(mapping))
-                append(",\"file_offset\":\"0x")
-                appendHex(resolution.fileOffset ?? answer.fileOffset(of: address))
-                append("\",\"build_id\":")
+                Self.append(",\"file_offset\":\"0x", to: &line)
+                Self.appendHex(resolution.fileOffset ?? answer.fileOffset(of: address), to: &line)
+                Self.append("\",\"build_id\":", to: &line)
                 line.append(contentsOf: cachedBuildID(mapping))
-                append(",\"start\":\"0x")
-                appendHex(answer.start)
-                append("\",\"end\":\"0x")
-                appendHex(answer.end)
-                append("\"}")
+                Self.append(",\"start\":\"0x", to: &line)
+                Self.appendHex(answer.start, to: &line)
+                Self.append("\",\"end\":\"0x", to: &line)
+                Self.appendHex(answer.end, to: &line)
+                Self.append("\"}", to: &line)
             } else {
-                append("null,\"file_offset\":null,\"build_id\":null,\"start\":null,\"end\":null}")
+                Self.append("null,\"file_offset\":null,\"build_id\":null,\"start\":null,\"end\":null}", to: &line)
             }
         } else {
-            if isFrame { line.append(UInt8(ascii: "\t")) }
-            appendDecimal(pid)
+            Self.append(" 0x", to: &line)
+            Self.appendHex(address, to: &line)
             line.append(UInt8(ascii: " "))
-            appendTime(time)
-            append(" 0x")
-            appendHex(address)
-            line.append(UInt8(ascii: " "))
-            append(resolution.status.description)
+            Self.append(resolution.status, to: &line)
             if let mapping {
-                append(" 0x")
-                appendHex(resolution.fileOffset ?? index.mapping(mapping).fileOffset(of: address))
+                Self.append(" 0x", to: &line)
+                Self.appendHex(resolution.fileOffset ?? index.mapping(mapping).fileOffset(of: address), to: &line)
                 line.append(UInt8(ascii: " "))
                 line.append(contentsOf: cachedBuildID(mapping))
                 line.append(UInt8(ascii: " "))
@@ -130,25 +132,42 @@ final class LookupPrinter {
         return text
     }
 
-    private func append(_ text: String) {
-        line.append(contentsOf: text.utf8)
+    /// Appends `text`'s bytes.
+    static func append(_ text: StaticString, to line: inout [UInt8]) {
+        text.withUTF8Buffer { line.append(contentsOf: $0) }
     }
 
-    private func appendDecimal(_ value: Int32) {
+    /// Appends a status's name, without a String.
+    private static func append(_ status: ResolutionStatus, to line: inout [UInt8]) {
+        switch status {
+        case .exact: append("exact", to: &line)
+        case .loadedBetween: append("loaded-between", to: &line)
+        case .unloadedBetween: append("unloaded-between", to: &line)
+        case .unmapped: append("unmapped", to: &line)
+        case .unknownPID: append("unknown-pid", to: &line)
+        case .beforeFirstSnapshot: append("before-first-snapshot", to: &line)
+        case .afterExit: append("after-exit", to: &line)
+        case .kernel: append("kernel", to: &line)
+        case .relative: append("relative", to: &line)
+        }
+    }
+
+    /// Appends `value` in decimal.
+    static func appendDecimal(_ value: Int32, to line: inout [UInt8]) {
         if value < 0 { line.append(UInt8(ascii: "-")) }
-        appendUnsigned(UInt64(value.magnitude), minimumDigits: 1)
+        appendUnsigned(UInt64(value.magnitude), minimumDigits: 1, to: &line)
     }
 
-    /// Seconds with nine decimals, exactly (Decimal's format, without a String).
-    private func appendTime(_ nanoseconds: Int64) {
+    /// Appends seconds with nine decimals, exactly (Decimal's format, without a String).
+    static func appendTime(_ nanoseconds: Int64, to line: inout [UInt8]) {
         if nanoseconds < 0 { line.append(UInt8(ascii: "-")) }
         let magnitude = nanoseconds.magnitude
-        appendUnsigned(magnitude / 1_000_000_000, minimumDigits: 1)
+        appendUnsigned(magnitude / 1_000_000_000, minimumDigits: 1, to: &line)
         line.append(UInt8(ascii: "."))
-        appendUnsigned(magnitude % 1_000_000_000, minimumDigits: 9)
+        appendUnsigned(magnitude % 1_000_000_000, minimumDigits: 9, to: &line)
     }
 
-    private func appendUnsigned(_ value: UInt64, minimumDigits: Int) {
+    private static func appendUnsigned(_ value: UInt64, minimumDigits: Int, to line: inout [UInt8]) {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -164,17 +183,31 @@ final class LookupPrinter {
                 buffer[count] = UInt8(ascii: "0")
                 count += 1
             }
-            for position in stride(from: count - 1, through: 0, by: -1) { line.append(buffer[position]) }
+            // Most significant first, appended at once.
+            var low = 0
+            var high = count - 1
+            while low < high {
+                buffer.swapAt(low, high)
+                low += 1
+                high -= 1
+            }
+            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 
-    private func appendHex(_ value: UInt64) {
+    private static func appendHex(_ value: UInt64, to line: inout [UInt8]) {
         let hexDigits: StaticString = "0123456789abcdef"
-        var shift = 60
-        while shift > 0 && (value >> UInt64(shift)) == 0 { shift -= 4 }
-        while shift >= 0 {
-            line.append(hexDigits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
+        var digits: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var shift = 60
+            while shift > 0 && (value >> UInt64(shift)) == 0 { shift -= 4 }
+            var count = 0
+            while shift >= 0 {
+                buffer[count] = hexDigits.utf8Start[Int((value >> UInt64(shift)) & 0xF)]
+                count += 1
+                shift -= 4
+            }
+            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 }

@@ -9,6 +9,7 @@ final class PerfResolvePrinter {
     private let json: Bool
     private let output: StandardOutput
     private var line: [UInt8] = []
+    private var prefix: [UInt8] = []
     /// Command names as text (escaped) or JSON strings.
     private var commands: [[UInt8]: [UInt8]] = [:]
 
@@ -21,38 +22,53 @@ final class PerfResolvePrinter {
 
     /// Prints one sample and its frames.
     func print(_ sample: PerfResolvedSample) {
+        // A local buffer: appends to a class's property are checked for
+        // exclusive access at run time (see LookupPrinter).
+        var line: [UInt8] = []
+        var prefix: [UInt8] = []
+        swap(&line, &self.line)
+        swap(&prefix, &self.prefix)
+        defer {
+            swap(&line, &self.line)
+            swap(&prefix, &self.prefix)
+        }
         line.removeAll(keepingCapacity: true)
         let time = Int64(bitPattern: sample.time)
         if json {
-            append("{\"pid\":")
-            lookup.appendDecimal(sample.pid, to: &line)
-            append(",\"tid\":")
-            lookup.appendDecimal(sample.tid, to: &line)
-            append(",\"time\":")
-            lookup.appendTime(time, to: &line)
-            append(",\"comm\":")
+            LookupPrinter.append("{\"pid\":", to: &line)
+            LookupPrinter.appendDecimal(sample.pid, to: &line)
+            LookupPrinter.append(",\"tid\":", to: &line)
+            LookupPrinter.appendDecimal(sample.tid, to: &line)
+            LookupPrinter.append(",\"time\":", to: &line)
+            LookupPrinter.appendTime(time, to: &line)
+            LookupPrinter.append(",\"comm\":", to: &line)
             line.append(contentsOf: command(sample.command))
-            append(",\"frames\":[")
+            LookupPrinter.append(",\"frames\":[", to: &line)
+            // Every frame starts with the same pid and time: formatted once.
+            prefix.removeAll(keepingCapacity: true)
+            lookup.appendPrefix(pid: sample.pid, time: sample.recordingTime, isFrame: false, to: &prefix)
             for (position, frame) in sample.frames.enumerated() {
                 if position > 0 { line.append(UInt8(ascii: ",")) }
-                lookup.append(pid: sample.pid, time: sample.recordingTime, address: frame.address, resolution: frame.resolution,
-                              isFrame: false, to: &line)
+                line.append(contentsOf: prefix)
+                lookup.append(address: frame.address, resolution: frame.resolution, to: &line)
             }
-            append("]}")
+            LookupPrinter.append("]}", to: &line)
             output.line(bytes: line)
             return
         }
-        lookup.appendDecimal(sample.pid, to: &line)
+        LookupPrinter.appendDecimal(sample.pid, to: &line)
         line.append(UInt8(ascii: "/"))
-        lookup.appendDecimal(sample.tid, to: &line)
+        LookupPrinter.appendDecimal(sample.tid, to: &line)
         line.append(UInt8(ascii: " "))
-        lookup.appendTime(time, to: &line)
+        LookupPrinter.appendTime(time, to: &line)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: command(sample.command))
+        prefix.removeAll(keepingCapacity: true)
+        prefix.append(UInt8(ascii: "\n"))
+        lookup.appendPrefix(pid: sample.pid, time: sample.recordingTime, isFrame: true, to: &prefix)
         for frame in sample.frames {
-            line.append(UInt8(ascii: "\n"))
-            lookup.append(pid: sample.pid, time: sample.recordingTime, address: frame.address, resolution: frame.resolution,
-                          isFrame: true, to: &line)
+            line.append(contentsOf: prefix)
+            lookup.append(address: frame.address, resolution: frame.resolution, to: &line)
         }
         output.line(bytes: line)
     }
@@ -70,9 +86,5 @@ final class PerfResolvePrinter {
         }
         commands[name] = text
         return text
-    }
-
-    private func append(_ text: StaticString) {
-        text.withUTF8Buffer { line.append(contentsOf: $0) }
     }
 }
