@@ -260,6 +260,21 @@ import Testing
                 "\(result.standardError)")
     }
 
+    /// perf.data of another host, kernel and boot than the recording's: warnings, one line each.
+    @Test func anotherMachineOrBootIsAWarning() throws {
+        let path = try Self.write(Self.session(.bigEndian).fileBytes(), "synthetic-origin")
+        let recording = GoldenFileTests.directory.appendingPathComponent("clean.vmasnap").path
+        let result = try CommandResult.run(["perf-resolve", path, recording, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.lines.count == 3)
+        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("vmasnap: warning:") }
+        #expect(warnings.contains { $0.contains("perf recorded on host \"synthetic\", the recording on \"golden\"") })
+        #expect(warnings.contains { $0.contains("under kernel 6.1.0-test, the recording under 6.18.0") })
+        #expect(warnings.contains { $0.contains("come from different boots") })
+        #expect(warnings.contains { $0.contains("the kernel lost 7 records") })
+        #expect(warnings.contains { $0.contains("1 records name no event") })
+    }
+
     /// The attribute encoder writes what the decoder reads, for the kernel's struct.
     @Test func attributesRoundTrip() throws {
         var attribute = Self.attributes().0

@@ -88,7 +88,7 @@ import Testing
         let perfData = directory.appendingPathComponent("perf.data").path
         let recorded = try CommandResult.run([
             "record", "-o", maps, "--interval", "10ms", "--",
-            PerfSessions.perf, "record", "-q", "-g"] + perfOptions + ["-o", perfData, "--", BuildProducts.fixture, "--script", script])
+            PerfSessions.perf, "record", "-q", "-N", "-g"] + perfOptions + ["-o", perfData, "--", BuildProducts.fixture, "--script", script])
         #expect(recorded.status == 0, "\(recorded.standardError)")
         let resolved = try CommandResult.run(["perf-resolve", perfData, maps, "--json"])
         #expect(resolved.status == 0, "\(resolved.standardError)")

@@ -24,7 +24,9 @@ enum PerfSessions {
         let path = try directory(name).appendingPathComponent("perf.data").path
         let workload = command ?? [BuildProducts.fixture, "--script", "dlopen \(library); spin 0 \(milliseconds); dlclose 0"]
         let errors = path + ".stderr"
-        let status = try spawn([perf, "record", "-q"] + options + ["-o", pipe ? "-" : path, "--"] + workload,
+        // -N: no build-ID cache. perf updates ~/.debug at the end of a
+        // session, and sessions running at once trip its assertions.
+        let status = try spawn([perf, "record", "-q", "-N"] + options + ["-o", pipe ? "-" : path, "--"] + workload,
                                standardOutput: pipe ? path : "/dev/null", standardError: errors)
         guard status == 0 else {
             throw FixtureError(command: "perf record \(options)", answer: (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
