@@ -26,5 +26,6 @@ ensure_build_dependencies() {
 
 ensure_test_dependencies() {
     ensure_build_dependencies
-    ensure_packages gcc libc6-dev linux-perf util-linux
+    # python3-minimal: the independent decoder of the golden files (Formats/golden/walkthrough.py).
+    ensure_packages gcc libc6-dev linux-perf util-linux python3-minimal
 }
