@@ -15,10 +15,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Typed descriptors, errno and file operations (see README, "System layer").
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // The PROCMAP_QUERY ABI (Linux 6.11+), which Debian 12's headers predate.
         .target(name: "CProcmapQuery"),
+        // Linux calls Swift's Glibc module leaves out (signalfd, timerfd, epoll, getdents64).
+        .target(name: "CLinuxSystem"),
         // libzstd, from Debian's libzstd-dev.
         .systemLibrary(
             name: "CZstd",
@@ -27,7 +31,10 @@ let package = Package(
         ),
         .target(
             name: "VMASnap",
-            dependencies: ["CProcmapQuery", "CZstd"],
+            dependencies: [
+                "CProcmapQuery", "CLinuxSystem", "CZstd",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v5)] + fuzzingSettings
         ),
         .executableTarget(
@@ -35,6 +42,7 @@ let package = Package(
             dependencies: [
                 "VMASnap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
@@ -44,7 +52,10 @@ let package = Package(
         // The benchmark suite behind Scripts/bench (built in release mode).
         .executableTarget(
             name: "vmasnap-bench",
-            dependencies: ["VMASnap", "CProcmapQuery", "CZstd"],
+            dependencies: [
+                "VMASnap", "CProcmapQuery", "CZstd",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
@@ -56,7 +67,10 @@ let package = Package(
         .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(
             name: "VMASnapTests",
-            dependencies: ["VMASnap", "FuzzEntryPoints", "vmasnap", "vmasnap-fixture"],
+            dependencies: [
+                "VMASnap", "FuzzEntryPoints", "vmasnap", "vmasnap-fixture",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

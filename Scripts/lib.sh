@@ -24,7 +24,8 @@ ensure_build_dependencies() {
     ensure_packages libzstd-dev pkg-config
 }
 
+# Scripts/check-layers is Python 3.
 ensure_test_dependencies() {
     ensure_build_dependencies
-    ensure_packages gcc libc6-dev linux-perf util-linux
+    ensure_packages gcc libc6-dev linux-perf util-linux python3
 }

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import SystemPackage
 @testable import VMASnap
 
 @Suite struct PerfScriptParserTests {
@@ -157,7 +158,7 @@ import Foundation
         _ = text.utf8CString.withUnsafeBufferPointer { write(fds[1], $0.baseAddress, $0.count - 1) }
         close(fds[1])
         var lines: [String] = []
-        try LineReader(fd: fds[0]).forEachLine { line, number in
+        try LineReader(descriptor: FileDescriptor(rawValue: fds[0])).forEachLine { line, number in
             lines.append("\(number):" + String(decoding: line, as: UTF8.self))
         }
         close(fds[0])
@@ -167,6 +168,6 @@ import Foundation
         try (String(repeating: "a", count: LineReader.maximumLineLength + 10) + "\nx\n").write(toFile: path, atomically: true, encoding: .utf8)
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
-        #expect(throws: InputError.self) { try LineReader(fd: fd).forEachLine { _, _ in } }
+        #expect(throws: InputError.self) { try LineReader(descriptor: FileDescriptor(rawValue: fd)).forEachLine { _, _ in } }
     }
 }

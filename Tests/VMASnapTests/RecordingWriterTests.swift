@@ -78,26 +78,26 @@ import Foundation
     @Test func refusesWhatTheFormatCannotStore() throws {
         let path = Self.temporaryPath("refuse")
         let writer = try RecordingWriter(path: path, header: Self.header())
-        #expect(throws: RecordingError.notInRound) { try writer.snapshot(process: 0, mappings: []) }
-        #expect(throws: RecordingError.timeOutOfOrder(time: 5, previous: 1_000_000_000)) { try writer.beginRound(time: 5) }
+        #expect(throws: WriterError.notInRound) { try writer.snapshot(process: 0, mappings: []) }
+        #expect(throws: WriterError.timeOutOfOrder(time: 5, previous: 1_000_000_000)) { try writer.beginRound(time: 5) }
         try writer.beginRound(time: 2_000_000_000)
-        #expect(throws: RecordingError.roundNotEnded) { try writer.beginRound(time: 3_000_000_000) }
+        #expect(throws: WriterError.roundNotEnded) { try writer.beginRound(time: 3_000_000_000) }
         let number = try writer.processSeen(Self.process)
-        #expect(throws: RecordingError.self) {
+        #expect(throws: WriterError.self) {
             try writer.snapshot(process: number, mappings: [Self.mapping(0x40_0010, 0x40_2000)])
         }
-        #expect(throws: RecordingError.self) {
+        #expect(throws: WriterError.self) {
             try writer.snapshot(process: number, mappings: [Self.mapping(0x50_0000, 0x50_2000), Self.mapping(0x40_0000, 0x40_2000)])
         }
-        #expect(throws: RecordingError.unknownProcess(7)) { try writer.snapshot(process: 7, mappings: []) }
+        #expect(throws: WriterError.unknownProcess(7)) { try writer.snapshot(process: 7, mappings: []) }
         _ = try writer.snapshot(process: number, mappings: [Self.mapping(0x40_0000, 0x40_2000)])
-        #expect(throws: RecordingError.duplicateSnapshot(process: number)) {
+        #expect(throws: WriterError.duplicateSnapshot(process: number)) {
             try writer.snapshot(process: number, mappings: [])
         }
         try writer.processGone(process: number, reason: .exited)
-        #expect(throws: RecordingError.processGone(number)) { try writer.processGone(process: number, reason: .exited) }
+        #expect(throws: WriterError.processGone(number)) { try writer.processGone(process: number, reason: .exited) }
         try writer.endRound()
         try writer.finish()
-        #expect(throws: RecordingError.closed) { try writer.beginRound(time: 4_000_000_000) }
+        #expect(throws: WriterError.closed) { try writer.beginRound(time: 4_000_000_000) }
     }
 }

@@ -18,6 +18,9 @@ public final class RecordingReader {
     /// finds it, or later by `records()` when a frame the index lists fails
     /// its checks.
     public internal(set) var truncation: Truncation?
+    /// An I/O error that stopped `records()` or `verify()` (EIO from a
+    /// failing disk): not damage in the file, so not a `truncation`.
+    public internal(set) var readError: SystemError?
     /// Whether the index was rebuilt by scanning the frames (no usable footer).
     public let indexWasRebuilt: Bool
 
