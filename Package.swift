@@ -35,7 +35,7 @@ let package = Package(
                 "CProcmapQuery", "CLinuxSystem", "CZstd",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)] + fuzzingSettings
+            swiftSettings: fuzzingSettings
         ),
         .executableTarget(
             name: "vmasnap",
@@ -43,8 +43,7 @@ let package = Package(
                 "VMASnap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            ]
         ),
         // A controllable target process for tests, demos and benchmarks (C, so
         // that its own address space is small and predictable).
@@ -55,23 +54,21 @@ let package = Package(
             dependencies: [
                 "VMASnap", "CProcmapQuery", "CZstd",
                 .product(name: "SystemPackage", package: "swift-system"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            ]
         ),
         // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
         // What each fuzz target does with an input, shared with the tests
         // that replay the kept inputs (Tests/FuzzCorpus).
-        .target(name: "FuzzEntryPoints", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-elf", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-recording", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "FuzzEntryPoints", dependencies: ["VMASnap"]),
+        .executableTarget(name: "fuzz-elf", dependencies: ["FuzzEntryPoints"]),
+        .executableTarget(name: "fuzz-recording", dependencies: ["FuzzEntryPoints"]),
+        .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"]),
         .testTarget(
             name: "VMASnapTests",
             dependencies: [
                 "VMASnap", "FuzzEntryPoints", "vmasnap", "vmasnap-fixture",
                 .product(name: "SystemPackage", package: "swift-system"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            ]
         ),
     ]
 )
