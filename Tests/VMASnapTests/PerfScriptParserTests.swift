@@ -111,13 +111,27 @@ import SystemPackage
         var perf = PerfScriptParser()
         var list = AddressListParser()
         var accepted = 0
+        var outcomes = Outcomes()
         for _ in 0..<20_000 {
             let length = Int.random(in: 0..<40, using: &random)
             let line = (0..<length).map { _ in alphabet.randomElement(using: &random)! }
-            if (try? perf.parse(line: line)) != nil { accepted += 1 }
-            _ = try? list.parse(line: line)
+            let perfLine: String
+            do {
+                perfLine = "\(try perf.parse(line: line))"
+                accepted += 1
+            } catch {
+                perfLine = "\(error)"
+            }
+            let listLine: String
+            do {
+                listLine = "\(String(describing: try list.parse(line: line)))"
+            } catch {
+                listLine = "\(error)"
+            }
+            outcomes.note(perfLine + " | " + listLine)
         }
         #expect(accepted > 0)
+        #expect(outcomes.digest == "20000:a5bcbdf6", "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 
     @Test func addressListLines() throws {

@@ -101,3 +101,47 @@ import Foundation
         #expect(throws: WriterError.closed) { try writer.beginRound(time: 4_000_000_000) }
     }
 }
+
+extension RecordingWriterTests {
+    /// A change (mappings removed and added), as kernel events will report
+    /// them, gives the same file as the whole set would.
+    @Test func aChangeIsRecordedAsTheSetItLeadsTo() throws {
+        let a = Self.mapping(0x40_0000, 0x40_2000)
+        let b = Self.mapping(0x50_0000, 0x50_1000, path: "/usr/lib/liby.so")
+        let c = Self.mapping(0x60_0000, 0x60_4000, path: "/usr/lib/libz.so")
+        var files: [[UInt8]] = []
+        for byChange in [false, true] {
+            let path = Self.temporaryPath("change-\(byChange)")
+            let writer = try RecordingWriter(path: path, header: Self.header())
+            try writer.beginRound(time: 2_000_000_000)
+            let number = try writer.processSeen(Self.process)
+            #expect(throws: WriterError.self) { try writer.record(SnapshotDiff(removed: [], added: [a]), process: number) }
+            _ = try writer.snapshot(process: number, mappings: [a, b])
+            try writer.endRound()
+            try writer.beginRound(time: 2_100_000_000)
+            let outcome = byChange
+                ? try writer.record(SnapshotDiff(removed: [b], added: [c]), process: number, time: 2_100_000_500)
+                : try writer.snapshot(process: number, mappings: [a, c], walkTime: 2_100_000_500)
+            #expect(outcome == .delta)
+            try writer.endRound()
+            try writer.beginRound(time: 2_200_000_000)
+            if byChange {
+                // Removing what the process does not have, or adding over what it has, is refused.
+                #expect(throws: WriterError.invalidChange("process 0 has no mapping 0x500000-0x501000 to remove")) {
+                    try writer.record(SnapshotDiff(removed: [b], added: []), process: number)
+                }
+                #expect(throws: WriterError.self) {
+                    try writer.record(SnapshotDiff(removed: [], added: [Self.mapping(0x60_1000, 0x60_2000)]), process: number)
+                }
+                #expect(try writer.record(SnapshotDiff(removed: [c], added: [c]), process: number) == .unchanged)
+            }
+            try writer.endRound()
+            try writer.finish()
+            files.append([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            let history = try RecordingReader(path: path).history(of: number)
+            #expect(history.epochs.map(\.mappings) == [[a, b], [a, c]])
+            #expect(history.epochs[1].firstSeen == 2_100_000_500)
+        }
+        #expect(files[0] == files[1])
+    }
+}

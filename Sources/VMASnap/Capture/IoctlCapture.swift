@@ -34,6 +34,8 @@ public final class IoctlCapture: MappingCapture {
         PROCMAP_QUERY_FILE_BACKED_VMA.rawValue | PROCMAP_QUERY_VMA_EXECUTABLE.rawValue)
 
     /// Opens /proc/PID/maps of `pid`.
+    ///
+    /// - Throws: `CaptureError`: no such process, permission denied (ptrace), or another open failure.
     public convenience init(pid: Int32) throws {
         try self.init(pid: pid, system: .live)
     }
@@ -58,6 +60,8 @@ public final class IoctlCapture: MappingCapture {
     /// with no allocation and no reference counting. From the first difference
     /// on, a new array is built; only mappings not in the previous walk are
     /// queried again with name and build-ID buffers.
+    ///
+    /// - Throws: `CaptureError`: the process exited, the kernel lacks the ioctl, or rejected a query.
     public func capture() throws -> [ExecutableMapping] {
         if previous.isEmpty { return try firstWalk() }
         var matched = 0
@@ -181,6 +185,8 @@ public final class IoctlCapture: MappingCapture {
 
     /// The executable file-backed mapping covering `address` now, with its
     /// name and build ID, or nil: one ioctl, without COVERING_OR_NEXT.
+    ///
+    /// - Throws: `CaptureError`, as `capture()` does.
     public func mapping(covering address: UInt64) throws -> ExecutableMapping? {
         try query(address: address, flags: IoctlCapture.coveringFlags, names: true)
     }

@@ -37,9 +37,11 @@ public struct ProcessStat: Hashable, Sendable {
         _ path: UnsafePointer<CChar>, in directory: FileDescriptor?, buffer: UnsafeMutableRawBufferPointer,
         system: SystemCalls
     ) -> ProcessStat? {
+        // Opened, read and closed here (a descriptor that does not outlive the
+        // call needs no owner object: every round of `record -a` reads every stat).
         guard let descriptor = try? system.open(path, directory, .readOnly, .closeOnExec, nil) else { return nil }
-        let file = OwnedDescriptor(descriptor, system: system)
-        guard let count = try? system.read(file.descriptor, buffer), count > 0 else { return nil }
+        defer { try? system.close(descriptor) }
+        guard let count = try? system.read(descriptor, buffer), count > 0 else { return nil }
         return parse(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     }
 
@@ -62,9 +64,9 @@ public struct ProcessStat: Hashable, Sendable {
     /// parses every process's.
     static func parse(_ text: UnsafeRawBufferPointer) -> ProcessStat? {
         var open = 0
-        while open < text.count && text[open] != UInt8(ascii: "(") { open += 1 }
+        while open < text.count && text[open] != StatFields.openParenthesis { open += 1 }
         var close = text.count - 1
-        while close > open && text[close] != UInt8(ascii: ")") { close -= 1 }
+        while close > open && text[close] != StatFields.closeParenthesis { close -= 1 }
         guard open < close else { return nil }
         var fields = StatFields(text: text, position: 0)
         guard let pid = fields.number(), fields.position <= open, let pid = Int32(exactly: pid) else { return nil }
@@ -88,11 +90,17 @@ private struct StatFields {
     let text: UnsafeRawBufferPointer
     var position: Int
 
+    // Constants rather than UInt8(ascii:), which debug builds call per byte.
+    static let space: UInt8 = 0x20
+    static let newline: UInt8 = 0x0A
+    static let openParenthesis: UInt8 = 0x28
+    static let closeParenthesis: UInt8 = 0x29
+
     /// The next field's range.
     mutating func next() -> Range<Int>? {
-        while position < text.count && text[position] == UInt8(ascii: " ") { position += 1 }
+        while position < text.count && text[position] == StatFields.space { position += 1 }
         let start = position
-        while position < text.count && text[position] != UInt8(ascii: " ") && text[position] != UInt8(ascii: "\n") {
+        while position < text.count && text[position] != StatFields.space && text[position] != StatFields.newline {
             position += 1
         }
         return position > start ? start..<position : nil

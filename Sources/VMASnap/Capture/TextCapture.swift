@@ -25,6 +25,8 @@ public final class TextCapture: MappingCapture {
     }
 
     /// Opens /proc/PID/maps of `pid`.
+    ///
+    /// - Throws: `CaptureError`: no such process, permission denied (ptrace), or another open failure.
     public convenience init(pid: Int32) throws {
         try self.init(pid: pid, system: .live)
     }
@@ -36,6 +38,8 @@ public final class TextCapture: MappingCapture {
     }
 
     /// Reads and parses the maps text, keeping executable file-backed lines.
+    ///
+    /// - Throws: `CaptureError`: the process exited, or reading the text failed.
     public func capture() throws -> [ExecutableMapping] {
         var lines = try readLines()
         for index in lines.indices {
@@ -45,6 +49,8 @@ public final class TextCapture: MappingCapture {
     }
 
     /// The mapping covering `address`, from a full read of the text.
+    ///
+    /// - Throws: `CaptureError`, as `capture()` does.
     public func mapping(covering address: UInt64) throws -> ExecutableMapping? {
         guard var mapping = try readLines().first(where: { $0.contains(address) }) else { return nil }
         mapping.buildID = buildID(for: mapping)

@@ -13,12 +13,16 @@ public struct PerfScriptParser {
     public init() {}
 
     /// Parses the next line (without its newline).
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse<Bytes: Collection>(line: Bytes) throws -> PerfScriptLine where Bytes.Element == UInt8 {
         let bytes = Array(line)
         return try bytes.withUnsafeBufferPointer { try parse(line: $0) }
     }
 
     /// Parses the next line (without its newline).
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse(line: UnsafeBufferPointer<UInt8>) throws -> PerfScriptLine {
         lineNumber += 1
         var fields = FieldScanner(line)

@@ -86,7 +86,7 @@ public enum Decimal {
         var value: UInt64 = 0
         var index = 0
         while index < digits.count {
-            let digit = digits[index] &- UInt8(ascii: "0")
+            let digit = digits[index] &- 0x30  // "0"
             guard digit < 10 else { return nil }
             let (product, overflow) = value.multipliedReportingOverflow(by: 10)
             let (sum, carry) = product.addingReportingOverflow(UInt64(digit))
