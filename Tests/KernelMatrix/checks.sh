@@ -53,9 +53,10 @@ run_check() {
     (cd "$dir" && exec timeout "$TIME_LIMIT" $as sh "$SELF" "$MATRIX" "$WORK" one "$2" > log 2>&1)
     status=$?
     took=$(($(uptime_centiseconds) - began))
-    shown="$(echo "$2" | sed 's/check_//') ($((took / 100)).$((took / 10 % 10)) s)"
+    shown=$(echo "$2" | sed 's/check_//')
+    took="($((took / 100)).$((took / 10 % 10)) s)"
     if [ "$status" -eq 0 ]; then
-        echo "PASS $shown"
+        echo "PASS $shown $took"
         passed=$((passed + 1))
         return
     fi
@@ -66,7 +67,7 @@ run_check() {
     else
         why="exit status $status"
     fi
-    echo "FAIL $shown: $why"
+    echo "FAIL $shown: $why $took"
     tail -n 8 "$dir/log" | sed 's/^/    | /'
     failed=$((failed + 1))
 }
@@ -244,27 +245,17 @@ absent_pid() {
     echo "$pid"
 }
 
-# wait_for_lines FILE N WHAT: waits (up to 60 s) until FILE has N lines.
-wait_for_lines() {
-    tries=0
-    while [ "$(cat "$1" 2> /dev/null | wc -l)" -lt "$2" ]; do
-        tries=$((tries + 1))
-        [ "$tries" -le 3000 ] || fail "timed out waiting for $3"
-        sleep 0.02
-    done
-}
-
-# fixture_start [PREFIX...]: starts PREFIX... vmasnap-fixture reading
-# commands from a fifo (answers in ./answers); sets FIXTURE_PID, and
-# LAUNCHED to the pid of what was started (the prefix, if any).
+# fixture_start [PREFIX...]: starts PREFIX... vmasnap-fixture with its
+# commands and answers through fifos; sets FIXTURE_PID, and LAUNCHED to the
+# pid of what was started (the prefix, if any).
 fixture_start() {
     rm -f commands answers
-    mkfifo commands
+    mkfifo commands answers
     "$@" "$FIXTURE" < commands > answers 2> launched.err &
     LAUNCHED=$!
     BACKGROUND="$BACKGROUND $LAUNCHED"
     exec 3> commands
-    ASKED=0
+    exec 4< answers
     ask ping
     FIXTURE_PID=${ANSWER#ok }
     BACKGROUND="$BACKGROUND $FIXTURE_PID"
@@ -274,9 +265,8 @@ fixture_start() {
 # "ok ...", in $ANSWER; its fields in $1... after `set -- $ANSWER`.
 ask() {
     echo "$*" >&3
-    ASKED=$((ASKED + 1))
-    wait_for_lines answers "$ASKED" "the fixture's answer to '$*'"
-    ANSWER=$(sed -n "${ASKED}p" answers)
+    read -r ANSWER <&4 || fail "the fixture ended without answering '$*' ($(head -n 1 launched.err))"
+    echo "fixture: $* -> $ANSWER"
     case $ANSWER in
         ok*) ;;
         *) fail "fixture: '$*' answered '$ANSWER'" ;;
