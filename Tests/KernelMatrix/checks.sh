@@ -637,7 +637,7 @@ check_recorder_sigkilled() {
     set -- $ANSWER
     code=$5
     loaded=$6
-    ask sleep 1500
+    ask sleep 2000    # past the next flush (at least once a second)
     kill -9 "$recorder"
     wait "$recorder" 2> /dev/null
     ask dlclose 0
