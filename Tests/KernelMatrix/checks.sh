@@ -69,6 +69,11 @@ run_check() {
     fi
     echo "FAIL $shown: $why $took"
     tail -n 8 "$dir/log" | sed 's/^/    | /'
+    # The check's files (recordings, outputs, its log), for a closer look:
+    # Scripts/kernel-matrix unpacks them into its logs folder.
+    echo "ARTIFACTS-BEGIN $shown"
+    tar -cz -C "$dir" . | base64
+    echo "ARTIFACTS-END"
     failed=$((failed + 1))
 }
 
@@ -342,6 +347,8 @@ example_recording() {
     B_START=$3 B_END=$4 B_CODE=$5
     set -- $(sed -n 11p "$EXAMPLE/answers")
     A2_START=$3 A2_END=$4 A2_CODE=$5
+    # Among the check's own files, should it fail.
+    cp "$EXAMPLE/rec" "$EXAMPLE/answers" .
 }
 
 # ---- Root checks ----
@@ -527,12 +534,30 @@ check_timeline_loads_unloads() {
     done < want
 }
 
-# `lookup` at known times: exact answers (file, readelf's offset, build ID)
-# in the middle of each still period (from the first round that saw the
-# change, as the timeline dates it, to the next change), unmapped once
-# unloaded, and the statuses before, after and outside the process.
-check_lookup_known_times() {
-    example_recording
+# The snapshot times (seconds) of the one process of a recording, from its
+# `dump --json` (Formats/vmasnap.md, 3.2 and 3.3): the time of each KEYFRAME
+# and DELTA, and of each round in which it had none (a ROUND's time, a
+# QUIET's first and last).
+snapshot_times() {
+    awk 'function time_of(name) {
+            if (!match($0, "\"" name "\":[0-9.]+")) return ""
+            return substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
+        }
+        function unchanged() { if (round != "") print round; round = "" }
+        /"type":"round"/ { unchanged(); round = time_of("time_s"); next }
+        /"type":"quiet"/ { unchanged(); print time_of("first_time_s"); print time_of("last_time_s"); next }
+        /"type":"(keyframe|delta)"/ { round = ""; print time_of("time_s"); next }
+        /"type":"gone"/ { round = ""; next }
+        END { unchanged() }'
+}
+
+# Sets STILL3, STILL5, ... STILL13: a time (ns) in the still period after
+# answer k of the example, at which the snapshot in effect and the next one
+# both hold the state change k made. Rounds can come late on a busy machine,
+# so the time comes from the recording's own snapshots: halfway between the
+# one that first saw change k (as the timeline dates it) and the next, which
+# must come before the next change was seen.
+example_still_times() {
     vm timeline "$EXAMPLE/rec" --pid "$PID" --json
     grep 'lib[ab]\.so' out | json_fields time > events
     [ "$(wc -l < events)" -eq 6 ] || fail "the timeline does not have the 6 events (see timeline_loads_unloads)"
@@ -541,6 +566,26 @@ check_lookup_known_times() {
         eval "SEEN$k=$(ns "$time")"
         k=$((k + 2))
     done < events
+    vm dump "$EXAMPLE/rec" --json
+    expect_status 0
+    snapshot_times < out > snapshot-seconds
+    : > snapshots
+    while read -r time; do ns "$time" >> snapshots; done < snapshot-seconds
+    for k in 3 5 7 9 11 13; do
+        eval "seen=\$SEEN$k next=\${SEEN$((k + 2)):-}"
+        after=$(sort -n snapshots | awk -v seen="$seen" '$1 > seen { print; exit }')
+        [ -n "$after" ] && { [ -z "$next" ] || [ "$after" -lt "$next" ]; } ||
+            fail "the 50 ms recording took no round between $(seconds "$seen") and ${next:+$(seconds "$next")} (after answer $k): the machine is too busy"
+        eval "STILL$k=$(((seen + after) / 2))"
+    done
+}
+
+# `lookup` at known times: exact answers (file, readelf's offset, build ID)
+# in each still period, unmapped once unloaded, and the statuses before,
+# after and outside the process.
+check_lookup_known_times() {
+    example_recording
+    example_still_times
     vm info "$EXAMPLE/rec" --json
     set -- $(json_fields first_time_s last_time_s < out)
     first=$(ns "$1")
@@ -549,27 +594,22 @@ check_lookup_known_times() {
     entry_b=$(expected entry libb.so)
     exact_a="exact $entry_a $(expected build_id liba.so) $LIBA"
     exact_b="exact $entry_b $(expected build_id libb.so) $LIBB"
-    # The middle of the still period after answer $1.
-    middle() {
-        eval "from=\$NOW$1 seen=\$SEEN$1 to=\$NOW$(($1 + 1))"
-        [ "$seen" -le "$from" ] || from=$seen
-        seconds $(((from + to) / 2))
-    }
     : > queries
     : > want
-    query() { echo "$1 $2 $3" >> queries; echo "$1 $3 $4" >> want; }
-    query "$PID" "$(middle 3)" "$A_CODE" "$exact_a"
-    query "$PID" "$(middle 5)" "$A_CODE" "$exact_a"
-    query "$PID" "$(middle 5)" "$B_CODE" "$exact_b"
-    query "$PID" "$(middle 7)" "$A_CODE" unmapped
-    query "$PID" "$(middle 7)" "$B_CODE" "$exact_b"
-    query "$PID" "$(middle 9)" "$B_CODE" unmapped
-    query "$PID" "$(middle 11)" "$A2_CODE" "$exact_a"
-    query "$PID" "$(middle 13)" "$A2_CODE" unmapped
-    query "$PID" "$(middle 5)" 0xffffffff81000000 kernel
-    query "$PID" "$(seconds $((first - 500000000)))" "$A_CODE" before-first-snapshot
-    query "$PID" "$(seconds $((last + 1000000000)))" "$A_CODE" after-exit
-    query "$(absent_pid)" "$(middle 5)" "$A_CODE" unknown-pid
+    # query PID NANOSECONDS ADDRESS ANSWER
+    query() { echo "$1 $(seconds "$2") $3" >> queries; echo "$1 $3 $4" >> want; }
+    query "$PID" "$STILL3" "$A_CODE" "$exact_a"
+    query "$PID" "$STILL5" "$A_CODE" "$exact_a"
+    query "$PID" "$STILL5" "$B_CODE" "$exact_b"
+    query "$PID" "$STILL7" "$A_CODE" unmapped
+    query "$PID" "$STILL7" "$B_CODE" "$exact_b"
+    query "$PID" "$STILL9" "$B_CODE" unmapped
+    query "$PID" "$STILL11" "$A2_CODE" "$exact_a"
+    query "$PID" "$STILL13" "$A2_CODE" unmapped
+    query "$PID" "$STILL5" 0xffffffff81000000 kernel
+    query "$PID" $((first - 500000000)) "$A_CODE" before-first-snapshot
+    query "$PID" $((last + 1000000000)) "$A_CODE" after-exit
+    query "$(absent_pid)" "$STILL5" "$A_CODE" unknown-pid
     "$VMASNAP" lookup "$EXAMPLE/rec" --stdin < queries > out 2> err
     STATUS=$?
     COMMAND="vmasnap lookup --stdin"
@@ -577,15 +617,16 @@ check_lookup_known_times() {
     expect_quiet
     cut -d' ' -f1,3- out > got
     same want got "lookup --stdin"
-    vm lookup "$EXAMPLE/rec" --pid "$PID" --time "$(middle 5)" --json "$B_CODE"
+    vm lookup "$EXAMPLE/rec" --pid "$PID" --time "$(seconds "$STILL5")" --json "$B_CODE"
     expect_status 0
     expect_members status:exact "path:$LIBB" "file_offset:$entry_b" "start:$B_START" "end:$B_END"
 }
 
-# `diff` between two still periods: liba.so removed, libb.so stays.
+# `diff` between two still periods: liba.so removed, libb.so added.
 check_diff_between_times() {
     example_recording
-    vm diff "$EXAMPLE/rec" --from "$(seconds $((NOW3 + 150000000)))" --to "$(seconds $((NOW7 + 150000000)))" --pid "$PID" --json
+    example_still_times
+    vm diff "$EXAMPLE/rec" --from "$(seconds "$STILL3")" --to "$(seconds "$STILL7")" --pid "$PID" --json
     expect_status 0
     grep -c '"change"' out > count
     [ "$(cat count)" -eq 2 ] || fail "diff: $(cat count) changes, expected 2 (liba.so removed, libb.so added): $(cut -c 1-80 out | tr '\n' '|')"
