@@ -506,8 +506,9 @@ check_record_command() {
 
 # `timeline`: every load and unload of the two libraries, in order, with
 # the fixture's ranges, readelf's build IDs and segment offsets, each dated
-# between the change and the end of the stillness after it (a walk that
-# saw it may have begun up to 200 ms before the change).
+# at the first snapshot after the change: no snapshot between the change's
+# end and the event (a walk begun then would have seen it), and not before
+# the change began (less 200 ms: a walk that saw it may have begun earlier).
 check_timeline_loads_unloads() {
     example_recording
     vm timeline "$EXAMPLE/rec" --pid "$PID" --json
@@ -523,14 +524,18 @@ check_timeline_loads_unloads() {
     cut -d' ' -f1-6 events > got
     cut -d' ' -f1-6 want > want.events
     same want.events got "timeline (event path build_id start end offset)"
+    example_snapshots
     k=0
     while read -r event path id start end offset line; do
         k=$((k + 1))
         time=$(ns "$(sed -n "${k}p" events | cut -d' ' -f7)")
-        eval "changed=\$NOW$((line - 1)) still=\$NOW$((line + 1))"
-        low=$((changed - 200000000))
-        [ "$time" -ge "$low" ] && [ "$time" -le "$still" ] ||
-            fail "timeline event $k ($event ${path##*/}) at $(seconds "$time"), expected between $(seconds "$low") and $(seconds "$still")"
+        eval "began=\$NOW$((line - 1)) ended=\$NOW$line"
+        low=$((began - 200000000))
+        [ "$time" -ge "$low" ] ||
+            fail "timeline event $k ($event ${path##*/}) at $(seconds "$time"), before the change began ($(seconds "$began"), less 200 ms)"
+        missed=$(awk -v ended="$ended" -v time="$time" '$1 > ended && $1 < time { print; exit }' snapshots)
+        [ -z "$missed" ] ||
+            fail "timeline event $k ($event ${path##*/}) at $(seconds "$time"), but the snapshot at $(seconds "$missed") came after the change ($(seconds "$ended"))"
     done < want
 }
 
@@ -551,6 +556,16 @@ snapshot_times() {
         END { unchanged() }'
 }
 
+# ./snapshots: the example process's snapshot times in nanoseconds, sorted.
+example_snapshots() {
+    vm dump "$EXAMPLE/rec" --json
+    expect_status 0
+    snapshot_times < out > snapshot-seconds
+    : > unsorted
+    while read -r time; do ns "$time" >> unsorted; done < snapshot-seconds
+    sort -n unsorted > snapshots
+}
+
 # Sets STILL3, STILL5, ... STILL13: a time (ns) in the still period after
 # answer k of the example, at which the snapshot in effect and the next one
 # both hold the state change k made. Rounds can come late on a busy machine,
@@ -566,14 +581,10 @@ example_still_times() {
         eval "SEEN$k=$(ns "$time")"
         k=$((k + 2))
     done < events
-    vm dump "$EXAMPLE/rec" --json
-    expect_status 0
-    snapshot_times < out > snapshot-seconds
-    : > snapshots
-    while read -r time; do ns "$time" >> snapshots; done < snapshot-seconds
+    example_snapshots
     for k in 3 5 7 9 11 13; do
         eval "seen=\$SEEN$k next=\${SEEN$((k + 2)):-}"
-        after=$(sort -n snapshots | awk -v seen="$seen" '$1 > seen { print; exit }')
+        after=$(awk -v seen="$seen" '$1 > seen { print; exit }' snapshots)
         [ -n "$after" ] && { [ -z "$next" ] || [ "$after" -lt "$next" ]; } ||
             fail "the 50 ms recording took no round between $(seconds "$seen") and ${next:+$(seconds "$next")} (after answer $k): the machine is too busy"
         eval "STILL$k=$(((seen + after) / 2))"
@@ -647,7 +658,6 @@ check_record_all_processes() {
     ask dlopen "$LIBB"
     set -- $ANSWER
     code=$5
-    loaded=$6
     wait "$recorder"
     status=$?
     COMMAND="vmasnap record -a"
@@ -663,8 +673,10 @@ check_record_all_processes() {
     [ -z "$missing" ] || fail "record -a: processes readable throughout but not recorded: $missing"
     grep -qx "$FIXTURE_PID" recorded || fail "record -a: the fixture ($FIXTURE_PID) is not recorded"
     vm timeline rec --pid "$FIXTURE_PID" --json
-    grep -q "\"event\":\"load\",\"path\":\"$LIBB\"" out || fail "record -a: libb.so's load is not in the fixture's timeline"
-    vm lookup rec --pid "$FIXTURE_PID" --time "$(seconds $((loaded + 600000000)))" "$code"
+    seen=$(grep "\"event\":\"load\",\"path\":\"$LIBB\"" out | json_fields time)
+    [ -n "$seen" ] || fail "record -a: libb.so's load is not in the fixture's timeline"
+    # At the snapshot that saw it (nothing changes after it).
+    vm lookup rec --pid "$FIXTURE_PID" --time "$seen" "$code"
     expect_status 0
     [ "$(cut -d' ' -f4,5,7 out)" = "exact $(expected entry libb.so) $LIBB" ] || fail "record -a: lookup of libb.so's code: $(cat out)"
 }
@@ -677,8 +689,9 @@ check_recorder_sigkilled() {
     ask dlopen "$LIBA"
     set -- $ANSWER
     code=$5
-    loaded=$6
     ask sleep 2000    # past the next flush (at least once a second)
+    ask time
+    killed=${ANSWER#ok }
     kill -9 "$recorder"
     wait "$recorder" 2> /dev/null
     ask dlclose 0
@@ -688,9 +701,12 @@ check_recorder_sigkilled() {
     vm timeline rec --pid "$FIXTURE_PID" --json
     expect_status 0
     expect_one_error
-    grep -q "\"event\":\"load\",\"path\":\"$LIBA\"" out || fail "timeline of a SIGKILLed recording: no load of liba.so"
+    seen=$(grep "\"event\":\"load\",\"path\":\"$LIBA\"" out | json_fields time)
+    [ -n "$seen" ] || fail "timeline of a SIGKILLed recording: no load of liba.so"
+    [ "$(ns "$seen")" -lt "$killed" ] || fail "timeline of a SIGKILLed recording: liba.so loaded at $seen, after the kill"
     ! grep -q "\"event\":\"unload\",\"path\":\"$LIBA\"" out || fail "timeline of a SIGKILLed recording: an unload after the cut"
-    vm lookup rec --pid "$FIXTURE_PID" --time "$(seconds $((loaded + 500000000)))" "$code"
+    # At the snapshot that saw the load: the fixture changed nothing until the cut.
+    vm lookup rec --pid "$FIXTURE_PID" --time "$seen" "$code"
     expect_status 0
     expect_one_error
     [ "$(cut -d' ' -f4,5,7 out)" = "exact $(expected entry liba.so) $LIBA" ] || fail "lookup in a SIGKILLed recording: $(cat out)"
