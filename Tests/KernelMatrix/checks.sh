@@ -309,13 +309,13 @@ readable_pids() {
 # ---- The example: a command that loads and unloads libraries ----
 
 # The fixture's script, one answer a command. Each change is followed by
-# 400 ms of stillness (eight rounds at 50 ms): answer k's NOW ends the change
+# 600 ms of stillness (twelve rounds at 50 ms): answer k's NOW ends the change
 # it made, answer k+1's NOW ends the stillness after it.
 #   1 ping  2 sleep  3 dlopen a  4 sleep  5 dlopen b  6 sleep  7 dlclose a
 #   8 sleep  9 dlclose b  10 sleep  11 dlopen a  12 sleep  13 dlclose a  14 sleep
 example_script() {
-    echo "ping; sleep 400; dlopen $LIBA; sleep 400; dlopen $LIBB; sleep 400; dlclose 0; sleep 400;" \
-        "dlclose 1; sleep 400; dlopen $LIBA; sleep 400; dlclose 0; sleep 400"
+    echo "ping; sleep 600; dlopen $LIBA; sleep 600; dlopen $LIBB; sleep 600; dlclose 0; sleep 600;" \
+        "dlclose 1; sleep 600; dlopen $LIBA; sleep 600; dlclose 0; sleep 600"
 }
 
 # Records the example once per run (as root) in $WORK/example, then reads
