@@ -4,9 +4,25 @@
 // through an unlinked file in /dev/shm (memory), the same code path as a
 // file on disk.
 import FuzzEntryPoints
+import Glibc
+
+private let memoryFile: Int32 = {
+    let path = "/dev/shm/vmasnap-fuzz-\(getpid())"
+    let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    unlink(path)
+    return fd
+}()
+private let memoryPath = "/proc/self/fd/\(memoryFile)"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRecording(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    FuzzEntryPoints.exerciseRecording(atPath: FuzzInputFile.holding(data, size))
+    precondition(memoryFile >= 0 && ftruncate(memoryFile, 0) == 0)
+    var written = 0
+    while written < size {
+        let count = pwrite(memoryFile, data + written, size - written, off_t(written))
+        precondition(count > 0)
+        written += count
+    }
+    FuzzEntryPoints.exerciseRecording(atPath: memoryPath)
     return 0
 }

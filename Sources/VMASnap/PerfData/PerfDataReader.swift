@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Reads a perf.data file, or perf's pipe format (`perf record -o -`),
 /// and hands on its kernel records in time order as perf does.
 ///
@@ -63,13 +65,13 @@ public final class PerfDataReader {
         try self.init(input: PerfDataInput(path: path))
     }
 
-    /// Reads perf.data from `fd` (a file, or a pipe carrying perf's pipe
+    /// Reads perf.data from `descriptor` (a file, or a pipe carrying perf's pipe
     /// format), called `name` in errors. The descriptor is not closed.
     ///
     /// - Throws: as `init(path:)`; a file-mode perf.data on a pipe cannot be
     ///   read (its sections need offsets).
-    public convenience init(fd: Int32, name: String) throws {
-        try self.init(input: PerfDataInput(fd: fd, name: name))
+    public convenience init(descriptor: FileDescriptor, name: String) throws {
+        try self.init(input: PerfDataInput(descriptor: descriptor, name: name))
     }
 
     init(input: PerfDataInput) throws {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// perf's default clock: the clock of every perf record whose event was
 /// opened without `use_clockid` (the kernel's local_clock), which is what
@@ -49,37 +47,42 @@ public enum PerfClock {
         attribute.flags = [.comm, .sampleIDAll, .excludeKernel, .excludeHypervisor]
         let decoder = try! PerfRecordDecoder(attribute: attribute)
         let bytes = attribute.encoded()
-        let fd = bytes.withUnsafeBytes { raw in
-            valueOrErrno { system.perfEventOpen(raw.baseAddress!, 0, -1, -1, PerfClock.closeOnExec) }
+        let event: OwnedDescriptor
+        do throws(Errno) {
+            event = OwnedDescriptor(try bytes.withUnsafeBytesTyped { (raw) throws(Errno) in try system.openPerfEvent(raw, 0, -1) },
+                                    system: system)
+        } catch {
+            throw MeasurementError.system(SystemError(.open, "a perf event (perf_event_open)", error))
         }
-        guard case .success(let descriptor) = fd else {
-            if case .failure(let errno) = fd { throw MeasurementError.system(SystemError(.open, "a perf event (perf_event_open)", errno)) }
-            throw MeasurementError.noRecord
-        }
-        defer { _ = system.close(descriptor) }
-        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let pageSize = system.pageSize()
         // One metadata page and one data page: each try writes one small record.
         let length = 2 * pageSize
-        guard let ring = system.mapShared(descriptor, length) else {
-            throw MeasurementError.system(SystemError(.open, "a perf event's ring buffer (mmap)", Errno.current))
+        let ring: UnsafeMutableRawPointer
+        do throws(Errno) {
+            ring = try system.mapShared(event.descriptor, length)
+        } catch {
+            throw MeasurementError.system(SystemError(.open, "a perf event's ring buffer (mmap)", error))
         }
-        defer { _ = system.unmap(ring, length) }
+        defer { system.unmap(ring, length) }
 
         var name = [CChar](repeating: 0, count: 32)
-        guard system.threadName(&name) == 0 else {
-            throw MeasurementError.system(SystemError(.query, "the thread's name (PR_GET_NAME)", Errno.current))
+        do throws(Errno) {
+            try name.withUnsafeMutableBufferPointer { (buffer) throws(Errno) in try system.threadName(buffer.baseAddress!) }
+        } catch {
+            throw MeasurementError.system(SystemError(.query, "the thread's name (PR_GET_NAME)", error))
         }
 
+        let pid = system.processID()
         var best: PerfClockReading?
         var record = [UInt8](repeating: 0, count: pageSize)
         for _ in 0..<max(tries, 1) {
-            let before = RecordingHeader.monotonicNow()
-            let status = system.setThreadName(name)
-            let after = RecordingHeader.monotonicNow()
-            guard status == 0 else {
-                throw MeasurementError.system(SystemError(.query, "the thread's name (PR_SET_NAME)", Errno.current))
+            let before = system.now(.monotonic)
+            let renamed = Result { () throws(Errno) in try system.setThreadName(name) }
+            let after = system.now(.monotonic)
+            if case .failure(let error) = renamed {
+                throw MeasurementError.system(SystemError(.query, "the thread's name (PR_SET_NAME)", error))
             }
-            guard let time = lastCommTime(ring: ring, pageSize: pageSize, decoder: decoder, scratch: &record) else { continue }
+            guard let time = lastCommTime(ring: ring, pageSize: pageSize, pid: pid, decoder: decoder, scratch: &record) else { continue }
             let reading = PerfClockReading(
                 perfTime: Int64(clamping: time), recordingTime: before + (after - before) / 2, uncertainty: (after - before + 1) / 2)
             if best == nil || reading.uncertainty < best!.uncertainty { best = reading }
@@ -88,13 +91,10 @@ public enum PerfClock {
         return best
     }
 
-    /// PERF_FLAG_FD_CLOEXEC.
-    static let closeOnExec: UInt = 8
-
     /// Reads every record between the ring's tail and head, and returns the
     /// time of the last COMM of this process; moves the tail to the head.
     private static func lastCommTime(
-        ring: UnsafeMutableRawPointer, pageSize: Int, decoder: PerfRecordDecoder, scratch: inout [UInt8]
+        ring: UnsafeMutableRawPointer, pageSize: Int, pid: Int32, decoder: PerfRecordDecoder, scratch: inout [UInt8]
     ) -> UInt64? {
         // struct perf_event_mmap_page: data_head at 1024, data_tail at 1032.
         // The record was written in the syscall that just returned on this
@@ -116,7 +116,7 @@ public enum PerfClock {
             scratch.withUnsafeBytes { raw in
                 let bytes = PerfBytes(UnsafeRawBufferPointer(rebasing: raw[0..<recordSize]), order: .native)
                 guard let header = PerfRecordHeader(bytes), header.type == .comm,
-                    let trailer = try? decoder.sampleID(bytes, type: .comm), trailer.pid == getpid()
+                    let trailer = try? decoder.sampleID(bytes, type: .comm), trailer.pid == pid
                 else { return }
                 found = trailer.time
             }

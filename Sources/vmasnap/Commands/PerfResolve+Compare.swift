@@ -4,7 +4,7 @@ extension PerfResolve {
     /// The --compare report: frames by the recording's status and perf's
     /// answer, the differences by cause with their explanations, and the
     /// first differing samples.
-    static func printComparison(_ comparison: PerfComparison, resolver: PerfSampleResolver, json: Bool, output: StandardOutput) {
+    static func printComparison(_ comparison: PerfComparison, resolver: PerfSampleResolver, json: Bool, output: StandardOutput) throws {
         if json {
             var writer = JSONWriter()
             writer.beginObject()
@@ -49,42 +49,42 @@ extension PerfResolve {
             }
             writer.endArray()
             writer.endObject()
-            output.line(bytes: writer.text)
+            try output.line(bytes: writer.text)
             return
         }
         let userFrames = resolver.statistics.frames - comparison.kernelFrames
-        output.line("perf-resolve --compare: \(resolver.statistics.resolvedSamples) samples, \(userFrames) user-space frames "
+        try output.line("perf-resolve --compare: \(resolver.statistics.resolvedSamples) samples, \(userFrames) user-space frames "
             + "compared (\(comparison.kernelFrames) kernel frames not compared)")
         let perfFile = comparison.perfFileFrames
-        output.line("perf attributes \(perfFile) frames to a file mapping; the recording resolves \(comparison.sameFrames) of them "
+        try output.line("perf attributes \(perfFile) frames to a file mapping; the recording resolves \(comparison.sameFrames) of them "
             + "to the same file and offset (\(percent(comparison.sameFrames, of: perfFile)))")
-        output.line("")
-        output.line(pad("recording's status", 24) + pad("frames", 10, right: true) + pad("same as perf", 14, right: true)
+        try output.line("")
+        try output.line(pad("recording's status", 24) + pad("frames", 10, right: true) + pad("same as perf", 14, right: true)
             + pad("perf: other file", 18, right: true) + pad("perf: no file", 15, right: true))
         for status in ResolutionStatus.allCases where status != .kernel {
             let row = comparison.frames[Int(status.rawValue)]
             let total = row.reduce(0, +)
             guard total > 0 else { continue }
-            output.line(pad(status.description, 24) + pad("\(total)", 10, right: true)
+            try output.line(pad(status.description, 24) + pad("\(total)", 10, right: true)
                 + pad("\(row[PerfComparison.PerfKind.same.rawValue])", 14, right: true)
                 + pad("\(row[PerfComparison.PerfKind.otherFile.rawValue])", 18, right: true)
                 + pad("\(row[PerfComparison.PerfKind.noFile.rawValue])", 15, right: true))
         }
-        output.line("")
+        try output.line("")
         if comparison.differentFrames == 0 {
-            output.line("no differences")
+            try output.line("no differences")
             return
         }
-        output.line("\(comparison.differentFrames) frames of \(comparison.differingSamples) samples differ, by cause:")
+        try output.line("\(comparison.differentFrames) frames of \(comparison.differingSamples) samples differ, by cause:")
         for cause in PerfComparison.Cause.allCases where comparison.causes[cause.rawValue] > 0 {
-            output.line("  \(comparison.causes[cause.rawValue]) \(cause.name): \(cause)")
+            try output.line("  \(comparison.causes[cause.rawValue]) \(cause.name): \(cause)")
         }
-        output.line("")
-        output.line("first differing samples (frame 0 is the ip):")
+        try output.line("")
+        try output.line("first differing samples (frame 0 is the ip):")
         for difference in comparison.firstDifferences {
             let ours = difference.path.map { "\(TextEscaping.escape($0.bytes)) \(AddressText.format(difference.offset ?? 0))" } ?? "no file"
             let perfs = difference.perfPath.map { "\(TextEscaping.escape($0)) \(AddressText.format(difference.perfOffset ?? 0))" } ?? "no file"
-            output.line("  \(difference.pid)/\(difference.tid) \(TimeText.format(nanoseconds: Int64(bitPattern: difference.time))) "
+            try output.line("  \(difference.pid)/\(difference.tid) \(TimeText.format(nanoseconds: Int64(bitPattern: difference.time))) "
                 + "frame \(difference.frame) \(AddressText.format(difference.address)): recording \(difference.status) \(ours); "
                 + "perf \(perfs) [\(difference.cause.name)]")
         }

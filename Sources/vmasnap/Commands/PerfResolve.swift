@@ -1,8 +1,6 @@
 import ArgumentParser
+import SystemPackage
 import VMASnap
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `vmasnap perf-resolve PERF_DATA RECORDING`: every sample of a perf.data
 /// file, every frame of it, resolved against a recording.
@@ -112,7 +110,7 @@ struct PerfResolve: ParsableCommand {
             let opened = try OpenedRecording(path: recording)
             let index = opened.loadingIndex()
             let reader = perfData == "-"
-                ? try PerfDataReader(fd: STDIN_FILENO, name: "standard input") : try PerfDataReader(path: perfData)
+                ? try PerfDataReader(descriptor: .standardInput, name: "standard input") : try PerfDataReader(path: perfData)
             if reader.dataSizeWasMissing {
                 StandardError.line("vmasnap: warning: \(TextEscaping.escape(perfData)): the header's data size is 0 "
                     + "(perf did not finish); reading the data to the end of the file")
@@ -135,18 +133,18 @@ struct PerfResolve: ParsableCommand {
                     if compare {
                         comparison.add(sample, index: index, view: resolver.perfView)
                     } else {
-                        printer.print(sample)
+                        try printer.print(sample)
                     }
                 }
             } catch {
                 progress?.clear()
-                output.flush()
+                try? output.flush()
                 PerfResolve.summarize(resolver, clocks: clocks, index: index)
                 throw error
             }
             progress?.clear()
-            if compare { PerfResolve.printComparison(comparison, resolver: resolver, json: json, output: output) }
-            output.flush()
+            if compare { try PerfResolve.printComparison(comparison, resolver: resolver, json: json, output: output) }
+            try output.flush()
             PerfResolve.summarize(resolver, clocks: clocks, index: index)
         }
     }

@@ -29,13 +29,13 @@ final class LookupPrinter {
     }
 
     /// Prints one answer; a call-chain frame is indented with a tab in text.
-    func print(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool = false) {
+    func print(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool = false) throws {
         var buffer: [UInt8] = []
         swap(&buffer, &line)
+        defer { swap(&buffer, &line) }
         buffer.removeAll(keepingCapacity: true)
         append(pid: pid, time: time, address: address, resolution: resolution, isFrame: isFrame, to: &buffer)
-        output.line(bytes: buffer)
-        swap(&buffer, &line)
+        try output.line(bytes: buffer)
     }
 
     /// Appends one answer, formatted as `print` prints it (without a
@@ -153,61 +153,10 @@ final class LookupPrinter {
     }
 
     /// Appends `value` in decimal.
-    static func appendDecimal(_ value: Int32, to line: inout [UInt8]) {
-        if value < 0 { line.append(UInt8(ascii: "-")) }
-        appendUnsigned(UInt64(value.magnitude), minimumDigits: 1, to: &line)
-    }
+    static func appendDecimal(_ value: Int32, to line: inout [UInt8]) { Decimal.append(Int64(value), to: &line) }
 
-    /// Appends seconds with nine decimals, exactly (Decimal's format, without a String).
-    static func appendTime(_ nanoseconds: Int64, to line: inout [UInt8]) {
-        if nanoseconds < 0 { line.append(UInt8(ascii: "-")) }
-        let magnitude = nanoseconds.magnitude
-        appendUnsigned(magnitude / 1_000_000_000, minimumDigits: 1, to: &line)
-        line.append(UInt8(ascii: "."))
-        appendUnsigned(magnitude % 1_000_000_000, minimumDigits: 9, to: &line)
-    }
+    /// Appends seconds with nine decimals, exactly, without a String.
+    static func appendTime(_ nanoseconds: Int64, to line: inout [UInt8]) { Decimal.appendSeconds(nanoseconds: nanoseconds, to: &line) }
 
-    private static func appendUnsigned(_ value: UInt64, minimumDigits: Int, to line: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            while count < minimumDigits {
-                buffer[count] = UInt8(ascii: "0")
-                count += 1
-            }
-            // Most significant first, appended at once.
-            var low = 0
-            var high = count - 1
-            while low < high {
-                buffer.swapAt(low, high)
-                low += 1
-                high -= 1
-            }
-            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
-    }
-
-    private static func appendHex(_ value: UInt64, to line: inout [UInt8]) {
-        let hexDigits: StaticString = "0123456789abcdef"
-        var digits: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var shift = 60
-            while shift > 0 && (value >> UInt64(shift)) == 0 { shift -= 4 }
-            var count = 0
-            while shift >= 0 {
-                buffer[count] = hexDigits.utf8Start[Int((value >> UInt64(shift)) & 0xF)]
-                count += 1
-                shift -= 4
-            }
-            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        }
-    }
+    private static func appendHex(_ value: UInt64, to line: inout [UInt8]) { Hex.append(value, to: &line) }
 }

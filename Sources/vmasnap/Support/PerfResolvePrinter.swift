@@ -21,7 +21,7 @@ final class PerfResolvePrinter {
     }
 
     /// Prints one sample and its frames.
-    func print(_ sample: PerfResolvedSample) {
+    func print(_ sample: PerfResolvedSample) throws {
         // A local buffer: appends to a class's property are checked for
         // exclusive access at run time (see LookupPrinter).
         var line: [UInt8] = []
@@ -53,7 +53,7 @@ final class PerfResolvePrinter {
                 lookup.append(address: frame.address, resolution: frame.resolution, to: &line)
             }
             LookupPrinter.append("]}", to: &line)
-            output.line(bytes: line)
+            try output.line(bytes: line)
             return
         }
         LookupPrinter.appendDecimal(sample.pid, to: &line)
@@ -70,7 +70,7 @@ final class PerfResolvePrinter {
             line.append(contentsOf: prefix)
             lookup.append(address: frame.address, resolution: frame.resolution, to: &line)
         }
-        output.line(bytes: line)
+        try output.line(bytes: line)
     }
 
     private func command(_ name: [UInt8]?) -> [UInt8] {

@@ -1,7 +1,4 @@
 import VMASnap
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A line on a terminal's stderr that shows how far a long read has come,
 /// rewritten in place at most four times a second.
@@ -17,7 +14,7 @@ final class ProgressLine {
     /// A progress line when stderr is a terminal and the input is a large
     /// file of `size` bytes; nil otherwise.
     static func forLargeInput(size: UInt64?, what: String) -> ProgressLine? {
-        guard let size, size >= threshold, isatty(STDERR_FILENO) == 1 else { return nil }
+        guard let size, size >= threshold, StandardStreams.isTerminal(.standardError) else { return nil }
         return ProgressLine(total: size, what: what)
     }
 
@@ -43,8 +40,8 @@ final class ProgressLine {
         shown = false
     }
 
+    /// A failure is ignored: the progress line is only a courtesy.
     private func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        try? StandardStreams.write(Array(text.utf8), to: .standardError)
     }
 }
