@@ -18,6 +18,7 @@ final class LookupPrinter {
     /// the build ID as text ("-") or JSON (null).
     private var pathCache: [[UInt8]?]
     private var buildIDCache: [[UInt8]?]
+    private var jsonTailCache: [[UInt8]?] = []
 
     init(index: AddressIndex, json: Bool, output: StandardOutput) {
         self.index = index
@@ -71,17 +72,10 @@ final class LookupPrinter {
             Self.append(resolution.status, to: &line)
             Self.append("\",\"path\":", to: &line)
             if let mapping {
-                let answer = index.mapping(mapping)
                 line.append(contentsOf: cachedPath(mapping))
                 Self.append(",\"file_offset\":\"0x", to: &line)
-                Self.appendHex(resolution.fileOffset ?? answer.fileOffset(of: address), to: &line)
-                Self.append("\",\"build_id\":", to: &line)
-                line.append(contentsOf: cachedBuildID(mapping))
-                Self.append(",\"start\":\"0x", to: &line)
-                Self.appendHex(answer.start, to: &line)
-                Self.append("\",\"end\":\"0x", to: &line)
-                Self.appendHex(answer.end, to: &line)
-                Self.append("\"}", to: &line)
+                Self.appendHex(resolution.fileOffset ?? index.mapping(mapping).fileOffset(of: address), to: &line)
+                line.append(contentsOf: cachedJSONTail(mapping))
             } else {
                 Self.append("null,\"file_offset\":null,\"build_id\":null,\"start\":null,\"end\":null}", to: &line)
             }
@@ -115,6 +109,24 @@ final class LookupPrinter {
             text = Array(TextEscaping.escape(path.bytes).utf8)
         }
         pathCache[Int(id)] = text
+        return text
+    }
+
+    /// What a JSON answer ends with after its file offset, the same for
+    /// every answer from one mapping: `","build_id":…,"start":"0x…","end":"0x…"}`.
+    private func cachedJSONTail(_ id: Int32) -> [UInt8] {
+        if Int(id) >= jsonTailCache.count { jsonTailCache += Array(repeating: nil, count: Int(id) + 1 - jsonTailCache.count) }
+        if let cached = jsonTailCache[Int(id)] { return cached }
+        let mapping = index.mapping(id)
+        var text: [UInt8] = []
+        Self.append("\",\"build_id\":", to: &text)
+        text.append(contentsOf: cachedBuildID(id))
+        Self.append(",\"start\":\"0x", to: &text)
+        Self.appendHex(mapping.start, to: &text)
+        Self.append("\",\"end\":\"0x", to: &text)
+        Self.appendHex(mapping.end, to: &text)
+        Self.append("\"}", to: &text)
+        jsonTailCache[Int(id)] = text
         return text
     }
 
