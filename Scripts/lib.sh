@@ -24,7 +24,9 @@ ensure_build_dependencies() {
     ensure_packages libzstd-dev pkg-config
 }
 
+# python3 runs Formats/golden/walkthrough.py, the independent decoder the
+# tests compare the reader with.
 ensure_test_dependencies() {
     ensure_build_dependencies
-    ensure_packages gcc libc6-dev linux-perf util-linux
+    ensure_packages gcc libc6-dev linux-perf util-linux python3
 }
