@@ -1,20 +1,22 @@
-/// Resolves addresses one after another against an `AddressIndex`,
-/// remembering where the last one was answered: the next query with the
-/// same pid and a time in the same segment skips the pid and time searches,
-/// and one in the same mapping skips the address search too.
+/// Resolves addresses one after another against an `AddressIndex` or a
+/// `LoadingAddressIndex`, remembering where the last one was answered: the
+/// next query with the same pid and a time in the same segment skips the pid
+/// and time searches, and one in the same mapping skips the address search too.
 ///
-/// A cursor is a small value; make one per thread. Queries may come in any
-/// order; sorted ones (by pid, then time, as perf script gives them per
-/// thread) are the fastest.
+/// A cursor is a small value; make one per thread or task (over a shared
+/// `AddressIndex`). Queries may come in any order; sorted ones (by pid, then
+/// time, as perf script gives them per thread) are the fastest.
 public struct LookupCursor {
-    /// The index it reads.
-    public let index: AddressIndex
+    private enum Source {
+        case complete(AddressIndex)
+        case loading(LoadingAddressIndex)
+    }
 
-    // Local references to the index's arrays: retained once, read without
-    // going through the class each time.
-    private var segments: [AddressIndex.Segment]
-    private var entries: [AddressIndex.Entry]
-    private var generation: Int
+    private let source: Source
+    // The tables answering for the cached pid: the index's own, or, for a
+    // loading index, that pid's part (retained once, read without going
+    // through the class each time).
+    private var tables: LookupTables
 
     // What the last located (pid, time) found, valid for times in
     // [validFrom, validUntil) of `cachedPID`.
@@ -32,11 +34,20 @@ public struct LookupCursor {
     }
 
     /// A cursor over `index`.
+    ///
+    /// - Parameter index: a complete index, which may be shared with other cursors.
     public init(index: AddressIndex) {
-        self.index = index
-        self.segments = index.segments
-        self.entries = index.entries
-        self.generation = index.generation
+        source = .complete(index)
+        tables = index.tables
+    }
+
+    /// A cursor over a loading index, which loads each pid's histories the
+    /// first time this (or another) cursor asks about it.
+    ///
+    /// - Parameter index: the loading index.
+    public init(index: LoadingAddressIndex) {
+        source = .loading(index)
+        tables = LookupTables()
     }
 
     /// Resolves `address` in process `pid` at `time` (nanoseconds on the
@@ -60,19 +71,19 @@ public struct LookupCursor {
         case .stable, .transition: break
         }
         var found = lastEntry
-        if !(found < tableHigh && entries[found].start <= address && address < entries[found].end) {
+        if !(found < tableHigh && tables.entries[found].start <= address && address < tables.entries[found].end) {
             // The last entry starting at or before the address.
             var low = tableLow
             var high = tableHigh
             while low < high {
                 let middle = (low + high) >> 1
-                if entries[middle].start <= address { low = middle + 1 } else { high = middle }
+                if tables.entries[middle].start <= address { low = middle + 1 } else { high = middle }
             }
-            guard low > tableLow, address < entries[low - 1].end else { return Resolution(status: .unmapped) }
+            guard low > tableLow, address < tables.entries[low - 1].end else { return Resolution(status: .unmapped) }
             found = low - 1
             lastEntry = found
         }
-        let entry = entries[found]
+        let entry = tables.entries[found]
         let status: ResolutionStatus
         switch (state, entry.change) {
         case (.transition, .kept), (.stable, .kept), (.stable, .removed): status = .exact
@@ -93,36 +104,31 @@ public struct LookupCursor {
             locate(pid: pid, time: time)
         }
         guard state == .stable || state == .transition, tableLow < tableHigh else { return nil }
-        return entries[tableLow].start
+        return tables.entries[tableLow].start
     }
 
     /// Finds the segment that answers for `pid` at `time` and caches it.
     private mutating func locate(pid: Int32, time: Int64) {
+        if case .loading(let index) = source, !(hasCache && pid == cachedPID) {
+            // A loading index may load the pid here.
+            tables = index.part(pid: pid)?.tables ?? LookupTables()
+        }
         hasCache = true
         cachedPID = pid
-        // A loading index may grow here, on a pid not seen before: take
-        // its arrays again when it did.
-        let range = index.instanceRange(pid: pid)
-        if generation != index.generation {
-            segments = index.segments
-            entries = index.entries
-            generation = index.generation
-        }
-        guard let range else {
+        guard let range = tables.instancesByPID[pid] else {
             state = .unknownPID
             validFrom = Int64.min
             validUntil = Int64.max
             return
         }
-        let instances = index.instances
-        guard let found = AddressIndex.lastInstance(in: instances, range: range, atOrBefore: time) else {
+        guard let found = tables.lastInstance(in: range, atOrBefore: time) else {
             state = .beforeFirstSnapshot
             validFrom = Int64.min
-            validUntil = instances[Int(range.lowerBound)].firstTime
+            validUntil = tables.instances[Int(range.lowerBound)].firstTime
             return
         }
-        let instance = instances[found]
-        let nextInstanceStart = found + 1 < Int(range.upperBound) ? instances[found + 1].firstTime : Int64.max
+        let instance = tables.instances[found]
+        let nextInstanceStart = found + 1 < Int(range.upperBound) ? tables.instances[found + 1].firstTime : Int64.max
 
         // The last segment starting at or before `time` (the first starts at
         // the instance's first snapshot, which is at or before it).
@@ -130,9 +136,9 @@ public struct LookupCursor {
         var high = Int(instance.segmentHigh)
         while low < high {
             let middle = (low + high) >> 1
-            if segments[middle].start <= time { low = middle + 1 } else { high = middle }
+            if tables.segments[middle].start <= time { low = middle + 1 } else { high = middle }
         }
-        let segment = segments[max(low - 1, Int(instance.segmentLow))]
+        let segment = tables.segments[max(low - 1, Int(instance.segmentLow))]
         validFrom = segment.start
         validUntil = min(segment.end, nextInstanceStart)
         tableLow = Int(segment.tableLow)

@@ -1,21 +1,36 @@
 extension RecordingReader {
-    /// Reads and checks every frame the index lists (lengths, checksums,
-    /// decoding, record structure), so that damage a valid index does not
-    /// reveal is found; returns `truncation` afterwards. Reads the whole file
-    /// once, one frame at a time.
+    /// Reads and checks every frame (lengths, checksums, decoding, every
+    /// rule of the records), rebuilds the index from them and compares it
+    /// with the stored one, so that any damage, or an index that does not
+    /// match the frames, is found (§6). On either, the reader uses the
+    /// rebuilt index from then on: `truncation` says where the file stops
+    /// being readable, `indexProblem` why the stored index was not used.
+    /// Reads the whole file once, one frame at a time; does nothing more for
+    /// a reader whose index was already rebuilt (that scan checked all).
+    ///
+    /// - Returns: `truncation` afterwards.
+    /// - Throws: `SystemError` when the file cannot be read.
     @discardableResult
-    public func verify() -> Truncation? {
-        for number in index.frames.indices {
-            do {
-                let frame = try readFrame(number)
-                var records = frame.records
-                while try records.next() != nil {}
-            } catch {
-                let formatError = error as? FormatError
-                    ?? FormatError(offset: index.frames[number].offset, reason: .invalid(String(describing: error)))
-                noteTruncation(Truncation(offset: index.frames[number].offset, error: formatError))
-                break
-            }
+    public func verify() throws -> Truncation? {
+        guard !indexWasRebuilt else { return truncation }
+        let scan = try Self.scan(
+            file: file, headerLength: UInt64(headerLength), header: header, decompressor: decompressor, before: indexOffset)
+        let problem: FormatError?
+        if let found = scan.truncation {
+            problem = found.error
+        } else if let difference = index.difference(from: scan.index) {
+            problem = FormatError(offset: indexOffset ?? 0, reason: .invalid("the index does not match the file: " + difference))
+        } else {
+            problem = nil
+        }
+        if let problem {
+            indexProblem = problem
+            index = scan.index
+            definitions = scan.definitions
+            indexWasRebuilt = true
+            processNumbersByPID = nil
+            frameCache = FrameCache()
+            truncation = scan.truncation
         }
         return truncation
     }

@@ -32,9 +32,12 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let recording = try OpenedRecording(path: file)
+            let recording = try OpenedRecording(path: file, verifying: true)
             let output = StandardOutput()
-            defer { output.flush() }
+            defer {
+                output.flush()
+                recording.warn()
+            }
             let fromTime = from.nanoseconds(start: recording.start)
             let toTime = to.nanoseconds(start: recording.start)
             for history in try recording.histories(pid: pid?.value) {

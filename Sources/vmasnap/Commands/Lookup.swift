@@ -57,15 +57,17 @@ struct Lookup: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let recording = try OpenedRecording(path: file)
+            // Lookups read only the frames of the pids asked about: the file is
+            // checked as opening checks it (§6), not read whole.
+            let recording = try OpenedRecording(path: file, verifying: false)
             let index = recording.loadingIndex()
             let output = StandardOutput()
-            defer { output.flush() }
             let printer = LookupPrinter(index: index, json: json, output: output)
             defer {
-                // A damaged part of the recording: the pids it held answered from what loaded.
+                output.flush()
+                // Damage found while loading a pid: answered from what comes before it.
+                recording.warn()
                 if let error = index.loadingErrors.first {
-                    output.flush()
                     StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
                 }
             }

@@ -26,9 +26,12 @@ struct Timeline: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let recording = try OpenedRecording(path: file)
+            let recording = try OpenedRecording(path: file, verifying: true)
             let output = StandardOutput()
-            defer { output.flush() }
+            defer {
+                output.flush()
+                recording.warn()
+            }
             for history in try recording.histories(pid: pid?.value) {
                 if !json { output.line(ProcessText.heading(history)) }
                 for event in history.timeline {
