@@ -318,6 +318,11 @@ import Testing
         ]))
         #expect(between.truncation?.reason == .unfinished)
         #expect(between.processes.first?.command == Array("b".utf8))
+        // Its name runs to the end of the body: bytes after it are the name's, not a later field.
+        let long = try RecordingReader(path: try Self.write([
+            Self.encoded(Self.definitions) + Self.raw(0x05, [0, 0] + Array("b\u{0}c".utf8)) + Self.encoded([.round(time: 10)]),
+        ]))
+        #expect(long.processes.first?.command == Array("b\u{0}c".utf8))
         let afterGone = try RecordingReader(path: try Self.write([
             Self.encoded(Self.definitions + [.round(time: 10), .keyframe(process: 0, mappings: [Self.mapping])]),
             Self.encoded([.round(time: 20), .gone(process: 0, reason: 0), exec]),

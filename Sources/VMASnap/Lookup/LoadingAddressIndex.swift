@@ -16,8 +16,13 @@ public final class LoadingAddressIndex {
     private let loader: (Int32) throws -> [ProcessHistory]
     /// Per pid asked about: what answers for it (nil when it has no snapshot).
     private var parts: [Int32: Part?] = [:]
-    /// Every distinct mapping of the pids loaded, by mapping ID.
-    private var mappings: [ExecutableMapping] = []
+    /// The distinct mappings of each pid loaded, in the order loaded, and
+    /// the mapping ID of the first of each: IDs are unique across pids, and
+    /// no pid's mappings are copied when another loads.
+    private var mappingLists: [[ExecutableMapping]] = []
+    private var firstMappingIDs: [Int32] = []
+    /// How many distinct mappings the pids loaded so far hold.
+    public private(set) var mappingCount = 0
 
     /// What answers for one pid: its tables, and where its histories begin in `histories`.
     struct Part {
@@ -39,11 +44,13 @@ public final class LoadingAddressIndex {
         var part: Part?
         do {
             let loaded = try loader(pid).filter { $0.process.identity.pid == pid }
-            var builder = AddressIndexBuilder(firstMappingID: Int32(clamping: mappings.count))
+            var builder = AddressIndexBuilder(firstMappingID: Int32(clamping: mappingCount))
             builder.add(loaded)
             if !builder.tables.instances.isEmpty {
                 part = Part(tables: builder.tables, firstHistory: histories.count)
-                mappings += builder.mappings
+                firstMappingIDs.append(Int32(clamping: mappingCount))
+                mappingLists.append(builder.mappings)
+                mappingCount += builder.mappings.count
                 histories += loaded
             }
         } catch {
@@ -57,18 +64,24 @@ public final class LoadingAddressIndex {
     ///
     /// - Parameter id: a `Resolution.mappingID` of this index.
     /// - Returns: the mapping.
-    public func mapping(_ id: Int32) -> ExecutableMapping { mappings[Int(id)] }
+    public func mapping(_ id: Int32) -> ExecutableMapping {
+        // The last list whose first ID is at or before `id`.
+        var low = 0
+        var high = firstMappingIDs.count
+        while low < high {
+            let middle = (low + high) >> 1
+            if firstMappingIDs[middle] <= id { low = middle + 1 } else { high = middle }
+        }
+        return mappingLists[low - 1][Int(id - firstMappingIDs[low - 1])]
+    }
 
     /// The mapping a resolution answered with, if any.
     ///
     /// - Parameter resolution: an answer of this index.
     /// - Returns: its mapping, nil when it has none.
     public func mapping(of resolution: Resolution) -> ExecutableMapping? {
-        resolution.mappingID.map { mappings[Int($0)] }
+        resolution.mappingID.map { mapping($0) }
     }
-
-    /// How many distinct mappings the pids loaded so far hold.
-    public var mappingCount: Int { mappings.count }
 
     /// The history of the process instance that answers for `pid` at `time`,
     /// loading the pid's histories on first use.

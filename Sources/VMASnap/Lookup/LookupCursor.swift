@@ -13,10 +13,13 @@ public struct LookupCursor {
     }
 
     private let source: Source
-    // The tables answering for the cached pid: the index's own, or, for a
-    // loading index, that pid's part (retained once, read without going
-    // through the class each time).
-    private var tables: LookupTables
+    // The arrays of the tables answering for the cached pid: the index's
+    // own, or, for a loading index, that pid's part. Held here, retained
+    // once, so that a lookup reads them without retaining anything.
+    private var instances: [LookupTables.Instance]
+    private var instancesByPID: [Int32: LookupTables.InstanceRange]
+    private var segments: [LookupTables.Segment]
+    private var entries: [LookupTables.Entry]
 
     // What the last located (pid, time) found, valid for times in
     // [validFrom, validUntil) of `cachedPID`.
@@ -38,7 +41,7 @@ public struct LookupCursor {
     /// - Parameter index: a complete index, which may be shared with other cursors.
     public init(index: AddressIndex) {
         source = .complete(index)
-        tables = index.tables
+        (instances, instancesByPID, segments, entries) = Self.arrays(of: index.tables)
     }
 
     /// A cursor over a loading index, which loads each pid's histories the
@@ -47,7 +50,13 @@ public struct LookupCursor {
     /// - Parameter index: the loading index.
     public init(index: LoadingAddressIndex) {
         source = .loading(index)
-        tables = LookupTables()
+        (instances, instancesByPID, segments, entries) = Self.arrays(of: LookupTables())
+    }
+
+    private static func arrays(of tables: LookupTables) -> (
+        [LookupTables.Instance], [Int32: LookupTables.InstanceRange], [LookupTables.Segment], [LookupTables.Entry]
+    ) {
+        (tables.instances, tables.instancesByPID, tables.segments, tables.entries)
     }
 
     /// Resolves `address` in process `pid` at `time` (nanoseconds on the
@@ -71,19 +80,19 @@ public struct LookupCursor {
         case .stable, .transition: break
         }
         var found = lastEntry
-        if !(found < tableHigh && tables.entries[found].start <= address && address < tables.entries[found].end) {
+        if !(found < tableHigh && entries[found].start <= address && address < entries[found].end) {
             // The last entry starting at or before the address.
             var low = tableLow
             var high = tableHigh
             while low < high {
                 let middle = (low + high) >> 1
-                if tables.entries[middle].start <= address { low = middle + 1 } else { high = middle }
+                if entries[middle].start <= address { low = middle + 1 } else { high = middle }
             }
-            guard low > tableLow, address < tables.entries[low - 1].end else { return Resolution(status: .unmapped) }
+            guard low > tableLow, address < entries[low - 1].end else { return Resolution(status: .unmapped) }
             found = low - 1
             lastEntry = found
         }
-        let entry = tables.entries[found]
+        let entry = entries[found]
         let status: ResolutionStatus
         switch (state, entry.change) {
         case (.transition, .kept), (.stable, .kept), (.stable, .removed): status = .exact
@@ -104,31 +113,31 @@ public struct LookupCursor {
             locate(pid: pid, time: time)
         }
         guard state == .stable || state == .transition, tableLow < tableHigh else { return nil }
-        return tables.entries[tableLow].start
+        return entries[tableLow].start
     }
 
     /// Finds the segment that answers for `pid` at `time` and caches it.
     private mutating func locate(pid: Int32, time: Int64) {
         if case .loading(let index) = source, !(hasCache && pid == cachedPID) {
             // A loading index may load the pid here.
-            tables = index.part(pid: pid)?.tables ?? LookupTables()
+            (instances, instancesByPID, segments, entries) = Self.arrays(of: index.part(pid: pid)?.tables ?? LookupTables())
         }
         hasCache = true
         cachedPID = pid
-        guard let range = tables.instancesByPID[pid] else {
+        guard let range = instancesByPID[pid] else {
             state = .unknownPID
             validFrom = Int64.min
             validUntil = Int64.max
             return
         }
-        guard let found = tables.lastInstance(in: range, atOrBefore: time) else {
+        guard let found = LookupTables.lastInstance(in: instances, range: range, atOrBefore: time) else {
             state = .beforeFirstSnapshot
             validFrom = Int64.min
-            validUntil = tables.instances[Int(range.lowerBound)].firstTime
+            validUntil = instances[Int(range.lowerBound)].firstTime
             return
         }
-        let instance = tables.instances[found]
-        let nextInstanceStart = found + 1 < Int(range.upperBound) ? tables.instances[found + 1].firstTime : Int64.max
+        let instance = instances[found]
+        let nextInstanceStart = found + 1 < Int(range.upperBound) ? instances[found + 1].firstTime : Int64.max
 
         // The last segment starting at or before `time` (the first starts at
         // the instance's first snapshot, which is at or before it).
@@ -136,9 +145,9 @@ public struct LookupCursor {
         var high = Int(instance.segmentHigh)
         while low < high {
             let middle = (low + high) >> 1
-            if tables.segments[middle].start <= time { low = middle + 1 } else { high = middle }
+            if segments[middle].start <= time { low = middle + 1 } else { high = middle }
         }
-        let segment = tables.segments[max(low - 1, Int(instance.segmentLow))]
+        let segment = segments[max(low - 1, Int(instance.segmentLow))]
         validFrom = segment.start
         validUntil = min(segment.end, nextInstanceStart)
         tableLow = Int(segment.tableLow)

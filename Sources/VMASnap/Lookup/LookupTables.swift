@@ -26,6 +26,11 @@ struct LookupTables: Sendable {
 
     /// The last instance in `range` whose first snapshot is at or before `time`.
     func lastInstance(in range: InstanceRange, atOrBefore time: Int64) -> Int? {
+        Self.lastInstance(in: instances, range: range, atOrBefore: time)
+    }
+
+    /// The last of `instances[range]` whose first snapshot is at or before `time`.
+    static func lastInstance(in instances: [Instance], range: InstanceRange, atOrBefore time: Int64) -> Int? {
         var low = Int(range.lowerBound)
         var high = Int(range.upperBound)
         // Find the first instance that starts after `time`.
