@@ -4,7 +4,7 @@
 /// per process. Bounded in bytes; the oldest frame goes first.
 struct FrameCache {
     /// Bytes held at most (payloads and digests).
-    static let capacity = 32 << 20
+    static let capacity = 8 << 20
 
     private struct Entry {
         var frame: DecodedFrame
