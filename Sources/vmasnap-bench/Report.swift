@@ -127,9 +127,10 @@ final class Report {
         line()
     }
 
-    func memoryTable(_ result: MemoryBenchmark.Result) {
+    func memoryTable(_ result: MemoryBenchmark.Result, note: () -> Void = {}) {
         line("## Memory (issue 6)")
         line()
+        note()
         line("Peak resident memory (wait4's ru_maxrss) of one command on a \(result.fileBytes >> 20) MiB recording "
             + "(200 processes whose libraries move every round). Goal: a 1 GB recording opens in under 100 MB.")
         line()

@@ -100,7 +100,7 @@ do {
         report.recorderTable(try RecorderBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, seconds: seconds).run(), seconds: seconds)
     }
     if !vmasnap.isEmpty && runs("memory") {
-        report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run())
+        report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run(), note: noteRunAlone)
     }
     if runs("lookups") {
         report.lookupTables(try LookupBenchmark().run(quick: quick), note: noteRunAlone)
