@@ -183,7 +183,7 @@ import Testing
             #expect(span.goneTime == recording.goneTimes[number])
             if let first = span.firstTime, let last = span.lastTime { #expect(first <= last) }
         }
-        #expect(try reader.verify() == nil && reader.indexProblem == nil)
+        #expect(reader.verify() == nil && reader.indexProblem == nil)
         let check = try Self.python(["--check", recording.path])
         #expect(check.status == 0 && check.standardOutput.hasPrefix("index agrees with the frames"), "\(check.standardOutput)")
     }
@@ -205,7 +205,7 @@ import Testing
             }
         }
         #expect(reader.processes.count >= 2)
-        #expect(try reader.verify() == nil && reader.indexProblem == nil)
+        #expect(reader.verify() == nil && reader.indexProblem == nil)
     }
 
     // MARK: Hand-made files

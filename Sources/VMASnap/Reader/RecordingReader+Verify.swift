@@ -6,15 +6,21 @@ extension RecordingReader {
     /// rebuilt index from then on: `truncation` says where the file stops
     /// being readable, `indexProblem` why the stored index was not used.
     /// Reads the whole file once, one frame at a time; does nothing more for
-    /// a reader whose index was already rebuilt (that scan checked all).
+    /// a reader whose index was already rebuilt (that scan checked all). An
+    /// I/O error stops it and is kept in `readError`, not reported as damage.
     ///
     /// - Returns: `truncation` afterwards.
-    /// - Throws: `SystemError` when the file cannot be read.
     @discardableResult
-    public func verify() throws -> Truncation? {
+    public func verify() -> Truncation? {
         guard !indexWasRebuilt else { return truncation }
-        let scan = try Self.scan(
-            file: file, headerLength: UInt64(headerLength), header: header, decompressor: decompressor, before: indexOffset)
+        let scan: Scan
+        do {
+            scan = try Self.scan(
+                file: file, headerLength: UInt64(headerLength), header: header, decompressor: decompressor, before: indexOffset)
+        } catch {
+            readError = error as? SystemError ?? readError
+            return truncation
+        }
         let problem: FormatError?
         if let found = scan.truncation {
             problem = found.error

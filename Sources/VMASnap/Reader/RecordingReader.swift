@@ -30,6 +30,9 @@ public final class RecordingReader {
     /// Whether the index was rebuilt by scanning the frames (no usable footer,
     /// a stored index that failed its checks, or a frame found broken).
     public internal(set) var indexWasRebuilt: Bool
+    /// An I/O error that stopped `records()` (EIO from a failing disk): not
+    /// damage in the file, so not a `truncation`. (Other reads throw it.)
+    public internal(set) var readError: SystemError?
 
     let file: RecordingFile
     let headerLength: Int
@@ -49,8 +52,13 @@ public final class RecordingReader {
     /// - Throws: `SystemError` when the file cannot be opened or read, and
     ///   `FormatError` when it is not a recording this version reads (wrong
     ///   magic, another major version, a damaged header).
-    public init(path: String) throws {
-        file = try RecordingFile(path: path)
+    public convenience init(path: String) throws {
+        try self.init(path: path, system: .live)
+    }
+
+    /// Opens the recording at `path`, reading through `system`.
+    init(path: String, system: SystemCalls) throws {
+        file = try RecordingFile(path: path, system: system)
         let prefix = try file.read(at: 0, count: FormatConstants.headerPrefixLength)
         let (_, _, bodyLength) = try RecordingHeader.decodePrefix(prefix)
         headerLength = FormatConstants.headerPrefixLength + bodyLength + 4

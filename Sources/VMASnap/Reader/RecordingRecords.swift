@@ -54,10 +54,15 @@ public struct RecordingRecords: Sequence {
             } catch let error as FormatError {
                 done = true
                 // The frames before this one read back: the reader keeps to them from now on.
-                try? reader.abandonIndex(because: error)
+                do {
+                    try reader.abandonIndex(because: error)
+                } catch {
+                    reader.readError = error as? SystemError
+                }
                 return nil
             } catch {
                 done = true
+                if let error = error as? SystemError { reader.readError = error }
                 return nil
             }
         }

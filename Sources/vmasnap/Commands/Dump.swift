@@ -15,27 +15,27 @@ struct Dump: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording.")
-    var file: String
-
-    @Flag(help: "Print JSON Lines, one object a record.")
-    var json = false
+    @OptionGroup var recording: RecordingFileArgument
+    @OptionGroup var format: JSONOption
 
     func run() throws {
         try Failure.guarded {
+            let file = recording.file
             let reader = try RecordingReader(path: file)
-            try reader.verify()
+            reader.verify()
+            if let error = reader.readError { throw error }
             let output = StandardOutput()
-            if json {
-                output.line(bytes: Self.headerJSON(reader.header))
-                for record in reader.records() { output.line(bytes: Self.json(record)) }
+            if format.json {
+                try output.line(bytes: Self.headerJSON(reader.header))
+                for record in reader.records() { try output.line(bytes: Self.json(record)) }
             } else {
-                output.line(Self.headerLine(reader.header))
+                try output.line(Self.headerLine(reader.header))
                 for record in reader.records() {
-                    for line in Self.lines(record) { output.line(line) }
+                    for line in Self.lines(record) { try output.line(line) }
                 }
             }
-            output.flush()
+            try output.flush()
+            if let error = reader.readError { throw error }
             RecordingWarnings(path: file).report(reader)
         }
     }

@@ -17,7 +17,10 @@ struct OpenedRecording {
     init(path: String, verifying: Bool) throws {
         reader = try RecordingReader(path: path)
         warnings = RecordingWarnings(path: path)
-        if verifying { try reader.verify() }
+        if verifying {
+            reader.verify()
+            if let error = reader.readError { throw error }
+        }
         start = reader.header.start
         warn()
     }
