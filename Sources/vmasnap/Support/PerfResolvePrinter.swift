@@ -13,7 +13,7 @@ final class PerfResolvePrinter {
     /// Command names as text (escaped) or JSON strings.
     private var commands: [[UInt8]: [UInt8]] = [:]
 
-    init(index: AddressIndex, json: Bool, output: StandardOutput) {
+    init(index: LoadingAddressIndex, json: Bool, output: StandardOutput) {
         self.lookup = LookupPrinter(index: index, json: json, output: output)
         self.json = json
         self.output = output
