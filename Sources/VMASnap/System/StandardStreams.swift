@@ -53,4 +53,11 @@ public enum StandardStreams {
             try OwnedDescriptor.writeAll(raw, to: descriptor, system: .live)
         }
     }
+
+    /// Writes all of `bytes` to `descriptor`, retrying interrupted and short writes.
+    ///
+    /// - Throws: `Errno` from write(2), as `write(_:to:)` says.
+    public static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: FileDescriptor) throws(Errno) {
+        try OwnedDescriptor.writeAll(bytes, to: descriptor, system: .live)
+    }
 }

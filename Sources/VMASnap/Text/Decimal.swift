@@ -34,27 +34,10 @@ public enum Decimal {
     /// Appends the digits of `value`, at least `minimumDigits` of them.
     @inlinable @inline(__always)
     public static func append(_ value: UInt64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
+        // Into a local buffer, then onto `bytes` in one append (see Hex.append).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt64.max has 20 digits
-        var count = 0
-        var rest = value
         withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            while count < min(minimumDigits, buffer.count) {
-                buffer[count] = UInt8(ascii: "0")
-                count += 1
-            }
-            // Most significant first, onto `bytes` in one append (see Hex.append).
-            var low = 0
-            var high = count - 1
-            while low < high {
-                buffer.swapAt(low, high)
-                low += 1
-                high -= 1
-            }
+            let count = write(value, minimumDigits: minimumDigits, to: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
@@ -69,11 +52,73 @@ public enum Decimal {
     /// Appends `nanoseconds` as seconds with nine decimals (see `seconds(nanoseconds:)`).
     @inlinable @inline(__always)
     public static func appendSeconds(nanoseconds: Int64, to bytes: inout [UInt8]) {
-        if nanoseconds < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes: maximumSecondsLength
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            let count = writeSeconds(nanoseconds: nanoseconds, to: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// The most bytes `write` writes for a UInt64 (20 digits; a wider
+    /// `minimumDigits` is capped there).
+    public static let maximumDigits = 20
+    /// The most bytes `write` writes for an Int64 (a sign and 19 digits).
+    public static let maximumSignedLength = 20
+    /// The most bytes `writeSeconds` writes: a sign, 10 digits, a point and 9 decimals.
+    public static let maximumSecondsLength = 21
+
+    /// Writes the digits of `value`, at least `minimumDigits` of them (at
+    /// most `maximumDigits`), to `destination`, which must have room.
+    ///
+    /// - Returns: the number of bytes written.
+    @inlinable @inline(__always)
+    public static func write(_ value: UInt64, minimumDigits: Int = 1, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        var significant = 1
+        var power: UInt64 = 10
+        while significant < maximumDigits && value >= power {
+            significant &+= 1
+            power = power &* 10
+        }
+        let count = min(max(significant, minimumDigits), maximumDigits)
+        var rest = value
+        var position = count
+        while position > 0 {
+            position &-= 1
+            destination[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        return count
+    }
+
+    /// Writes a signed `value` to `destination`, which must have room for
+    /// `maximumSignedLength` bytes.
+    ///
+    /// - Returns: the number of bytes written.
+    @inlinable @inline(__always)
+    public static func write(_ value: Int64, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value < 0 else { return write(value.magnitude, to: destination) }
+        destination[0] = UInt8(ascii: "-")
+        return 1 &+ write(value.magnitude, to: destination + 1)
+    }
+
+    /// Writes `nanoseconds` as seconds with nine decimals (see
+    /// `seconds(nanoseconds:)`) to `destination`, which must have room for
+    /// `maximumSecondsLength` bytes.
+    ///
+    /// - Returns: the number of bytes written.
+    @inlinable @inline(__always)
+    public static func writeSeconds(nanoseconds: Int64, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 0
+        if nanoseconds < 0 {
+            destination[0] = UInt8(ascii: "-")
+            count = 1
+        }
         let magnitude = nanoseconds.magnitude
-        append(magnitude / 1_000_000_000, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        append(magnitude % 1_000_000_000, minimumDigits: 9, to: &bytes)
+        count &+= write(magnitude / 1_000_000_000, to: destination + count)
+        destination[count] = UInt8(ascii: ".")
+        count &+= 1
+        count &+= write(magnitude % 1_000_000_000, minimumDigits: 9, to: destination + count)
+        return count
     }
 
     /// The value of a non-empty run of decimal digits.

@@ -28,22 +28,36 @@ public enum Hex {
     /// (Inlinable: other modules print millions of addresses with it.)
     @inlinable @inline(__always)
     public static func append(_ value: UInt64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
-        var shift = 60
-        while shift > 0 && (value >> UInt64(shift)) == 0 && shift >= minimumDigits * 4 { shift -= 4 }
         // The digits go into a local buffer and onto `bytes` in one append:
         // a byte at a time, each append checks capacity and uniqueness
         // (perf-resolve prints millions of these).
         var digits: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &digits) { buffer in
-            var count = 0
-            let table: StaticString = "0123456789abcdef"
-            while shift >= 0 {
-                buffer[count] = table.utf8Start[Int((value >> UInt64(shift)) & 0xF)]
-                count += 1
-                shift -= 4
-            }
+            let count = write(value, minimumDigits: minimumDigits, to: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
+    }
+
+    /// The most bytes `write` writes: UInt64.max has 16 digits.
+    public static let maximumDigits = 16
+
+    /// Writes the lowercase digits of `value`, at least `minimumDigits` of
+    /// them (at most `maximumDigits`), to `destination`, which must have room.
+    ///
+    /// - Returns: the number of bytes written.
+    @inlinable @inline(__always)
+    public static func write(_ value: UInt64, minimumDigits: Int = 1, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        let significant = (64 &- value.leadingZeroBitCount &+ 3) >> 2
+        let count = min(max(significant, minimumDigits, 1), maximumDigits)
+        let table: StaticString = "0123456789abcdef"
+        var rest = value
+        var position = count
+        while position > 0 {
+            position &-= 1
+            destination[position] = table.utf8Start[Int(rest & 0xF)]
+            rest >>= 4
+        }
+        return count
     }
 
     /// Lowercase hex of `bytes`, two digits a byte.

@@ -6,35 +6,44 @@ import VMASnap
 /// closed pipe is `BrokenPipe` (the command then stops quietly), anything
 /// else (a full disk, /dev/full) a `SystemError`.
 final class StandardOutput {
-    private var buffer: [UInt8] = []
+    private var buffer = OutputBytes(capacity: 1 << 17)
     private let descriptor: FileDescriptor
+    /// What is written out once buffered.
+    private static let flushSize = 1 << 16
 
     /// A writer to `descriptor`, standard output by default.
     init(descriptor: FileDescriptor = .standardOutput) {
         self.descriptor = descriptor
-        buffer.reserveCapacity(1 << 16)
     }
 
     /// Appends `text` and a newline.
     func line(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
         buffer.append(UInt8(ascii: "\n"))
-        if buffer.count >= 1 << 16 { try flush() }
+        if buffer.count >= Self.flushSize { try flush() }
     }
 
     /// Appends raw bytes and a newline.
     func line(bytes: [UInt8]) throws {
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
         buffer.append(UInt8(ascii: "\n"))
-        if buffer.count >= 1 << 16 { try flush() }
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    /// Lets `body` format output straight into the buffer (it makes room
+    /// with `reserve` and ends its lines itself); writes out when full.
+    func write(_ body: (inout OutputBytes) throws -> Void) throws {
+        try body(&buffer)
+        if buffer.count >= Self.flushSize { try flush() }
     }
 
     /// Writes out everything buffered.
     func flush() throws {
-        guard !buffer.isEmpty else { return }
-        defer { buffer.removeAll(keepingCapacity: true) }
+        guard buffer.count > 0 else { return }
+        defer { buffer.removeAll() }
         do throws(Errno) {
-            try StandardStreams.write(buffer, to: descriptor)
+            try StandardStreams.write(buffer.bytes, to: descriptor)
         } catch .brokenPipe {
             throw BrokenPipe()
         } catch {
