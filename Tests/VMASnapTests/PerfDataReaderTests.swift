@@ -64,3 +64,35 @@ extension PerfDataReaderTests {
         #expect(reader.statistics.largestHeldBytes < Int(size) / 2)
     }
 }
+
+extension PerfDataReaderTests {
+    /// A group read on each sample (`-e '{cpu-clock,task-clock}:S'`: the
+    /// leader samples and reads both counters, PERF_SAMPLE_READ with
+    /// PERF_FORMAT_GROUP, ID and LOST): every sample perf counts is decoded,
+    /// and its values name the file's two events, leader first.
+    @Test(.enabled(if: PerfEndToEndTests.perfWorks))
+    func groupReadsNameTheirEvents() throws {
+        let path = try PerfSessions.record("group-read", options: ["-e", "{cpu-clock,task-clock}:S", "-c", "100000", "-g"], milliseconds: 300)
+        let stats = try CommandResult.run(["report", "--stats", "-i", path], executable: PerfSessions.perf).standardOutput
+        let counted = try #require(stats.split(separator: "\n").first { $0.contains("SAMPLE events:") }
+            .flatMap { $0.split(separator: " ").dropFirst(2).first.flatMap { Int($0) } })
+        let reader = try PerfDataReader(path: path)
+        var samples = 0
+        var values: [[Int?]] = []
+        try reader.forEachRecord { record in
+            guard record.header.type == .sample else { return }
+            let sample = try reader.events.decoders[record.event].sample(record.bytes)
+            samples += 1
+            let read = try #require(sample.read)
+            values.append(read.map { $0.id.flatMap(reader.events.eventIndex(id:)) })
+            #expect(read.allSatisfy { $0.lost == 0 })
+            // perf asks for ID, GROUP and LOST, no times.
+            #expect(read.timeEnabled == nil && read.timeRunning == nil)
+        }
+        #expect(reader.events.count == 2 && reader.events.attributes.allSatisfy {
+            $0.sampleType.contains(.read) && $0.readFormat == [.id, .group, .lost]
+        })
+        #expect(samples == counted && samples > 0, "\(samples) samples decoded, perf counts \(counted)")
+        #expect(values.allSatisfy { $0 == [0, 1] }, "\(values.prefix(3))")
+    }
+}

@@ -50,6 +50,10 @@ public struct PerfEventList: Sendable {
         for id in ids where eventByID[id] == nil { eventByID[id] = index }
     }
 
+    /// The event with sample id `id` (as a PERF_SAMPLE_READ value names
+    /// its counter): its position in `attributes`, nil when none has it.
+    public func eventIndex(id: UInt64) -> Int? { eventByID[id] }
+
     /// The event of a kernel record of `type`: its position in `attributes`,
     /// or nil when its id names none (perf counts these and skips them),
     /// when its id cannot be read, or when there are no events.

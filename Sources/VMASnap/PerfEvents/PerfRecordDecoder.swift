@@ -71,20 +71,7 @@ public struct PerfRecordDecoder: Hashable, Sendable {
         if type.contains(.period) { sample.period = record.u64Unchecked(offset); offset += 8 }
         guard type.rawValue >= PerfSampleType.read.rawValue else { return try finished(sample, offset, size) }
 
-        if type.contains(.read) {
-            if layout.readFormat.contains(.group) {
-                let count = try u64(record, offset, "a group read's count")
-                offset += 8
-                if layout.readFormat.contains(.totalTimeEnabled) { offset += 8 }
-                if layout.readFormat.contains(.totalTimeRunning) { offset += 8 }
-                offset = try skip(count: count, of: layout.readEntrySize, record, offset, "a group read's count")
-            } else {
-                var length = layout.readEntrySize
-                if layout.readFormat.contains(.totalTimeEnabled) { length += 8 }
-                if layout.readFormat.contains(.totalTimeRunning) { length += 8 }
-                offset = try skip(bytes: UInt64(length), record, offset, "a read value")
-            }
-        }
+        if type.contains(.read) { sample.read = try readValues(record, &offset) }
         if type.contains(.callchain) {
             let count = try u64(record, offset, "a call chain's length")
             offset += 8
@@ -96,6 +83,38 @@ public struct PerfRecordDecoder: Hashable, Sendable {
         guard type.rawValue >= PerfSampleType.raw.rawValue else { return try finished(sample, offset, size) }
         try skipAfterCallchain(record, &offset)
         return try finished(sample, offset, size)
+    }
+
+    /// PERF_SAMPLE_READ: with PERF_FORMAT_GROUP {u64 nr; [time enabled];
+    /// [time running]; nr × {value, [id], [lost]}}, else {value; [time
+    /// enabled]; [time running]; [id]; [lost]}.
+    private func readValues(_ record: PerfBytes, _ offset: inout Int) throws -> PerfReadValues {
+        let format = layout.readFormat
+        let base = record.raw.baseAddress!
+        func time(_ flag: PerfReadFormat, _ what: String) throws -> UInt64? {
+            guard format.contains(flag) else { return nil }
+            defer { offset += 8 }
+            return try u64(record, offset, what)
+        }
+        if format.contains(.group) {
+            let count = try u64(record, offset, "a group read's count")
+            offset += 8
+            let enabled = try time(.totalTimeEnabled, "a group read's time enabled")
+            let running = try time(.totalTimeRunning, "a group read's time running")
+            let start = offset
+            offset = try skip(count: count, of: layout.readEntrySize, record, offset, "a group read's count")
+            return PerfReadValues(base: base + start, swapped: record.swapped, format: format, count: Int(count),
+                                  timeEnabled: enabled, timeRunning: running)
+        }
+        // One value: the times stand between it and its id.
+        let value = try u64(record, offset, "a read value")
+        offset += 8
+        let enabled = try time(.totalTimeEnabled, "a read's time enabled")
+        let running = try time(.totalTimeRunning, "a read's time running")
+        let id = try time(.id, "a read value's id")
+        let lost = try time(.lost, "a read value's lost count")
+        return PerfReadValues(single: PerfReadValues.Value(value: value, id: id, lost: lost), format: format,
+                              timeEnabled: enabled, timeRunning: running)
     }
 
     /// Skips the fields after the call chain, checking each.

@@ -1,9 +1,10 @@
-/// A decoded SAMPLE record: the fields its attribute's sample_type names
-/// (nil when it does not), up to the call chain; the fields after it are
-/// checked and skipped.
+/// A decoded SAMPLE record: every field its attribute's sample_type names
+/// up to and including the call chain (nil when it does not name one); the
+/// fields after it are checked and skipped.
 ///
-/// `callchain` is a view into the record's bytes: a sample is valid only
-/// while they are (a decoder's caller gets it for the duration of one call).
+/// `read` and `callchain` are views into the record's bytes: a sample is
+/// valid only while they are (a decoder's caller gets it for the duration
+/// of one call).
 public struct PerfSample {
     /// The record's misc bits (its CPU mode: where the ip is).
     public var misc: PerfRecordMisc
@@ -25,6 +26,8 @@ public struct PerfSample {
     public var cpu: UInt32?
     /// The sample period.
     public var period: UInt64?
+    /// The counter values (PERF_SAMPLE_READ).
+    public var read: PerfReadValues?
     /// The call chain (empty without PERF_SAMPLE_CALLCHAIN).
     public var callchain: PerfCallchain
 

@@ -15,10 +15,16 @@ final class LookupPrinter {
 
     /// Prints one answer; a call-chain frame is indented with a tab in text.
     func print(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool = false) throws {
-        try output.write { out in
-            formatter.putPrefix(pid: pid, time: time, isFrame: isFrame, to: &out)
-            formatter.putAnswer(address: address, resolution: resolution, to: &out)
-            out.append(UInt8(ascii: "\n"))
-        }
+        try output.write { out in Self.format(pid, time, address, resolution, isFrame, formatter: &formatter, to: &out) }
+    }
+
+    /// One exclusive access to the formatter a line (see PerfResolvePrinter).
+    private static func format(
+        _ pid: Int32, _ time: Int64, _ address: UInt64, _ resolution: Resolution, _ isFrame: Bool,
+        formatter: inout AnswerFormatter, to out: inout OutputBytes
+    ) {
+        formatter.putPrefix(pid: pid, time: time, isFrame: isFrame, to: &out)
+        formatter.putAnswer(address: address, resolution: resolution, to: &out)
+        out.append(UInt8(ascii: "\n"))
     }
 }
