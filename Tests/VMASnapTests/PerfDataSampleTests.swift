@@ -25,6 +25,8 @@ import Testing
         #expect(reader.features.commandLine?.contains("CLOCK_MONOTONIC") == true)
         #expect(reader.features.clockData?.clockID == 1)
         #expect(reader.events.attributes.first?.flags.contains(.useClockID) == true)
+        // perf report -D: "0x210 [0x8]: PERF_RECORD_FINISHED_INIT", after the synthesized MMAP and COMM.
+        #expect(reader.statistics.synthesisEnd == 0x210)
         #expect(reader.features.buildIDs.contains { String(decoding: $0.filename, as: UTF8.self) == "/tmp/vmasnap-sample/liba.so"
             && $0.buildID == [0xaa, 0xaa, 0x00, 0x00] })
     }

@@ -232,3 +232,53 @@ import Testing
         #expect(causes.keys.allSatisfy { $0 == "changed-between-snapshots" })
     }
 }
+
+extension PerfResolveEndToEndTests {
+    /// `perf record -p` of a process whose maps perf cannot read within
+    /// --proc-map-timeout: perf's start-up synthesis stops part way (and
+    /// marks its last MMAP2 so), so perf's records have no mapping for the
+    /// library the process spins in. The recording has it: every such frame
+    /// is exact there, and --compare says why perf has none.
+    @Test(.enabled(if: PerfEndToEndTests.perfWorks))
+    func mappingsPerfsSynthesisTimedOutOnAreExplained() throws {
+        let (library, _) = Self.libraries
+        let fixture = try FixtureProcess()
+        try fixture.send("dlopen \(library)")
+        // 60,000 VMAs below the library (mmap allocates top-down): perf reads
+        // /proc/PID/maps in address order and gives up before reaching it.
+        try fixture.send("anon 60000")
+        let directory = try PerfSessions.directory("synthesis-timeout")
+        let maps = directory.appendingPathComponent("maps.vmasnap").path
+        let perfData = directory.appendingPathComponent("perf.data").path
+        let recorder = try BackgroundCommand(["record", "-p", "\(fixture.pid)", "--interval", "10ms", "-o", maps])
+        #expect(eventually { fileSize(maps) != nil })
+        usleep(100_000)
+        // Longer than perf's session, however slowly perf starts on a loaded
+        // machine (the fixture is killed at the end).
+        fixture.sendWithoutAnswer("spin 0 5000")
+        let status = try PerfSessions.spawn(
+            [PerfSessions.perf, "record", "-N", "-g", "--proc-map-timeout", "1", "-p", "\(fixture.pid)", "-o", perfData,
+             "--", "/bin/sleep", "0.8"],
+            standardOutput: "/dev/null", standardError: perfData + ".stderr")
+        #expect(status == 0)
+        recorder.signal(SIGINT)
+        #expect(recorder.finish().status == 0)
+        let perfSaid = (try? String(contentsOfFile: perfData + ".stderr", encoding: .utf8)) ?? ""
+        #expect(perfSaid.contains("--proc-map-timeout"), "perf: \(perfSaid)")
+
+        let compared = try CommandResult.run(["perf-resolve", perfData, maps, "--compare", "--json"])
+        #expect(compared.status == 0, "\(compared.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(compared.standardOutput.utf8)) as! [String: Any]
+        let causes = report["causes"] as? [String: Int] ?? [:]
+        let timedOut = causes["perf-synthesis-timed-out"] ?? 0
+        print("perf-resolve --compare after perf's synthesis timed out: \(report["frames"] ?? 0) frames, causes \(causes)")
+        #expect(timedOut > 100)
+        #expect(causes["perf-has-no-record"] == nil && causes["exact-disagrees"] == nil)
+        // The recording answers them: exact frames perf has no file for.
+        let exact = (report["by_status"] as? [String: [String: Int]])?["exact"] ?? [:]
+        #expect((exact["perf_no_file"] ?? 0) >= timedOut / 2)
+        let first = (report["first_differences"] as? [[String: Any]])?.first
+        #expect(first?["cause"] as? String == "perf-synthesis-timed-out")
+        #expect((first?["path"] as? String)?.hasSuffix(".so") == true)
+    }
+}

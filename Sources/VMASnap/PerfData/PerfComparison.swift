@@ -29,6 +29,9 @@ public struct PerfComparison: Sendable {
         case unknownProcess
         /// The recording has a file mapping there; perf's records have none.
         case perfHasNoRecord
+        /// The same, in a process whose maps perf's start-up synthesis did
+        /// not finish reading (its --proc-map-timeout ran out).
+        case perfSynthesisTimedOut
 
         /// The explanation printed with the count.
         public var description: String {
@@ -50,8 +53,11 @@ public struct PerfComparison: Sendable {
             case .unknownProcess:
                 return "the recording never saw the process (it lived less than a round, or was not recorded)"
             case .perfHasNoRecord:
-                return "perf's records have no file mapping there (its start-up synthesis timed out or missed it, "
+                return "perf's records have no file mapping there (its start-up synthesis missed it, "
                     + "or records were lost); the recording has"
+            case .perfSynthesisTimedOut:
+                return "perf's records have no file mapping there: its start-up synthesis stopped reading the process's "
+                    + "maps when --proc-map-timeout ran out (perf warned of it); the recording has"
             }
         }
 
@@ -65,6 +71,7 @@ public struct PerfComparison: Sendable {
             case .afterExit: return "after-exit"
             case .unknownProcess: return "unknown-pid"
             case .perfHasNoRecord: return "perf-has-no-record"
+            case .perfSynthesisTimedOut: return "perf-synthesis-timed-out"
             }
         }
     }
@@ -173,7 +180,7 @@ public struct PerfComparison: Sendable {
                 }
             case .notFile, .none:
                 frames[Int(status.rawValue)][PerfKind.noFile.rawValue] += 1
-                if mapping != nil { cause = .perfHasNoRecord }
+                if mapping != nil { cause = view.synthesisTimedOut.contains(sample.pid) ? .perfSynthesisTimedOut : .perfHasNoRecord }
             case .kernel:
                 break
             }

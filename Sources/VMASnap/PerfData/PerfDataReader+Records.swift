@@ -208,11 +208,13 @@ extension PerfDataReader {
             return size
         case .idIndex:
             try takeIDIndex(bytes, fail)
+        case .finishedInit:
+            if statistics.synthesisEnd == nil { statistics.synthesisEnd = offset }
         case .compressed:
             guard decodedOffset == nil else { throw fail(.invalid("a COMPRESSED record inside COMPRESSED data")) }
             try decompress(record, offset: offset, body, deliver)
         default:
-            break  // FINISHED_INIT, statistics, AUX set-up, time conversion: nothing to use.
+            break  // Statistics, AUX set-up, time conversion: nothing to use.
         }
         return 0
     }

@@ -6,6 +6,11 @@ public struct PerfDataStatistics: Hashable, Sendable {
     public var recordsByType: [UInt32: Int] = [:]
     /// FINISHED_ROUND records.
     public var rounds = 0
+    /// Where perf's FINISHED_INIT stands (its input offset): the records
+    /// before it are perf's start-up synthesis of what existed already
+    /// (processes, their maps from /proc); nil when the file has none
+    /// (perf before 5.16, or a session cut short during the synthesis).
+    public var synthesisEnd: UInt64?
     /// Kernel records whose sample id names no event (perf skips and counts them too).
     public var unknownEventRecords = 0
     /// Records with a time before one already handed on (perf warns of these).

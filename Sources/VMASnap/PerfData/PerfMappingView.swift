@@ -28,12 +28,16 @@ public struct PerfMappingView: Sendable {
     public private(set) var paths: [[UInt8]] = []
     private var pathNumbers: [[UInt8]: Int32] = [:]
     private var processes: [Int32: [Mapping]] = [:]
+    /// Processes whose maps perf's start-up synthesis stopped reading part
+    /// way (its --proc-map-timeout ran out: the last MMAP2 it wrote says so).
+    public private(set) var synthesisTimedOut: Set<Int32> = []
 
     /// An empty view.
     public init() {}
 
     /// Takes an MMAP or MMAP2 record.
     public mutating func take(_ event: PerfMmapEvent) {
+        if event.misc.has(PerfRecordMisc.mapParseTimeout) { synthesisTimedOut.insert(event.pid) }
         guard event.length > 0 else { return }
         let number: Int32
         if let known = pathNumbers[event.filename] {
@@ -56,6 +60,8 @@ public struct PerfMappingView: Sendable {
     public mutating func fork(_ event: PerfTaskEvent) {
         guard !event.isThread else { return }
         processes[event.pid] = processes[event.parentPID] ?? []
+        // A child inherits what perf never learnt of its parent's maps.
+        if synthesisTimedOut.contains(event.parentPID) { synthesisTimedOut.insert(event.pid) } else { synthesisTimedOut.remove(event.pid) }
     }
 
     /// The mapping perf would answer `address` of `pid` with.
