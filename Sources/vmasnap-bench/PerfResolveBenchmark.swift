@@ -22,6 +22,7 @@ struct PerfResolveBenchmark {
         var resolveJSON = Run()
         var librarySeconds = 0.0
         var largestHeldBytes = 0
+        var rounds = 0
         var exactFraction = 0.0
     }
 
@@ -85,6 +86,7 @@ struct PerfResolveBenchmark {
             result.samples = resolver.statistics.resolvedSamples
             result.frames = resolver.statistics.frames
             result.largestHeldBytes = reader.statistics.largestHeldBytes
+            result.rounds = reader.statistics.rounds
             result.exactFraction = Double(resolver.statistics.count(.exact)) / Double(max(resolver.statistics.frames, 1))
         }
         result.librarySeconds = inProcess.median

@@ -175,8 +175,10 @@ final class Report {
         line("| library: read, order, decode, resolve (no output), in process | – | \(String(format: "%.2f", result.librarySeconds)) | "
             + "\(rate(frames, result.librarySeconds)) | – | \(Self.ratio(perfCPU / result.librarySeconds)) |")
         line()
-        line("The reader held at most \(megabytes(result.largestHeldBytes)) MB of records for ordering (about two of perf's "
-            + "rounds), for a \(megabytes(result.fileBytes)) MB file.")
+        let perRound = Double(result.fileBytes) / Double(max(result.rounds, 1))
+        line("The reader held at most \(megabytes(result.largestHeldBytes)) MB of records for ordering, for a "
+            + "\(megabytes(result.fileBytes)) MB file of \(result.rounds) rounds (\(megabytes(Int(perRound))) MB a round on average; "
+            + "the peak RSS above includes the process's own ~20 MB).")
         line()
     }
 }
