@@ -34,7 +34,7 @@ struct Dump: ParsableCommand {
             try output.flush()
             if let error = reader.readError { throw error }
             if let truncation = reader.truncation {
-                StandardError.line("vmasnap: warning: \(TextEscaping.escape(file)) is \(TextEscaping.escape(truncation.description)); "
+                StandardError.line("vmasnap: warning: \(TextEscaping.escape(file)) is \(TextEscaping.singleLine(truncation.description)); "
                     + "the records before it are shown")
             }
         }

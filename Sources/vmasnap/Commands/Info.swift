@@ -69,7 +69,7 @@ struct Info: ParsableCommand {
         add("bytes", "\(summary.fileBytes) in the file; \(summary.decodedBytes) of records decoded\(ratio)")
         add("index", reader.indexWasRebuilt ? "rebuilt by scanning the frames" : "read from the end of the file")
         if let truncation = reader.truncation {
-            add("cut short", "yes: \(TextEscaping.escape(truncation.description))")
+            add("cut short", "yes: \(TextEscaping.singleLine(truncation.description))")
         } else {
             add("cut short", "no")
         }

@@ -74,7 +74,7 @@ struct Lookup: ParsableCommand {
                 // A damaged part of the recording: the pids it held answered from what loaded.
                 if let error = index.loadingErrors.first {
                     try? output.flush()
-                    StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
+                    StandardError.line("vmasnap: warning: " + TextEscaping.singleLine(String(describing: error)))
                 }
             }
             switch input {

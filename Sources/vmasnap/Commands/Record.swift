@@ -99,7 +99,7 @@ struct Record: ParsableCommand {
                 progress: statusLine.map { line in { line.show($0) } },
                 stopped: { error in
                     statusLine?.clear()
-                    StandardError.line("vmasnap: " + TextEscaping.escape(String(describing: error))
+                    StandardError.line("vmasnap: " + TextEscaping.singleLine(String(describing: error))
                         + "; recording stopped, \(TextEscaping.escape(output)) holds what was written before")
                 })
             statusLine?.clear()

@@ -12,7 +12,7 @@ struct OpenedRecording {
     init(path: String) throws {
         reader = try RecordingReader(path: path)
         if let truncation = reader.truncation {
-            StandardError.line("vmasnap: warning: \(TextEscaping.escape(path)): \(truncation); using what comes before")
+            StandardError.line("vmasnap: warning: \(TextEscaping.escape(path)): \(TextEscaping.singleLine(truncation.description)); using what comes before")
         }
         start = reader.header.start
     }
