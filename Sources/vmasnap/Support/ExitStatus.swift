@@ -41,11 +41,12 @@ enum ExitStatus: Int32 {
             case .noSuchProcess: return .noSuchProcess
             case .cannotStart(_, let errno):
                 return errno == .noSuchFileOrDirectory ? .commandNotFound : .commandNotExecutable
-            case .intervalTooShort, .durationNotPositive, .tooLong: return .usage
+            case .intervalTooShort, .durationNotPositive, .tooLong, .invalidProcessID, .noProcesses: return .usage
             }
         case let error as WriterError:
             switch error {
             case .unsafeDirectory: return .permissionDenied
+            case .emptyPath: return .usage
             default: return .failure
             }
         case is FormatError: return .badRecording
