@@ -30,8 +30,8 @@ struct Diff: ParsableCommand {
         try Failure.guarded {
             let opened = try OpenedRecording(path: recording.file)
             let output = StandardOutput()
-            let fromTime = from.nanoseconds(start: opened.start)
-            let toTime = to.nanoseconds(start: opened.start)
+            let fromTime = try opened.nanoseconds(of: from, option: "--from")
+            let toTime = try opened.nanoseconds(of: to, option: "--to")
             for history in try opened.histories(pid: process.pid?.value) {
                 let changes = history.changes(from: fromTime, to: toTime)
                 guard !changes.isEmpty else { continue }

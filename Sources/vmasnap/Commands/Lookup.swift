@@ -104,7 +104,7 @@ struct Lookup: ParsableCommand {
             case nil:
                 guard let pid = process.pid?.value, let time else { return }
                 var cursor = LookupCursor(index: index)
-                let nanoseconds = time.nanoseconds(start: opened.start)
+                let nanoseconds = try opened.nanoseconds(of: time, option: "--time")
                 for address in addresses {
                     try printer.print(pid: pid, time: nanoseconds, address: address.value,
                                       resolution: cursor.resolve(pid: pid, time: nanoseconds, address: address.value))
