@@ -24,7 +24,8 @@ ensure_build_dependencies() {
     ensure_packages libzstd-dev pkg-config
 }
 
-# Scripts/check-layers is Python 3.
+# Python 3 runs Scripts/check-layers, and Formats/golden/walkthrough.py, the
+# independent decoder the tests compare the reader with.
 ensure_test_dependencies() {
     ensure_build_dependencies
     ensure_packages gcc libc6-dev linux-perf util-linux python3

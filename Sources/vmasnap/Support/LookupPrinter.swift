@@ -5,7 +5,7 @@ import VMASnap
 /// so nothing is allocated per line, and each mapping's escaped path and
 /// build ID are formatted once.
 final class LookupPrinter {
-    private let index: AddressIndex
+    private let index: LoadingAddressIndex
     private let json: Bool
     private let output: StandardOutput
     private var line: [UInt8] = []
@@ -14,7 +14,7 @@ final class LookupPrinter {
     private var pathCache: [[UInt8]?]
     private var buildIDCache: [[UInt8]?]
 
-    init(index: AddressIndex, json: Bool, output: StandardOutput) {
+    init(index: LoadingAddressIndex, json: Bool, output: StandardOutput) {
         self.index = index
         self.json = json
         self.output = output
