@@ -146,6 +146,9 @@ import Foundation
         })
         let pid = try #require(orphan?.process.identity.pid)
         kill(pid, SIGKILL)
+        // Dead (a zombie of vmasnap's, or reaped) before the command may
+        // exit: the round that sees the command gone ends the recording.
+        #expect(eventually(seconds: 300) { ProcessStat.read(pid: pid).map { $0.state == UInt8(ascii: "Z") } ?? true })
         let go = open(fifo, O_WRONLY)
         #expect(go >= 0)
         close(go)
