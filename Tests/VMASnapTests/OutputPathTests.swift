@@ -57,9 +57,14 @@ import Testing
         let path = directory + "/same.data"
         try "earlier".write(toFile: path, atomically: false, encoding: .utf8)
         let fixture = try FixtureProcess()
+        // No duration: the winner records until the nine others have exited
+        // (however slowly a loaded machine starts them), then gets SIGINT, so
+        // that none can start after it ended and take the path legitimately.
         let recorders = try (0..<10).map { _ in
-            try BackgroundCommand(["record", "-p", "\(fixture.pid)", "--interval", "10ms", "--duration", "1500ms", "-o", path])
+            try BackgroundCommand(["record", "-p", "\(fixture.pid)", "--interval", "10ms", "-o", path])
         }
+        #expect(eventually(seconds: 300) { recorders.filter(\.process.isRunning).count <= 1 })
+        for recorder in recorders where recorder.process.isRunning { recorder.signal(SIGINT) }
         let results = recorders.map { $0.finish() }
         let winners = results.filter { $0.status == 0 }
         #expect(winners.count == 1)
