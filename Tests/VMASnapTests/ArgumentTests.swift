@@ -56,6 +56,9 @@ import Testing
 
     @Test func tooLongIntervalsAndDurationsAreUsageErrorsBeforeAnythingIsCreated() throws {
         let directory = try RecordCommandTests.directory("long")
+        // An earlier recording stays where it is (it was renamed to .old
+        // before the trap).
+        try "earlier".write(toFile: directory + "/x.data", atomically: false, encoding: .utf8)
         for arguments in [["--interval", "9223372036s", "--duration", "1s"], ["--duration", "9223372036s"],
                           ["--interval", "2562048h"]]
         {
@@ -64,7 +67,8 @@ import Testing
             #expect(result.standardError.hasPrefix("vmasnap: "))
             #expect(result.standardError.split(separator: "\n").count == 1)
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["x.data"])
+        #expect(try String(contentsOfFile: directory + "/x.data", encoding: .utf8) == "earlier")
     }
 
     /// 20,000 addresses on the command line (half a minute of argument
