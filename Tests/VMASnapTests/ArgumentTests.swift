@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VMASnap
+@testable import vmasnap
 
 /// Issue 11, items 3 and 7: arguments that used to trap, wrap or mislead.
 @Suite struct ArgumentTests {
@@ -71,6 +72,19 @@ import Testing
         #expect(try String(contentsOfFile: directory + "/x.data", encoding: .utf8) == "earlier")
     }
 
+    /// The options of query and lookup that take a value, and where their
+    /// addresses begin, as ArgumentParser describes the commands.
+    @Test func whichOptionsTakeAValueComesFromTheCommands() {
+        let lookup = AddressArguments.layout(of: Lookup.self)
+        #expect(lookup.leadingPositionals == 1)
+        #expect(lookup.valuedOptions.isSuperset(of: ["-p", "--pid", "--time", "--callchain-addresses"]))
+        #expect(!lookup.valuedOptions.contains("--json") && !lookup.valuedOptions.contains("--stdin"))
+        let query = AddressArguments.layout(of: Query.self)
+        #expect(query.leadingPositionals == 0)
+        #expect(query.valuedOptions.isSuperset(of: ["-p", "--pid", "--backend"]))
+        #expect(!query.valuedOptions.contains("--json"))
+    }
+
     /// 20,000 addresses on the command line (half a minute of argument
     /// parsing before): every one answered, in order, options anywhere.
     @Test func manyAddressesAreAllAnsweredInOrder() throws {
@@ -82,7 +96,10 @@ import Testing
         #expect(query.lines.first?.contains("\"address\":\"\(addresses[0])\"") == true)
         #expect(query.lines.last?.contains("\"address\":\"\(addresses[19_999])\"") == true)
         let path = try Self.recording.get()
-        let lookup = try CommandResult.run(["lookup", path, "--pid", "1"] + addresses + ["--time", "+0.5"])
+        // Options with values among the addresses: which options take one
+        // comes from ArgumentParser's own description of the command.
+        let lookup = try CommandResult.run(["lookup", path, "--pid", "1"] + addresses[..<5_000]
+            + ["--callchain-addresses", "auto"] + addresses[5_000...] + ["--time", "+0.5"])
         #expect(lookup.status == 0, "\(lookup.standardError)")
         #expect(lookup.lines.map { $0.split(separator: " ")[2] } == addresses.map { Substring($0) })
         let bad = try CommandResult.run(["query", "-p", "\(fixture.pid)", "0x10", "0x20", "zz"])

@@ -17,20 +17,52 @@ extension Lookup: TakesAddresses {}
 /// before ArgumentParser sees them and parsed here; the first stays, so that
 /// the command's own checks see an address.
 enum AddressArguments {
-    /// The options of each command that takes addresses which have a value.
-    private static let valuedOptions: [String: Set<String>] = [
-        "query": ["-p", "--pid", "--backend"],
-        "lookup": ["-p", "--pid", "--time", "--callchain-addresses"],
-    ]
-    /// Positional arguments of each command before its addresses.
-    private static let leadingPositionals = ["query": 0, "lookup": 1]
+    /// The commands that take addresses, by name.
+    private static let commands: [String: any TakesAddresses.Type] = ["query": Query.self, "lookup": Lookup.self]
+
+    /// What splitting a command's arguments needs to know: the options that
+    /// take a value (every name of each), and how many positional arguments
+    /// come before the addresses.
+    struct Layout {
+        var valuedOptions: Set<String> = []
+        var leadingPositionals = 0
+    }
+
+    /// The layout of `command`, read from ArgumentParser's own help (every
+    /// option, hidden ones included, one a line at this width), so that an
+    /// option added to the command needs nothing here.
+    static func layout(of command: any ParsableCommand.Type) -> Layout {
+        var layout = Layout()
+        for line in command.helpMessage(includeHidden: true, columns: 100_000).split(separator: "\n") {
+            if line.hasPrefix("USAGE:") {
+                // "USAGE: vmasnap lookup <file> [<addresses> ...] [--pid <pid>] ...".
+                // A "<value>" right after an option is the option's.
+                let words = line.split(separator: " ")
+                let before = words.prefix { !$0.hasPrefix("[<addresses>") && !$0.hasPrefix("<addresses>") }
+                layout.leadingPositionals = before.indices.filter { index in
+                    let word = before[index].drop { $0 == "[" }
+                    return word.hasPrefix("<") && (index == before.startIndex || !before[index - 1].drop { $0 == "[" }.hasPrefix("-"))
+                }.count
+            } else if line.hasPrefix("  -") {
+                // "  -p, --pid <pid>    The process ID ...": the names, then a value if any.
+                let specification = line.dropFirst(2).split(separator: "  ", maxSplits: 1).first ?? ""
+                guard specification.contains(" <") else { continue }
+                for name in specification.split(separator: ",") {
+                    if let option = name.split(separator: " ").first, option.hasPrefix("-") {
+                        layout.valuedOptions.insert(String(option))
+                    }
+                }
+            }
+        }
+        return layout
+    }
 
     /// `arguments` (after the program name) without the addresses after the
     /// first, and those addresses, in order.
     static func split(_ arguments: [String]) -> (arguments: [String], addresses: [String]) {
-        guard let command = arguments.first, let valued = valuedOptions[command],
-            let leading = leadingPositionals[command]
-        else { return (arguments, []) }
+        guard let command = arguments.first, let type = commands[command] else { return (arguments, []) }
+        let layout = layout(of: type)
+        let (valued, leading) = (layout.valuedOptions, layout.leadingPositionals)
         var kept = [command]
         var addresses: [String] = []
         var positionals = 0
