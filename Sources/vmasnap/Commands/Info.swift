@@ -70,7 +70,7 @@ struct Info: ParsableCommand {
         add("bytes", "\(summary.fileBytes) in the file; \(summary.decodedBytes) of records decoded\(ratio)")
         add("index", indexText(reader))
         if let truncation = reader.truncation {
-            add("cut short", "yes: \(TextEscaping.escape(truncation.description))")
+            add("cut short", "yes: \(TextEscaping.singleLine(truncation.description))")
         } else {
             add("cut short", "no")
         }

@@ -77,7 +77,7 @@ struct Lookup: ParsableCommand {
                 // Damage found while loading a pid: answered from what comes before it.
                 opened.warn()
                 if let error = index.loadingErrors.first {
-                    StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
+                    StandardError.line("vmasnap: warning: " + TextEscaping.singleLine(String(describing: error)))
                 }
             }
             switch input {
@@ -107,7 +107,7 @@ struct Lookup: ParsableCommand {
             case nil:
                 guard let pid = process.pid?.value, let time else { return }
                 var cursor = LookupCursor(index: index)
-                let nanoseconds = time.nanoseconds(start: opened.start)
+                let nanoseconds = try opened.nanoseconds(of: time, option: "--time")
                 for address in addresses {
                     try printer.print(pid: pid, time: nanoseconds, address: address.value,
                                       resolution: cursor.resolve(pid: pid, time: nanoseconds, address: address.value))

@@ -108,7 +108,7 @@ struct Record: ParsableCommand {
                 progress: statusLine.map { line in { line.show($0) } },
                 stopped: { error in
                     statusLine?.clear()
-                    StandardError.line("vmasnap: " + TextEscaping.escape(String(describing: error))
+                    StandardError.line("vmasnap: " + TextEscaping.singleLine(String(describing: error))
                         + "; recording stopped, \(TextEscaping.escape(output)) holds what was written before")
                 })
             statusLine?.clear()
@@ -117,6 +117,11 @@ struct Record: ParsableCommand {
                 let count = outcome.status.unreadableProcesses
                 StandardError.line("vmasnap: \(count) process\(count == 1 ? "" : "es") could not be read "
                     + "(permission denied: this needs ptrace read access) and \(count == 1 ? "is" : "are") not in the recording")
+            }
+            if outcome.status.failedProcesses > 0, let first = outcome.status.firstFailure {
+                let count = outcome.status.failedProcesses
+                StandardError.line("vmasnap: \(count) process\(count == 1 ? "" : "es") could not be recorded and "
+                    + "\(count == 1 ? "is" : "are") left out from then on (the first: \(TextEscaping.singleLine(first.description)))")
             }
             StandardError.line(StatusLine.summary(outcome.status, path: output))
             if let failure = outcome.failure { return ExitStatus.of(failure).rawValue }
