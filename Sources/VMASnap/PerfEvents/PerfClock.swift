@@ -48,22 +48,18 @@ public enum PerfClock {
         attribute.sampleType = [.tid, .time]
         attribute.flags = [.comm, .sampleIDAll, .excludeKernel, .excludeHypervisor]
         let decoder = try! PerfRecordDecoder(attribute: attribute)
-        let bytes = attribute.encoded()
-        let fd = bytes.withUnsafeBytes { raw in
-            valueOrErrno { system.perfEventOpen(raw.baseAddress!, 0, -1, -1, PerfClock.closeOnExec) }
+        let event: PerfEventDescriptor
+        switch PerfEventDescriptor.open(attribute, pid: 0, cpu: -1, system: system) {
+        case .success(let opened): event = opened
+        case .failure(let errno): throw MeasurementError.system(SystemError(.open, "a perf event (perf_event_open)", errno))
         }
-        guard case .success(let descriptor) = fd else {
-            if case .failure(let errno) = fd { throw MeasurementError.system(SystemError(.open, "a perf event (perf_event_open)", errno)) }
-            throw MeasurementError.noRecord
-        }
-        defer { _ = system.close(descriptor) }
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-        // One metadata page and one data page: each try writes one small record.
-        let length = 2 * pageSize
-        guard let ring = system.mapShared(descriptor, length) else {
-            throw MeasurementError.system(SystemError(.open, "a perf event's ring buffer (mmap)", Errno.current))
+        // One data page: each try writes one small record.
+        let ring: PerfRingBuffer
+        switch PerfRingBuffer.map(event, dataPages: 1, pageSize: pageSize, system: system) {
+        case .success(let mapped): ring = mapped
+        case .failure(let errno): throw MeasurementError.system(SystemError(.open, "a perf event's ring buffer (mmap)", errno))
         }
-        defer { _ = system.unmap(ring, length) }
 
         var name = [CChar](repeating: 0, count: 32)
         guard system.threadName(&name) == 0 else {
@@ -71,7 +67,7 @@ public enum PerfClock {
         }
 
         var best: PerfClockReading?
-        var record = [UInt8](repeating: 0, count: pageSize)
+        let pid = system.processID()
         for _ in 0..<max(tries, 1) {
             let before = RecordingHeader.monotonicNow()
             let status = system.setThreadName(name)
@@ -79,49 +75,21 @@ public enum PerfClock {
             guard status == 0 else {
                 throw MeasurementError.system(SystemError(.query, "the thread's name (PR_SET_NAME)", Errno.current))
             }
-            guard let time = lastCommTime(ring: ring, pageSize: pageSize, decoder: decoder, scratch: &record) else { continue }
+            // The record was written in the syscall that just returned on
+            // this thread: it is in the buffer now.
+            var time: UInt64?
+            ring.read { bytes in
+                guard let header = PerfRecordHeader(bytes), header.type == .comm,
+                    let trailer = try? decoder.sampleID(bytes, type: .comm), trailer.pid == pid
+                else { return }
+                time = trailer.time
+            }
+            guard let time else { continue }
             let reading = PerfClockReading(
                 perfTime: Int64(clamping: time), recordingTime: before + (after - before) / 2, uncertainty: (after - before + 1) / 2)
             if best == nil || reading.uncertainty < best!.uncertainty { best = reading }
         }
         guard let best else { throw MeasurementError.noRecord }
         return best
-    }
-
-    /// PERF_FLAG_FD_CLOEXEC.
-    static let closeOnExec: UInt = 8
-
-    /// Reads every record between the ring's tail and head, and returns the
-    /// time of the last COMM of this process; moves the tail to the head.
-    private static func lastCommTime(
-        ring: UnsafeMutableRawPointer, pageSize: Int, decoder: PerfRecordDecoder, scratch: inout [UInt8]
-    ) -> UInt64? {
-        // struct perf_event_mmap_page: data_head at 1024, data_tail at 1032.
-        // The record was written in the syscall that just returned on this
-        // thread, so plain loads see it.
-        let head = ring.load(fromByteOffset: 1024, as: UInt64.self)
-        var tail = ring.load(fromByteOffset: 1032, as: UInt64.self)
-        let data = ring + pageSize
-        let size = UInt64(pageSize)
-        var found: UInt64?
-        while tail + UInt64(PerfRecordHeader.size) <= head {
-            // Copy the record out: it may wrap around the end of the buffer.
-            let headerBytes = (0..<PerfRecordHeader.size).map { data.load(fromByteOffset: Int((tail + UInt64($0)) % size), as: UInt8.self) }
-            let recordSize = Int(UInt16(headerBytes[6]) | UInt16(headerBytes[7]) << 8)
-            guard recordSize >= PerfRecordHeader.size, tail + UInt64(recordSize) <= head, recordSize <= scratch.count else { break }
-            for index in 0..<recordSize {
-                scratch[index] = data.load(fromByteOffset: Int((tail + UInt64(index)) % size), as: UInt8.self)
-            }
-            tail += UInt64(recordSize)
-            scratch.withUnsafeBytes { raw in
-                let bytes = PerfBytes(UnsafeRawBufferPointer(rebasing: raw[0..<recordSize]), order: .native)
-                guard let header = PerfRecordHeader(bytes), header.type == .comm,
-                    let trailer = try? decoder.sampleID(bytes, type: .comm), trailer.pid == getpid()
-                else { return }
-                found = trailer.time
-            }
-        }
-        ring.storeBytes(of: tail, toByteOffset: 1032, as: UInt64.self)
-        return found
     }
 }

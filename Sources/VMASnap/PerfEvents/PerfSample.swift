@@ -1,6 +1,6 @@
 /// A decoded SAMPLE record: the fields its attribute's sample_type names
-/// (nil when it does not), up to the call chain; the fields after it are
-/// checked and skipped.
+/// (nil when it does not), up to the call chain, and the raw data; the
+/// other fields after the call chain are checked and skipped.
 ///
 /// `callchain` is a view into the record's bytes: a sample is valid only
 /// while they are (a decoder's caller gets it for the duration of one call).
@@ -27,6 +27,9 @@ public struct PerfSample {
     public var period: UInt64?
     /// The call chain (empty without PERF_SAMPLE_CALLCHAIN).
     public var callchain: PerfCallchain
+    /// The raw data (PERF_SAMPLE_RAW: a tracepoint's fields, from its
+    /// common_type on), padding included; nil without it. A view, like `callchain`.
+    public var raw: PerfBytes?
 
     /// A sample of nothing but its misc bits.
     public init(misc: PerfRecordMisc) {

@@ -49,6 +49,57 @@ struct SystemCalls {
     var setThreadName: (_ name: UnsafePointer<CChar>) -> Int32 = { vmasnap_set_thread_name($0) }
     /// `buffer` holds 16 bytes.
     var threadName: (_ buffer: UnsafeMutablePointer<CChar>) -> Int32 = { vmasnap_thread_name($0) }
+    // Live tracking (Tracking/): perf events on other tasks and their ring
+    // buffers, waiting on them, tracefs, the memlock budget, the CPUs, and a
+    // command that waits for its events before it execs.
+    var perfEventEnable: (_ fd: Int32) -> Int32 = { vmasnap_perf_enable($0) }
+    var perfEventDisable: (_ fd: Int32) -> Int32 = { vmasnap_perf_disable($0) }
+    /// PERF_EVENT_IOC_SET_OUTPUT: `fd`'s records go to `target`'s ring buffer.
+    var perfEventSetOutput: (_ fd: Int32, _ target: Int32) -> Int32 = { vmasnap_perf_set_output($0, $1) }
+    /// PERF_EVENT_IOC_ID: the id the event's records carry.
+    var perfEventID: (_ fd: Int32, _ id: UnsafeMutablePointer<UInt64>) -> Int32 = { vmasnap_perf_id($0, $1) }
+    var poll: (_ descriptors: UnsafeMutablePointer<pollfd>, _ count: Int, _ milliseconds: Int32) -> Int32 = {
+        Glibc.poll($0, nfds_t($1), $2)
+    }
+    /// getdents64(2).
+    var readDirectory: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int = {
+        vmasnap_read_directory($0, $1, UInt($2))
+    }
+    var resourceLimit: (_ resource: Int32, _ limit: UnsafeMutablePointer<rlimit>) -> Int32 = {
+        Glibc.getrlimit(__rlimit_resource_t(UInt32($0)), $1)
+    }
+    var setResourceLimit: (_ resource: Int32, _ limit: UnsafePointer<rlimit>) -> Int32 = {
+        Glibc.setrlimit(__rlimit_resource_t(UInt32($0)), $1)
+    }
+    /// sched_getaffinity(2): the CPU numbers, at most `capacity`; returns their count.
+    var affinity: (_ pid: pid_t, _ cpus: UnsafeMutablePointer<Int32>, _ capacity: Int32) -> Int32 = {
+        vmasnap_affinity($0, $1, $2)
+    }
+    var mount: (_ source: UnsafePointer<CChar>, _ target: UnsafePointer<CChar>, _ type: UnsafePointer<CChar>,
+                _ flags: UInt, _ data: UnsafeRawPointer?) -> Int32 = { Glibc.mount($0, $1, $2, $3, $4) }
+    var unmount: (_ target: UnsafePointer<CChar>, _ flags: Int32) -> Int32 = { Glibc.umount2($0, $1) }
+    var makeTemporaryDirectory: (_ template: UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<CChar>? = { Glibc.mkdtemp($0) }
+    var removeDirectory: (_ path: UnsafePointer<CChar>) -> Int32 = { Glibc.rmdir($0) }
+    /// statfs(2)'s f_type: the file system a path is on.
+    var fileSystemType: (_ path: UnsafePointer<CChar>, _ type: UnsafeMutablePointer<Int>) -> Int32 = {
+        vmasnap_file_system_type($0, $1)
+    }
+    /// kcmp(KCMP_VM): 0 when the two processes share an address space.
+    var compareAddressSpaces: (_ first: pid_t, _ second: pid_t) -> Int32 = { vmasnap_kcmp_vm($0, $1) }
+    /// See `vmasnap_spawn_gated`: a child that waits on `gate` before it execs.
+    var spawnGated: (_ file: UnsafePointer<CChar>, _ arguments: UnsafePointer<UnsafeMutablePointer<CChar>?>,
+                     _ environment: UnsafePointer<UnsafeMutablePointer<CChar>?>, _ redirect: UnsafePointer<Int32>,
+                     _ gate: UnsafeMutablePointer<Int32>, _ status: UnsafeMutablePointer<Int32>) -> pid_t = {
+        vmasnap_spawn_gated($0, $1, $2, $3, $4, $5)
+    }
+    /// CLOCK_MONOTONIC in nanoseconds, the clock of every event time.
+    var monotonicNow: () -> Int64 = {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+    var effectiveUserID: () -> uid_t = { Glibc.geteuid() }
+    var processID: () -> pid_t = { Glibc.getpid() }
 
     /// The real system calls.
     static let live = SystemCalls(

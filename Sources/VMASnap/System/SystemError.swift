@@ -14,6 +14,9 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
         case wait = "wait for"
         case signal = "set up signals for"
         case query = "query"
+        case map = "map"
+        case control = "control"
+        case mount = "mount"
     }
 
     /// The operation that failed.
