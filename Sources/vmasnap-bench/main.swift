@@ -52,7 +52,7 @@ do {
     }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, lookups).
+    /// (capture, size, recorder, memory, tracking, lookups).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
         FileHandle.standardError.write("\(section)...\n".data(using: .utf8)!)
@@ -77,6 +77,9 @@ do {
     }
     if !vmasnap.isEmpty && runs("memory") {
         report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run())
+    }
+    if runs("tracking") {
+        report.trackingTables(try TrackingBenchmark(fixture: fixture, library: mappedFile, quick: quick).run())
     }
     if runs("lookups") {
         report.lookupTables(try LookupBenchmark().run(quick: quick))

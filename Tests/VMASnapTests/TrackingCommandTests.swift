@@ -66,6 +66,41 @@ final class TrackingCommandTests: XCTestCase {
         XCTAssertEqual(events.last?.kind, .processExited(pid: pid), log)
     }
 
+    /// A file whose ELF header is not in the page cache is mapped
+    /// PROT_EXEC: the kernel cannot read its build ID without faulting, and
+    /// falls back to device and inode (the other MMAP2 variant).
+    func testAColdFileComesWithDeviceAndInode() throws {
+        let library = try TestLibraries.build(name: "tracking-cold", buildID: "c01dc01dc01dc01d", seed: 6)
+        let fd = open(library, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        fsync(fd)
+        posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let view = mmap(nil, page, PROT_READ, MAP_SHARED, fd, 0)!
+        var resident: UInt8 = 0
+        mincore(view, page, &resident)
+        munmap(view, page)
+        guard resident & 1 == 0 else { throw XCTSkip("the page cache kept the file") }
+        var status = stat()
+        fstat(fd, &status)
+
+        let traced = try TrackedCommand()
+        let mapped = try traced.send("mmap \(library)")
+        traced.write("exit 0")
+        try traced.finish()
+        let start = UInt64(mapped[0].dropFirst(2), radix: 16)!
+        let mapping = try XCTUnwrap(traced.events.compactMap(\.mapping).first { $0.start == start })
+        guard case .inode(let major, let minor, let inode, _) = mapping.identity else {
+            return XCTFail("expected device and inode, got \(mapping.identity)")
+        }
+        XCTAssertEqual(inode, UInt64(status.st_ino))
+        XCTAssertEqual(DeviceNumber(major: major, minor: minor),
+                       DeviceNumber(major: UInt32(status.st_dev >> 8 & 0xfff), minor: UInt32(status.st_dev & 0xff)))
+        XCTAssertEqual(mapping.pageOffset, 0)
+        XCTAssertEqual(mapping.protection & 5, 5)
+    }
+
     /// 200 children that each exec /bin/true and live about a millisecond
     /// (issue 12's workload): every one is seen created, exec'd, with its
     /// executable's mapping (the build ID readelf reads, or the inode stat

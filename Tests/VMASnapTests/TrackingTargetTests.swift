@@ -99,7 +99,7 @@ final class TrackingTargetTests: XCTestCase {
         // No wakeups: the test reads only every 50 ms.
         let traced = try TrackedCommand(options: TrackingOptions(bufferPages: 1, minimumBufferPages: 1, wakeupBytes: 1 << 30))
         let count = 20_000
-        try traced.send("mmaploop \(library) \(count) 0", timeout: 60)
+        let loop = try traced.send("mmaploop \(library) \(count) 0", timeout: 60)
         traced.write("exit 0")
         try traced.finish()
         let delivered = traced.events.filter { String(decoding: $0.mapping?.filename ?? [], as: UTF8.self) == library }.count
@@ -108,6 +108,11 @@ final class TrackingTargetTests: XCTestCase {
         let cpus = Set(OnlineCPUs.list(system: .live))
         XCTAssert(lost.allSatisfy { cpus.contains($0.cpu) && $0.count > 0 })
         XCTAssertEqual(lost.reduce(0) { $0 + $1.count }, traced.session.statistics.lostRecords)
+        // Each window lies between the buffer's last record before it and the LOST record.
+        for event in traced.events {
+            guard case .lost(let window) = event.kind else { continue }
+            XCTAssert((Int64(loop[1])!...event.time).contains(window.since), "\(window) at \(event.time), loop from \(loop[1])")
+        }
         XCTAssertEqual(delivered + Int(traced.session.statistics.lostRecords), count,
                        "\(delivered) delivered, \(traced.session.statistics.lostRecords) lost")
         XCTAssertEqual(traced.session.statistics.bufferBytes, Int(sysconf(Int32(_SC_PAGESIZE))))

@@ -59,7 +59,10 @@ public struct TrackingEvent: Hashable, Sendable {
     }
 }
 
-/// Records the kernel could not write: how many, and into which CPU's buffer.
+/// Records the kernel could not write: how many, into which CPU's buffer,
+/// and since when. The event's own time is when the kernel could write
+/// again; what happened in between, to any task that ran on that CPU, is
+/// unknown.
 public struct LostRecords: Hashable, Sendable {
     /// How many records of any type (FORK, EXIT, MMAP2, samples) were dropped.
     public var count: UInt64
@@ -67,11 +70,15 @@ public struct LostRecords: Hashable, Sendable {
     public var cpu: Int32
     /// The id of the event that could not write.
     public var eventID: UInt64
+    /// The time of the last record that buffer delivered before the loss
+    /// (when tracking began, if none): the loss lies after it.
+    public var since: Int64
 
     /// Creates a count.
-    public init(count: UInt64, cpu: Int32, eventID: UInt64) {
+    public init(count: UInt64, cpu: Int32, eventID: UInt64, since: Int64) {
         self.count = count
         self.cpu = cpu
         self.eventID = eventID
+        self.since = since
     }
 }

@@ -21,9 +21,9 @@ struct TrackingRecordDecoder {
         self.tracepoints = byID
     }
 
-    /// Decodes one record read from the buffer of `cpu`; nil when it says
-    /// nothing tracking reports.
-    mutating func decode(_ record: PerfBytes, cpu: Int32) -> TimedRecord? {
+    /// Decodes one record read from the buffer of `cpu`, whose previous
+    /// record had time `lastTime`; nil when it says nothing tracking reports.
+    mutating func decode(_ record: PerfBytes, cpu: Int32, lastTime: Int64) -> TimedRecord? {
         guard let header = PerfRecordHeader(record) else { undecodable += 1; return nil }
         if header.type == .sample { return decodeSample(record, cpu: cpu) }
         guard let event = try? tracking.event(record), let trailer = try? tracking.sampleID(record, type: header.type),
@@ -41,7 +41,7 @@ struct TrackingRecordDecoder {
             // MMAP2 records come only for executable mappings without mmap_data.
             guard mapping.isExecutable else { ignored += 1; return nil }
             kind = .mapped(mapping)
-        case .lost(let id, let count): kind = .lost(LostRecords(count: count, cpu: cpu, eventID: id))
+        case .lost(let id, let count): kind = .lost(LostRecords(count: count, cpu: cpu, eventID: id, since: lastTime))
         default:
             ignored += 1
             return nil

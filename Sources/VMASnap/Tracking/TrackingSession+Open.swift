@@ -68,7 +68,11 @@ extension TrackingSession {
             guard let tids = ProcessTasks.threads(of: pid, system: system), !tids.isEmpty else {
                 throw TrackingError.noSuchProcess(pid: pid)
             }
-            for tid in tids where !(try openTask(tid, inherit: true)) { ended += 1 }
+            var opened = 0
+            for tid in tids {
+                if try openTask(tid, inherit: true) { opened += 1 } else { ended += 1 }
+            }
+            guard opened > 0 else { throw TrackingError.noSuchProcess(pid: pid) }
         }
         try enable(from: 0)
         for _ in 0..<8 {

@@ -60,6 +60,9 @@ public final class TrackingSession {
     /// reported (their events are inherited).
     var forkedDuringSetup: Set<Int32>?
     private var batch: [TimedRecord] = []
+    /// The time of the last record read from each buffer (the session's start before any).
+    private lazy var lastRecordTimes: [Int64] = Array(repeating: startTime, count: buffers.count)
+    private let startTime: Int64
 
     /// Opens tracking events for `target`.
     ///
@@ -78,6 +81,7 @@ public final class TrackingSession {
         self.target = target
         self.options = options
         self.system = system
+        startTime = system.monotonicNow()
         cpus = OnlineCPUs.list(system: system)
         pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         if options.syscalls {
@@ -149,9 +153,13 @@ public final class TrackingSession {
             let readTime = system.monotonicNow()
             batch.removeAll(keepingCapacity: true)
             let cpu = buffer.owner.cpu
+            var lastTime = lastRecordTimes[index]
             counts.records += buffer.read { record in
-                if let decoded = decoder.decode(record, cpu: cpu) { batch.append(decoded) }
+                guard let decoded = decoder.decode(record, cpu: cpu, lastTime: lastTime) else { return }
+                lastTime = decoded.time
+                batch.append(decoded)
             }
+            lastRecordTimes[index] = lastTime
             if forkedDuringSetup != nil {
                 for record in batch {
                     if case .event(.threadCreated(let task)) = record.body { forkedDuringSetup!.insert(task.tid) }
