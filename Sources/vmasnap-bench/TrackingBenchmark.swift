@@ -117,9 +117,9 @@ struct TrackingBenchmark {
 
     /// The reader's own cost: a drain that finds a burst of records (its CPU
     /// per record), and one that finds nothing.
-    private func readerCost(_ result: inout Result) throws {
+    func readerCost(_ result: inout Result, rounds: Int? = nil) throws {
         let count = quick ? 3000 : 10_000
-        for _ in 0..<(quick ? 2 : 5) {
+        for _ in 0..<(rounds ?? (quick ? 2 : 5)) {
             // Big enough buffers that the burst fits; read only at the end.
             let command = try GatedCommand([fixture, "--script", "mmaploop \(library) \(count) 0"],
                                            standardOutput: open("/dev/null", O_WRONLY | O_CLOEXEC))

@@ -17,12 +17,16 @@ var quick = false
 var vmasnap = ""
 var only: String?
 var profile: (n: Int, k: Int, seconds: Double)?
+var profileTracking: Int?
 while let argument = arguments.popFirst() {
     switch argument {
     case "--profile-steady":
         // Loops the steady-state walk alone, for perf record / callgrind.
         profile = (Int(arguments.popFirst() ?? "") ?? 100, Int(arguments.popFirst() ?? "") ?? 100,
                    Double(arguments.popFirst() ?? "") ?? 3)
+    case "--profile-tracking":
+        // Loops the tracking reader on bursts alone, for perf record.
+        profileTracking = Int(arguments.popFirst() ?? "") ?? 20
     case "--fixture": fixture = arguments.popFirst() ?? ""
     case "--mapped-file": mappedFile = arguments.popFirst() ?? ""
     case "--budget": budget = Double(arguments.popFirst() ?? "") ?? budget
@@ -48,6 +52,12 @@ do {
         let deadline = Clock.now() + Int64(profile.seconds * 1e9)
         while Clock.now() < deadline { _ = try capture.capture(); walks += 1 }
         print("walks: \(walks)")
+        exit(0)
+    }
+    if let rounds = profileTracking {
+        var result = TrackingBenchmark.Result(pairs: 0)
+        try TrackingBenchmark(fixture: fixture, library: mappedFile, quick: false).readerCost(&result, rounds: rounds)
+        print("ns a record: \(result.readerNanosecondsPerRecord.median), an empty drain: \(result.readerNanosecondsPerEmptyDrain.median)")
         exit(0)
     }
     let report = Report()

@@ -21,6 +21,7 @@
  * Processes, threads and mapping changes, for the tracking tests:
  *
  *   thread MS                 ok TID NOW       (a thread that sleeps MS ms, then ends)
+ *   threadexec PATH [ARGS]    (a new thread execs PATH; no answer)
  *   fork MS                   ok PID NOW       (a child that sleeps MS ms, then exits 0)
  *   wait                      ok COUNT NOW     (reaps every child, waiting for each)
  *   spawn COUNT PATH [ARGS]   ok COUNT FIRST LAST  (COUNT children, one after another, each execs PATH)
@@ -32,9 +33,11 @@
  *   mmaploop PATH COUNT RATE  ok COUNT FIRST LAST  (mmap r-x + munmap COUNT times, RATE a second; 0: flat out)
  *   dlloop PATH COUNT         ok COUNT CPU_NS WALL_NS  (dlopen + dlclose COUNT times, this process's CPU)
  *   getppid COUNT             ok NS_PER_CALL
+ *   cpu N                     ok NOW           (runs on CPU N only from now on)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
@@ -119,6 +122,14 @@ static unsigned long long cpu_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+static char **thread_exec_argv;
+
+static void *exec_thread(void *argument) {
+    (void)argument;
+    execv(thread_exec_argv[0], thread_exec_argv);
+    return NULL;
 }
 
 /* Writes "ok PID\n" with write(2) alone: the vfork child shares the parent's stdio. */
@@ -237,6 +248,13 @@ static int run(char *line) {
         close(report[1]);
         if (got != sizeof tid) { answer("error no tid"); return 0; }
         answer("ok %d %llu", (int)tid, now_ns());
+    } else if (!strcmp(cmd, "threadexec") && argc >= 2) {
+        fflush(stdout);
+        thread_exec_argv = &argv[1];
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, exec_thread, NULL) != 0) { answer("error pthread_create"); return 0; }
+        pthread_join(thread, NULL);
+        answer("error exec failed");
     } else if (!strcmp(cmd, "fork") && argc == 2) {
         long ms = atol(argv[1]);
         fflush(stdout);
@@ -320,6 +338,12 @@ static int run(char *line) {
         unsigned long long start = now_ns();
         for (long i = 0; i < count; i++) syscall(SYS_getppid);
         answer("ok %llu", count > 0 ? (now_ns() - start) / (unsigned long long)count : 0ull);
+    } else if (!strcmp(cmd, "cpu") && argc == 2) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(atoi(argv[1]), &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0) { answer("error %s", strerror(errno)); return 0; }
+        answer("ok %llu", now_ns());
     } else if (!strcmp(cmd, "exec") && argc >= 2) {
         fflush(stdout);
         execv(argv[1], &argv[1]);

@@ -66,6 +66,28 @@ final class TrackingCommandTests: XCTestCase {
         XCTAssertEqual(events.last?.kind, .processExited(pid: pid), log)
     }
 
+    /// A thread other than the main one execs: the kernel ends every other
+    /// thread (the main one too) and the exec'ing thread takes the process's
+    /// id. The process lives on in the new program: it ends only when that does.
+    func testAThreadThatExecsEndsTheOtherThreadsNotTheProcess() throws {
+        let traced = try TrackedCommand()
+        let sleeper = Int32(try traced.send("thread 10000")[0])!
+        traced.write("threadexec /bin/true")
+        try traced.finish()
+        let pid = traced.pid
+        let events = traced.events.filter { $0.pid == pid }
+        let log = events.map(\.summary).joined(separator: "\n")
+        let exec = try XCTUnwrap(events.firstIndex { $0.exec?.command == Array("true".utf8) }, log)
+        XCTAssertEqual(events[exec].exec?.tid, pid, "the exec'ing thread has the process's id by then")
+        let before = events[..<exec]
+        XCTAssert(before.contains { if case .threadExited(let task) = $0.kind { return task.tid == sleeper } else { return false } }, log)
+        XCTAssert(before.contains { if case .threadExited(let task) = $0.kind { return task.tid == pid } else { return false } }, log)
+        XCTAssertFalse(before.contains { $0.kind == .processExited(pid: pid) }, log)
+        XCTAssert(events[exec...].contains { String(decoding: $0.mapping?.filename ?? [], as: UTF8.self).hasSuffix("bin/true") }, log)
+        XCTAssertEqual(events.last?.kind, .processExited(pid: pid), log)
+        XCTAssertEqual(events.filter { $0.kind == .processExited(pid: pid) }.count, 1, log)
+    }
+
     /// A file whose ELF header is not in the page cache is mapped
     /// PROT_EXEC: the kernel cannot read its build ID without faulting, and
     /// falls back to device and inode (the other MMAP2 variant).

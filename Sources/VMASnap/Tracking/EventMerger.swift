@@ -46,33 +46,35 @@ struct EventMerger {
     /// Before this time every record has been read from every buffer.
     var readHorizon: Int64 { readTimes.min() ?? .min }
 
-    /// Adds what buffer `index` held when it was read at `readTime` (taken
-    /// before its head was read).
-    mutating func add(_ records: [TimedRecord], buffer index: Int, readTime: Int64) {
+    /// Adds what buffer `index` holds, read at `readTime` (taken before its
+    /// head was read): `fill` appends the records to the queue it is given.
+    mutating func read(buffer index: Int, readTime: Int64, _ fill: (inout [TimedRecord]) -> Void) {
         readTimes[index] = readTime
-        guard !records.isEmpty else { return }
-        var batch = records
-        var sorted = true
-        for position in 1..<max(batch.count, 1) where batch[position].time < batch[position - 1].time {
-            sorted = false
-            reorderedInBuffer += 1
-        }
-        if !sorted {
-            // Stable: records of one time keep the kernel's order.
-            batch = batch.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
-        }
         if heads[index] > 0 && heads[index] * 2 >= queues[index].count {
             queues[index].removeFirst(heads[index])
             heads[index] = 0
         }
-        if let last = queues[index].last, let first = batch.first, first.time < last.time {
-            queues[index] += batch
-            let start = heads[index]
-            queues[index][start...].sort { $0.time < $1.time }
-            reorderedInBuffer += 1
-        } else {
-            queues[index] += batch
+        let start = queues[index].count
+        fill(&queues[index])
+        // A CPU writes its own buffer in time order, nearly always; where not,
+        // sort what waits (stably: records of one time keep the kernel's order).
+        let sortFrom = max(heads[index], start - 1)
+        var sorted = true
+        var position = sortFrom + 1
+        while position < queues[index].count {
+            if queues[index][position].time < queues[index][position - 1].time { sorted = false; break }
+            position += 1
         }
+        guard !sorted else { return }
+        reorderedInBuffer += 1
+        let waiting = Array(queues[index][heads[index]...])
+        let order = waiting.indices.sorted { (waiting[$0].time, $0) < (waiting[$1].time, $1) }
+        queues[index].replaceSubrange(heads[index]..., with: order.map { waiting[$0] })
+    }
+
+    /// Adds `records` as what buffer `index` held when read at `readTime`.
+    mutating func add(_ records: [TimedRecord], buffer index: Int, readTime: Int64) {
+        read(buffer: index, readTime: readTime) { $0 += records }
     }
 
     /// Hands on, oldest first, every waiting record older than `limit`.

@@ -26,8 +26,9 @@ public struct TrackingEvent: Hashable, Sendable {
         case threadExited(PerfTaskEvent)
         /// A process ended: the exit of its last thread known to the session.
         case processExited(pid: Int32)
-        /// The kernel dropped records because a buffer was full: anything may
-        /// have happened to the processes that ran on `cpu` meanwhile.
+        /// The kernel dropped records (or may have: a buffer was found full)
+        /// because a buffer was full: anything may have happened to the
+        /// processes that ran on its CPU meanwhile.
         case lost(LostRecords)
     }
 
@@ -59,23 +60,31 @@ public struct TrackingEvent: Hashable, Sendable {
     }
 }
 
-/// Records the kernel could not write: how many, into which CPU's buffer,
-/// and since when. The event's own time is when the kernel could write
-/// again; what happened in between, to any task that ran on that CPU, is
-/// unknown.
+/// Records the kernel could not write because a CPU's buffer was full:
+/// anything may have happened, since `since`, to the tasks that ran on
+/// that CPU.
+///
+/// The kernel says how many with a LOST record, but only once that buffer
+/// takes a record again; a task that moved to another CPU, or ended, may
+/// never write one there. So a buffer found (nearly) full when read is
+/// reported too, without a count: records may have been dropped after the
+/// last one it held.
 public struct LostRecords: Hashable, Sendable {
-    /// How many records of any type (FORK, EXIT, MMAP2, samples) were dropped.
-    public var count: UInt64
-    /// The CPU of the buffer that was full.
+    /// How many records of any type (FORK, EXIT, MMAP2, samples) were
+    /// dropped, from the kernel's LOST record; nil when the buffer was found
+    /// full and the kernel has not (yet) said.
+    public var count: UInt64?
+    /// The CPU of the buffer.
     public var cpu: Int32
-    /// The id of the event that could not write.
+    /// The id of the event that could not write (0 when the count is unknown).
     public var eventID: UInt64
     /// The time of the last record that buffer delivered before the loss
-    /// (when tracking began, if none): the loss lies after it.
+    /// (when tracking began, if none): the loss lies after it, and before
+    /// the event's own time.
     public var since: Int64
 
-    /// Creates a count.
-    public init(count: UInt64, cpu: Int32, eventID: UInt64, since: Int64) {
+    /// Creates a window.
+    public init(count: UInt64?, cpu: Int32, eventID: UInt64, since: Int64) {
         self.count = count
         self.cpu = cpu
         self.eventID = eventID

@@ -59,7 +59,6 @@ public final class TrackingSession {
     /// While -p events are being opened: threads whose creation the buffers
     /// reported (their events are inherited).
     var forkedDuringSetup: Set<Int32>?
-    private var batch: [TimedRecord] = []
     /// The time of the last record read from each buffer (the session's start before any).
     private lazy var lastRecordTimes: [Int64] = Array(repeating: startTime, count: buffers.count)
     private let startTime: Int64
@@ -147,33 +146,62 @@ public final class TrackingSession {
         return false
     }
 
+    /// The largest record a session's events write: an MMAP2 of a PATH_MAX
+    /// path with its trailer.
+    static let largestRecord = 4096 + 128
+
     /// Moves every record waiting in the buffers to the merger.
     func readBuffers() {
+        // A local decoder: no exclusivity checks on the session per record.
+        var decoder = self.decoder
         for (index, buffer) in buffers.enumerated() {
             let readTime = system.monotonicNow()
-            batch.removeAll(keepingCapacity: true)
             let cpu = buffer.owner.cpu
             var lastTime = lastRecordTimes[index]
-            counts.records += buffer.read { record in
-                guard let decoded = decoder.decode(record, cpu: cpu, lastTime: lastTime) else { return }
-                lastTime = decoded.time
-                batch.append(decoded)
-            }
-            lastRecordTimes[index] = lastTime
-            if forkedDuringSetup != nil {
-                for record in batch {
-                    if case .event(.threadCreated(let task)) = record.body { forkedDuringSetup!.insert(task.tid) }
-                    if case .event(.processCreated(let task)) = record.body { forkedDuringSetup!.insert(task.tid) }
+            var read = 0
+            // The kernel drops a record that does not fit. While the buffer
+            // holds no more than its size less the largest record (a long
+            // path's MMAP2), nothing can have been dropped: past that point,
+            // records may have been, though the kernel says so (a LOST record)
+            // only once the buffer takes a record again (see `LostRecords`).
+            let safeFill = buffer.dataSize - TrackingSession.largestRecord
+            var filled = 0
+            var safeTime = lastTime
+            merger.read(buffer: index, readTime: readTime) { queue in
+                let first = queue.count
+                // Room for a burst at once (records are 40 bytes at least,
+                // MMAP2 ones about 120), growing geometrically.
+                let needed = first + buffer.waitingBytes / 64
+                if needed > queue.capacity { queue.reserveCapacity(max(needed, 2 * queue.capacity)) }
+                read = buffer.read { record in
+                    filled += record.count
+                    guard let decoded = decoder.decode(record, cpu: cpu, lastTime: lastTime) else { return }
+                    lastTime = decoded.time
+                    if filled <= safeFill { safeTime = decoded.time }
+                    queue.append(decoded)
+                }
+                if filled > safeFill {
+                    queue.append(TimedRecord(time: max(readTime, lastTime), cpu: cpu, body: .event(.lost(
+                        LostRecords(count: nil, cpu: cpu, eventID: 0, since: safeTime)))))
+                }
+                if forkedDuringSetup != nil {
+                    for record in queue[first...] {
+                        if case .event(.threadCreated(let task)) = record.body { forkedDuringSetup!.insert(task.tid) }
+                        if case .event(.processCreated(let task)) = record.body { forkedDuringSetup!.insert(task.tid) }
+                    }
                 }
             }
-            merger.add(batch, buffer: index, readTime: readTime)
+            counts.records += read
+            lastRecordTimes[index] = lastTime
         }
+        self.decoder = decoder
     }
 
     /// The merged records older than `limit`, as events: syscalls matched,
     /// process exits found.
     private func take(before limit: Int64) -> [TrackingEvent] {
         var output: [TrackingEvent] = []
+        output.reserveCapacity(merger.pendingCount)
         merger.take(before: limit) { record in
             switch record.body {
             case .event(let kind):
@@ -183,7 +211,7 @@ public final class TrackingSession {
                 case .exec(let comm):
                     threads.exec(pid: comm.pid)
                 case .lost(let lost):
-                    counts.lostRecords += lost.count
+                    if let count = lost.count { counts.lostRecords += count } else { counts.fullBuffers += 1 }
                     counts.lostWindows += 1
                 default:
                     break

@@ -11,10 +11,13 @@ public struct TrackingStatistics: Hashable, Sendable {
     public var records = 0
     /// Events handed on by `drain` and `finish`.
     public var events = 0
-    /// Records the kernel dropped (the sum of every LOST record).
+    /// Records the kernel said it dropped (the sum of every LOST record).
     public var lostRecords: UInt64 = 0
-    /// LOST records seen (each a window of dropped records).
+    /// Windows of lost records: LOST records, and buffers found full.
     public var lostWindows = 0
+    /// Reads that found a buffer full (records may have been dropped that
+    /// the kernel has not counted yet).
+    public var fullBuffers = 0
     /// Records that were not understood (malformed, or of an unknown tracepoint).
     public var undecodable = 0
     /// Records handed on after a newer one (they arrived later than the
