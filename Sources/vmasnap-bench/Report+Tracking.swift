@@ -36,11 +36,12 @@ extension Report {
         line("### Bursts: mmap + munmap loops against buffer sizes")
         line()
         line("A traced program maps and unmaps a page of a file (one MMAP2 record each, two more samples with tracepoints); "
-            + "the reader is woken at the first byte. Records read and records the kernel reported lost.")
+            + "the reader is woken at 512 bytes and every 5 ms. Records read, records the kernel reported lost, and reads that "
+            + "found a buffer too full to be sure nothing was dropped (each a loss window the recorder must treat as such).")
         line()
-        line("| buffer, load | records read | lost |")
-        line("|---|---:|---:|")
-        for row in result.burstRows { line("| \(row.name) | \(row.delivered) | \(row.lost) |") }
+        line("| buffer, load | records read | lost | buffers found full |")
+        line("|---|---:|---:|---:|")
+        for row in result.burstRows { line("| \(row.name) | \(row.delivered) | \(row.lost) | \(row.fullBuffers) |") }
         line()
         line("### From an exec to its mappings in the reader's hands")
         line()

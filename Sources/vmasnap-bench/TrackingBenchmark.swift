@@ -24,6 +24,8 @@ struct TrackingBenchmark {
         static let firstByte = ReaderPolicy(name: "woken at the first byte", wakeupBytes: 1, minimumInterval: 0, timerMilliseconds: 10)
         static let coalesced = ReaderPolicy(name: "woken at the first byte, drains ≥ 1 ms apart", wakeupBytes: 1,
                                             minimumInterval: 1_000_000, timerMilliseconds: 10)
+        static let halfKiB = ReaderPolicy(name: "woken at 512 B (the default), else every 5 ms", wakeupBytes: 512, minimumInterval: 0,
+                                          timerMilliseconds: 5)
         static let fourKiB = ReaderPolicy(name: "woken at 4 KiB, else every 10 ms", wakeupBytes: 4096, minimumInterval: 0, timerMilliseconds: 10)
         static let timerOnly = ReaderPolicy(name: "a 10 ms timer only", wakeupBytes: 1 << 30, minimumInterval: 0, timerMilliseconds: 10)
     }
@@ -60,6 +62,7 @@ struct TrackingBenchmark {
         var answers: [String]
         var records = 0
         var lost: UInt64 = 0
+        var fullBuffers = 0
     }
 
     struct Result {
@@ -71,7 +74,7 @@ struct TrackingBenchmark {
         /// The reader's CPU for a drain that finds nothing.
         var readerNanosecondsPerEmptyDrain = Samples()
         var syscallRows: [(name: String, nanoseconds: Double)] = []
-        var burstRows: [(name: String, delivered: Int, lost: UInt64)] = []
+        var burstRows: [(name: String, delivered: Int, lost: UInt64, fullBuffers: Int)] = []
         var execLatencies: [(policy: ReaderPolicy, microseconds: [Int64])] = []
         var fanOutRows: [(threads: Int, tracking: Int, withTracepoints: Int?, openMilliseconds: Double)] = []
         var perfWorks = true
@@ -97,9 +100,9 @@ struct TrackingBenchmark {
     // MARK: The traced program's slowdown
 
     private func slowdown(_ result: inout Result) throws {
-        var tracers: [Tracer] = [.none, .vmasnap(.firstByte), .vmasnap(.coalesced), .vmasnap(.fourKiB),
-                                 .vmasnap(.coalesced, buildIDs: false)]
-        if result.tracepointsPermitted { tracers.append(.vmasnap(.coalesced, syscalls: true)) }
+        var tracers: [Tracer] = [.none, .vmasnap(.firstByte), .vmasnap(.coalesced), .vmasnap(.halfKiB), .vmasnap(.fourKiB),
+                                 .vmasnap(.halfKiB, buildIDs: false)]
+        if result.tracepointsPermitted { tracers.append(.vmasnap(.halfKiB, syscalls: true)) }
         if result.perfWorks { tracers += [.perfDummy(buildIDs: false), .perfDummy(buildIDs: true)] }
         var samples = Array(repeating: Samples(), count: tracers.count)
         let script = "dlloop \(library) \(result.pairs)"
@@ -174,6 +177,7 @@ struct TrackingBenchmark {
             _ = session.finish()
             run.records = session.statistics.records
             run.lost = session.statistics.lostRecords
+            run.fullBuffers = session.statistics.fullBuffers
         }
         try? FileManager.default.removeItem(atPath: perfData)
         guard status == 0 else { throw BenchmarkError("\(arguments.joined(separator: " ")) ended with status \(status)") }
@@ -296,7 +300,7 @@ struct TrackingBenchmark {
     // MARK: Bursts
 
     /// mmap + munmap loops (10,000 a second, and flat out) against buffer
-    /// sizes, the reader woken at the first byte.
+    /// sizes, the reader woken at 512 bytes and every 5 ms.
     private func bursts(_ result: inout Result) throws {
         let count = quick ? 3000 : 10_000
         var rows: [(String, TrackingOptions, Int)] = []
@@ -310,8 +314,8 @@ struct TrackingBenchmark {
             rows.append(("256 KiB a CPU + syscall tracepoints, \(count) flat out", TrackingOptions(syscalls: true), 0))
         }
         for (name, options, rate) in rows {
-            let run = try traced(script: "mmaploop \(library) \(count) \(rate)", tracer: .vmasnap(.firstByte), options: options)
-            result.burstRows.append((name, run.records, run.lost))
+            let run = try traced(script: "mmaploop \(library) \(count) \(rate)", tracer: .vmasnap(.halfKiB), options: options)
+            result.burstRows.append((name, run.records, run.lost, run.fullBuffers))
         }
     }
 
@@ -322,7 +326,7 @@ struct TrackingBenchmark {
     /// in the new image, for each reader policy.
     private func execLatency(_ result: inout Result) throws {
         let children = quick ? 20 : 100
-        for policy in [ReaderPolicy.firstByte, .coalesced, .fourKiB, .timerOnly] {
+        for policy in [ReaderPolicy.firstByte, .coalesced, .halfKiB, .fourKiB, .timerOnly] {
             result.execLatencies.append((policy, try latencies(children: children, policy: policy)))
         }
     }

@@ -71,6 +71,24 @@ final class TrackingPermissionTests: XCTestCase {
         XCTAssertEqual(TrackingPermissions.probe(.processes([1])).tracking,
                        .denied(.notPermittedOnProcess(pid: 1, errno: .permissionDenied)))
 
+        // Ring buffers beyond the locked-memory budget: the kernel refuses
+        // (EPERM) and the session halves them until they fit, saying so.
+        let budget = try XCTUnwrap(permissions.memoryLock.totalBytes)
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let cpus = OnlineCPUs.list(system: .live).count
+        let pages = TrackingSession.powerOfTwo(atMost: 4 * budget / cpus / pageSize)
+        let gated = try GatedCommand(["/bin/true"])
+        let large = try TrackingSession(target: .command(pid: gated.pid), options: TrackingOptions(bufferPages: pages))
+        guard case .smallerBuffers(let requested, let granted, let errno)? = large.notices.first else {
+            return XCTFail("\(pages) pages a CPU fitted a budget of \(budget) bytes: \(large.notices)")
+        }
+        XCTAssertEqual(requested, pages * pageSize)
+        XCTAssertLessThan(granted, requested)
+        XCTAssertEqual(errno, .notPermitted)
+        XCTAssertLessThanOrEqual(cpus * (granted + pageSize), budget)
+        try gated.release()
+        _ = try gated.waitForExit()
+
         // The whole machinery on one's own command, and on one's own running process.
         let traced = try TrackedCommand()
         let child = Int32(try traced.send("fork 1")[0])!
@@ -84,7 +102,9 @@ final class TrackingPermissionTests: XCTestCase {
         XCTAssertEqual(traced.events.last?.kind, .processExited(pid: traced.pid), log)
 
         let running = try FixtureProcess()
-        let session = try TrackingSession(target: .processes([running.pid]))
+        // One MMAP2 record is below the wakeup watermark: the fixture has
+        // answered once it made the mapping, so the record is in the buffer.
+        let session = try TrackingSession(target: .processes([running.pid]), options: TrackingOptions(wakeupBytes: 1))
         try running.send("anonexec")
         XCTAssert(session.wait(milliseconds: 2000))
         XCTAssert(session.finish().contains { $0.mapping?.filename == Array("//anon".utf8) })

@@ -17,6 +17,14 @@ public struct TrackingOptions: Hashable, Sendable {
     public var minimumBufferPages: Int
     /// The poller wakes once this many bytes wait in a buffer (a watermark:
     /// wakeup_events counts only samples, which tracking events have none of).
+    ///
+    /// Every wakeup costs the traced program (the kernel signals the reader
+    /// from the writing task), so waking at the first byte makes a
+    /// dlopen + dlclose loop markedly slower than perf's own tracking does,
+    /// while 512 bytes (an exec's FORK, COMM and first MMAP2 records) costs
+    /// about what perf's does; the reader then also drains on a timer of a
+    /// few milliseconds, for the records below the watermark. BENCHMARKS.md
+    /// has the figures.
     public var wakeupBytes: UInt32
     /// Records become final (are returned by `drain`) once they are this much
     /// older than the moment every buffer was last read: a record's time is
@@ -25,9 +33,9 @@ public struct TrackingOptions: Hashable, Sendable {
     public var finalityMargin: Int64
 
     /// The defaults: no syscall tracepoints, build IDs, 64 pages a CPU
-    /// (falling back to 2), wake at the first byte, a 200 µs margin.
+    /// (falling back to 2), wake at 512 bytes, a 200 µs margin.
     public init(syscalls: Bool = false, buildIDs: Bool = true, bufferPages: Int = 64, minimumBufferPages: Int = 2,
-                wakeupBytes: UInt32 = 1, finalityMargin: Int64 = 200_000) {
+                wakeupBytes: UInt32 = 512, finalityMargin: Int64 = 200_000) {
         self.syscalls = syscalls
         self.buildIDs = buildIDs
         self.bufferPages = bufferPages

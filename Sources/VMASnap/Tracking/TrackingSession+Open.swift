@@ -5,30 +5,38 @@ import Glibc
 extension TrackingSession {
     /// One buffer per CPU, owned by a dummy event on this process, as large
     /// as `options.bufferPages` or, when the locked-memory budget refuses,
-    /// halved down to `options.minimumBufferPages`.
+    /// halved down to `options.minimumBufferPages`: every CPU gets the same
+    /// size (the budget is the user's, so a refusal on a later CPU halves
+    /// the earlier ones too, rather than leaving it nothing).
     func openBuffers() throws(TrackingError) {
         let ownerAttribute = PerfEventAttribute.bufferOwner(wakeupBytes: options.wakeupBytes)
         var pages = TrackingSession.powerOfTwo(atMost: max(options.bufferPages, 1))
         let minimum = TrackingSession.powerOfTwo(atMost: max(min(options.minimumBufferPages, pages), 1))
         let requested = pages
         var refusal: Errno?
+        var owners: [PerfEventDescriptor] = []
         for cpu in cpus {
-            let owner = try open(ownerAttribute, pid: system.processID(), cpu: cpu, what: "a ring buffer's event")
-            while true {
+            owners.append(try open(ownerAttribute, pid: system.processID(), cpu: cpu, what: "a ring buffer's event"))
+        }
+        sizes: while true {
+            buffers = []
+            for (owner, cpu) in zip(owners, cpus) {
                 switch PerfRingBuffer.map(owner, dataPages: pages, pageSize: pageSize, system: system) {
                 case .success(let buffer):
                     buffers.append(buffer)
                 case .failure(let errno) where (errno == .notPermitted || errno.rawValue == ENOMEM) && pages > minimum:
                     pages /= 2
                     refusal = errno
-                    continue
+                    continue sizes
                 case .failure(let errno) where errno == .notPermitted || errno.rawValue == ENOMEM:
+                    buffers = []
                     throw TrackingError.denied(.memoryLock(neededBytes: cpus.count * (1 + pages) * pageSize, errno: errno))
                 case .failure(let errno):
+                    buffers = []
                     throw TrackingError.system(SystemError(.map, "a perf ring buffer of \(pages) pages on CPU \(cpu)", errno))
                 }
-                break
             }
+            break
         }
         if let refusal {
             notices.append(.smallerBuffers(requestedBytes: requested * pageSize, grantedBytes: pages * pageSize, errno: refusal))

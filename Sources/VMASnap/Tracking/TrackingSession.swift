@@ -8,9 +8,11 @@ import Glibc
 ///     let command = try GatedCommand(["make", "-j2"])
 ///     let session = try TrackingSession(target: .command(pid: command.pid))
 ///     try command.release()
-///     // In the event loop: watch session.pollDescriptors for input, and
+///     // In the event loop: watch session.pollDescriptors for input, wake
+///     // also every few milliseconds (records below the wakeup watermark) and
+///     // at session.nextFinalityTime, and each time:
 ///     for event in session.drain() { … }
-///     // At the end:
+///     // At the end, once the command is reaped:
 ///     for event in session.finish() { … }
 ///
 /// Opening: one buffer per online CPU, owned by a dummy event on the
@@ -104,8 +106,10 @@ public final class TrackingSession {
     }
 
     /// The descriptors to watch for input (one per ring buffer): readable
-    /// when at least `options.wakeupBytes` wait. They never hang up: the end
-    /// of a traced process is a `processExited` event.
+    /// once `options.wakeupBytes` more have been written since the last
+    /// wakeup (the kernel reports each wakeup once: with epoll they behave as
+    /// edge-triggered, so drain everything each time). They never hang up:
+    /// the end of a traced process is a `processExited` event.
     public var pollDescriptors: [Int32] { buffers.map(\.owner.fd) }
 
     /// When to drain again to get the records still waiting for finality

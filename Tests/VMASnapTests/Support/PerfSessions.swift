@@ -34,6 +34,15 @@ enum PerfSessions {
         } else {
             process.standardOutput = FileHandle.nullDevice
         }
+        // swift-testing runs this on a worker thread with nearly every signal
+        // blocked, which the child inherits: perf would never see its
+        // workload's SIGCHLD and, with -a (whose events never hang up),
+        // record forever. Spawn it with none blocked.
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         try process.run()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
