@@ -24,7 +24,18 @@ ensure_build_dependencies() {
     ensure_packages libzstd-dev pkg-config
 }
 
+# Scripts/check-layers is Python 3.
 ensure_test_dependencies() {
     ensure_build_dependencies
-    ensure_packages gcc libc6-dev linux-perf util-linux
+    # python3 also runs the independent decoder of the golden files (Formats/golden/walkthrough.py).
+    ensure_packages gcc libc6-dev linux-perf util-linux python3
+}
+
+# What Scripts/kernel-matrix needs besides the tests' own: qemu to boot the
+# kernels, busybox (static) for the guest's tools, cpio for its initramfs,
+# binutils' readelf for the oracle, and the static libraries a fully static
+# vmasnap links (glibc's and libzstd's .a files come with their -dev packages).
+ensure_kernel_matrix_dependencies() {
+    ensure_test_dependencies
+    ensure_packages qemu-system-x86 busybox-static cpio binutils
 }

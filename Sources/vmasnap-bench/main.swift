@@ -62,7 +62,7 @@ do {
     }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, tracking, lookups).
+    /// (capture, size, recorder, memory, tracking, lookups, perf-resolve).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
         FileHandle.standardError.write("\(section)...\n".data(using: .utf8)!)
@@ -93,6 +93,9 @@ do {
     }
     if runs("lookups") {
         report.lookupTables(try LookupBenchmark().run(quick: quick))
+    }
+    if !vmasnap.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/perf") && runs("perf-resolve") {
+        report.perfResolveTable(try PerfResolveBenchmark(vmasnap: vmasnap, fixture: fixture, quick: quick).run())
     }
     print(report.text, terminator: "")
 } catch {

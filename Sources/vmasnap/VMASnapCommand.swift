@@ -15,13 +15,20 @@ struct VMASnapCommand: ParsableCommand {
             could not be run).
             """,
         version: "0.1.0",
-        subcommands: [Maps.self, Query.self, Record.self, Lookup.self, Timeline.self, Diff.self, Info.self, Dump.self]
+        subcommands: [Maps.self, Query.self, Record.self, Lookup.self, PerfResolve.self, Timeline.self, Diff.self, Info.self, Dump.self]
     )
 
     /// Parses and runs a subcommand. Unlike ArgumentParser's default, a bad
     /// argument is one line on stderr (exit status 64), not a usage dump;
     /// --help and --version print as usual.
     static func main() {
+        // Before anything is opened: 0-2 valid, write errors reported.
+        do {
+            try StandardStreams.prepare()
+        } catch {
+            StandardError.line("vmasnap: \(error)")
+            exit(withError: ExitCode(ExitStatus.failure.rawValue))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,7 +1,8 @@
 /// What perf.data's feature sections (file mode) or HEADER_FEATURE records
 /// (pipe mode) say about the session, as far as vmasnap uses it.
 public struct PerfDataFeatures: Hashable, Sendable {
-    /// Feature numbers (tools/perf/util/header.h, HEADER_*).
+    /// Feature numbers (tools/perf/util/header.h, HEADER_*): a feature's
+    /// bit in the header's bitmap and its `HEADER_FEATURE` record's number.
     public enum Number {
         public static let tracingData = 1, buildID = 2, hostName = 3, osRelease = 4, version = 5, architecture = 6
         public static let cpuCount = 7, commandLine = 11, eventDescription = 12, sampleTime = 21, clockID = 23

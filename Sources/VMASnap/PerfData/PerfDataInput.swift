@@ -1,56 +1,49 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Where a perf.data reader gets its bytes: a file read by offset (pread),
 /// or a pipe (`perf record -o -`) read front to back. All of the reader's
-/// I/O is here, so that it moves with the system layer in one piece.
+/// I/O is here, on the system layer's calls.
 final class PerfDataInput {
     /// The name in errors ("perf.data", a path, "standard input").
     let name: String
     /// The size of a regular file; nil for a pipe or another stream.
     let size: UInt64?
-    private let fd: Int32
-    private let ownsDescriptor: Bool
-    private let system = SystemCalls.live
+    private let file: OwnedDescriptor?
+    private let descriptor: FileDescriptor
+    private let system: SystemCalls
     /// The offset of the next sequential read (a stream's bytes consumed).
     private(set) var position: UInt64 = 0
 
     /// Opens the file at `path` for reading.
     ///
     /// - Throws: `SystemError` when it cannot be opened.
-    init(path: String) throws {
-        let result = path.withCString { cPath in valueOrErrno { SystemCalls.live.open(cPath, O_RDONLY | O_CLOEXEC, 0) } }
-        switch result {
-        case .success(let fd):
-            self.fd = fd
-        case .failure(let errno):
-            throw SystemError(.open, path, errno)
+    init(path: String, system: SystemCalls = .live) throws {
+        do throws(Errno) {
+            file = try OwnedDescriptor.open(path, .readOnly, system: system)
+        } catch {
+            throw SystemError(.open, path, error)
         }
+        descriptor = file!.descriptor
         name = path
-        ownsDescriptor = true
-        size = PerfDataInput.regularFileSize(fd)
+        self.system = system
+        size = PerfDataInput.regularFileSize(descriptor, system)
     }
 
-    /// Reads `fd` (not closed here), a file or a pipe.
-    init(fd: Int32, name: String) {
-        self.fd = fd
+    /// Reads `descriptor` (not closed here), a file or a pipe.
+    init(descriptor: FileDescriptor, name: String, system: SystemCalls = .live) {
+        file = nil
+        self.descriptor = descriptor
         self.name = name
-        ownsDescriptor = false
-        size = PerfDataInput.regularFileSize(fd)
-    }
-
-    deinit {
-        if ownsDescriptor { _ = system.close(fd) }
+        self.system = system
+        size = PerfDataInput.regularFileSize(descriptor, system)
     }
 
     /// Whether the input can be read by offset.
     var isSeekable: Bool { size != nil }
 
-    private static func regularFileSize(_ fd: Int32) -> UInt64? {
-        var status = stat()
-        guard SystemCalls.live.fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        return UInt64(status.st_size)
+    private static func regularFileSize(_ descriptor: FileDescriptor, _ system: SystemCalls) -> UInt64? {
+        guard let status = try? system.status(descriptor), status.type == .regular else { return nil }
+        return UInt64(max(status.size, 0))
     }
 
     /// Up to `count` bytes at `offset` of a file: fewer only at its end.
@@ -65,13 +58,14 @@ final class PerfDataInput {
     /// only at its end).
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws -> Int {
         var done = 0
-        while done < buffer.count {
-            let result = valueOrErrno { system.pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done)) }
-            switch result {
-            case .success(0): return done
-            case .success(let count): done += count
-            case .failure(let errno): throw SystemError(.read, name, errno)
+        do throws(Errno) {
+            while done < buffer.count {
+                let count = try system.readAt(descriptor, Int64(offset) + Int64(done), UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+                if count == 0 { break }
+                done += count
             }
+        } catch {
+            throw SystemError(.read, name, error)
         }
         return done
     }
@@ -86,15 +80,14 @@ final class PerfDataInput {
             return count
         }
         var done = 0
-        while done < buffer.count {
-            let result = valueOrErrno { system.read(fd, buffer.baseAddress! + done, buffer.count - done) }
-            switch result {
-            case .success(0):
-                position += UInt64(done)
-                return done
-            case .success(let count): done += count
-            case .failure(let errno): throw SystemError(.read, name, errno)
+        do throws(Errno) {
+            while done < buffer.count {
+                let count = try system.read(descriptor, UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+                if count == 0 { break }
+                done += count
             }
+        } catch {
+            throw SystemError(.read, name, error)
         }
         position += UInt64(done)
         return done

@@ -58,9 +58,8 @@ extension PerfDataReader {
         progress: ((UInt64) -> Void)?, _ body: (PerfDataRecord) throws -> Void,
         _ deliver: (PerfRecordQueue.Entry, UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        let chunk = 4 << 20
+        var chunk = 4 << 20
         let longest = Int(UInt16.max)
-        var buffer = [UInt8](repeating: 0, count: chunk + longest)
         var filled = 0
         /// The input offset of buffer[0].
         var bufferOffset: UInt64
@@ -73,10 +72,14 @@ extension PerfDataReader {
         } else {
             bufferOffset = PerfDataHeader.pipeHeaderSize
         }
+        // A small file needs no large buffer.
+        if let size = input.size { chunk = Int(min(UInt64(chunk), max(min(end, size) - min(end, size, bufferOffset), 1))) }
+        var buffer = [UInt8](repeating: 0, count: chunk + longest)
         /// Bytes after a record that belong to it (tracing data, AUX trace data).
         var skip: UInt64 = 0
         while true {
-            let room = min(UInt64(chunk), end - (bufferOffset + UInt64(filled)))
+            let reached = bufferOffset + UInt64(filled)
+            let room = reached >= end ? 0 : min(UInt64(chunk), end - reached)
             let got = room == 0 ? 0 : try buffer.withUnsafeMutableBytes { raw in
                 try input.readNext(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled..<filled + Int(room)]))
             }

@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Reads a perf.data file, or perf's pipe format (`perf record -o -`),
 /// and hands on its kernel records in time order as perf does.
 ///
@@ -33,6 +35,9 @@ public final class PerfDataReader {
     /// file): `forEachRecord` throws it after reading what it can.
     public private(set) var damage: PerfDataError?
 
+    /// The size of the input when it is a file (nil for a pipe).
+    public var inputSize: UInt64? { input.size }
+
     /// The most bytes of records held for ordering before the earliest half
     /// is let out.
     public var holdingLimit = 256 << 20
@@ -60,13 +65,13 @@ public final class PerfDataReader {
         try self.init(input: PerfDataInput(path: path))
     }
 
-    /// Reads perf.data from `fd` (a file, or a pipe carrying perf's pipe
+    /// Reads perf.data from `descriptor` (a file, or a pipe carrying perf's pipe
     /// format), called `name` in errors. The descriptor is not closed.
     ///
     /// - Throws: as `init(path:)`; a file-mode perf.data on a pipe cannot be
     ///   read (its sections need offsets).
-    public convenience init(fd: Int32, name: String) throws {
-        try self.init(input: PerfDataInput(fd: fd, name: name))
+    public convenience init(descriptor: FileDescriptor, name: String) throws {
+        try self.init(input: PerfDataInput(descriptor: descriptor, name: name))
     }
 
     init(input: PerfDataInput) throws {
@@ -139,6 +144,9 @@ public final class PerfDataReader {
         let data = header.data
         guard data.offset >= PerfDataHeader.fileHeaderSize else {
             throw PerfDataError(offset: 40, reason: .invalid("the data section starts at \(data.offset), inside the header"))
+        }
+        guard data.offset <= size else {
+            throw PerfDataError(offset: size, reason: .truncated("the data section, which should start at byte \(data.offset)"))
         }
         if data.size == 0 && size > data.offset {
             dataSizeWasMissing = true

@@ -11,7 +11,7 @@ public struct PerfCallchain: RandomAccessCollection {
     public let count: Int
 
     /// No call chain.
-    public static let empty = PerfCallchain(base: nil, swapped: false, count: 0)
+    public static var empty: PerfCallchain { PerfCallchain(base: nil, swapped: false, count: 0) }
 
     init(base: UnsafeRawPointer?, swapped: Bool, count: Int) {
         self.base = base

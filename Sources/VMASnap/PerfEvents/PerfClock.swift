@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// perf's default clock: the clock of every perf record whose event was
 /// opened without `use_clockid` (the kernel's local_clock), which is what
@@ -48,48 +46,82 @@ public enum PerfClock {
         attribute.sampleType = [.tid, .time]
         attribute.flags = [.comm, .sampleIDAll, .excludeKernel, .excludeHypervisor]
         let decoder = try! PerfRecordDecoder(attribute: attribute)
-        let event: PerfEventDescriptor
-        switch PerfEventDescriptor.open(attribute, pid: 0, cpu: -1, system: system) {
-        case .success(let opened): event = opened
-        case .failure(let errno): throw MeasurementError.system(SystemError(.open, "a perf event (perf_event_open)", errno))
+        let bytes = attribute.encoded()
+        let event: OwnedDescriptor
+        do throws(Errno) {
+            event = OwnedDescriptor(try bytes.withUnsafeBytesTyped { (raw) throws(Errno) in try system.openPerfEvent(raw, 0, -1) },
+                                    system: system)
+        } catch {
+            throw MeasurementError.system(SystemError(.open, "a perf event (perf_event_open)", error))
         }
-        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-        // One data page: each try writes one small record.
-        let ring: PerfRingBuffer
-        switch PerfRingBuffer.map(event, dataPages: 1, pageSize: pageSize, system: system) {
-        case .success(let mapped): ring = mapped
-        case .failure(let errno): throw MeasurementError.system(SystemError(.open, "a perf event's ring buffer (mmap)", errno))
+        let pageSize = system.pageSize()
+        // One metadata page and one data page: each try writes one small record.
+        let length = 2 * pageSize
+        let ring: UnsafeMutableRawPointer
+        do throws(Errno) {
+            ring = try system.mapShared(event.descriptor, length)
+        } catch {
+            throw MeasurementError.system(SystemError(.open, "a perf event's ring buffer (mmap)", error))
         }
+        defer { system.unmap(ring, length) }
 
         var name = [CChar](repeating: 0, count: 32)
-        guard system.threadName(&name) == 0 else {
-            throw MeasurementError.system(SystemError(.query, "the thread's name (PR_GET_NAME)", Errno.current))
+        do throws(Errno) {
+            try name.withUnsafeMutableBufferPointer { (buffer) throws(Errno) in try system.threadName(buffer.baseAddress!) }
+        } catch {
+            throw MeasurementError.system(SystemError(.query, "the thread's name (PR_GET_NAME)", error))
         }
 
-        var best: PerfClockReading?
         let pid = system.processID()
+        var best: PerfClockReading?
+        var record = [UInt8](repeating: 0, count: pageSize)
         for _ in 0..<max(tries, 1) {
-            let before = RecordingHeader.monotonicNow()
-            let status = system.setThreadName(name)
-            let after = RecordingHeader.monotonicNow()
-            guard status == 0 else {
-                throw MeasurementError.system(SystemError(.query, "the thread's name (PR_SET_NAME)", Errno.current))
+            let before = system.now(.monotonic)
+            let renamed = Result { () throws(Errno) in try system.setThreadName(name) }
+            let after = system.now(.monotonic)
+            if case .failure(let error) = renamed {
+                throw MeasurementError.system(SystemError(.query, "the thread's name (PR_SET_NAME)", error))
             }
-            // The record was written in the syscall that just returned on
-            // this thread: it is in the buffer now.
-            var time: UInt64?
-            ring.read { bytes in
-                guard let header = PerfRecordHeader(bytes), header.type == .comm,
-                    let trailer = try? decoder.sampleID(bytes, type: .comm), trailer.pid == pid
-                else { return }
-                time = trailer.time
-            }
-            guard let time else { continue }
+            guard let time = lastCommTime(ring: ring, pageSize: pageSize, pid: pid, decoder: decoder, scratch: &record) else { continue }
             let reading = PerfClockReading(
                 perfTime: Int64(clamping: time), recordingTime: before + (after - before) / 2, uncertainty: (after - before + 1) / 2)
             if best == nil || reading.uncertainty < best!.uncertainty { best = reading }
         }
         guard let best else { throw MeasurementError.noRecord }
         return best
+    }
+
+    /// Reads every record between the ring's tail and head, and returns the
+    /// time of the last COMM of this process; moves the tail to the head.
+    private static func lastCommTime(
+        ring: UnsafeMutableRawPointer, pageSize: Int, pid: Int32, decoder: PerfRecordDecoder, scratch: inout [UInt8]
+    ) -> UInt64? {
+        // struct perf_event_mmap_page: data_head at 1024, data_tail at 1032.
+        // The record was written in the syscall that just returned on this
+        // thread, so plain loads see it.
+        let head = ring.load(fromByteOffset: 1024, as: UInt64.self)
+        var tail = ring.load(fromByteOffset: 1032, as: UInt64.self)
+        let data = ring + pageSize
+        let size = UInt64(pageSize)
+        var found: UInt64?
+        while tail + UInt64(PerfRecordHeader.size) <= head {
+            // Copy the record out: it may wrap around the end of the buffer.
+            let headerBytes = (0..<PerfRecordHeader.size).map { data.load(fromByteOffset: Int((tail + UInt64($0)) % size), as: UInt8.self) }
+            let recordSize = Int(UInt16(headerBytes[6]) | UInt16(headerBytes[7]) << 8)
+            guard recordSize >= PerfRecordHeader.size, tail + UInt64(recordSize) <= head, recordSize <= scratch.count else { break }
+            for index in 0..<recordSize {
+                scratch[index] = data.load(fromByteOffset: Int((tail + UInt64(index)) % size), as: UInt8.self)
+            }
+            tail += UInt64(recordSize)
+            scratch.withUnsafeBytes { raw in
+                let bytes = PerfBytes(UnsafeRawBufferPointer(rebasing: raw[0..<recordSize]), order: .native)
+                guard let header = PerfRecordHeader(bytes), header.type == .comm,
+                    let trailer = try? decoder.sampleID(bytes, type: .comm), trailer.pid == pid
+                else { return }
+                found = trailer.time
+            }
+        }
+        ring.storeBytes(of: tail, toByteOffset: 1032, as: UInt64.self)
+        return found
     }
 }

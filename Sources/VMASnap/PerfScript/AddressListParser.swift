@@ -21,12 +21,16 @@ public struct AddressListParser {
     public init() {}
 
     /// Parses the next line (without its newline); nil for a line to skip.
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse<Bytes: Collection>(line: Bytes) throws -> Entry? where Bytes.Element == UInt8 {
         let bytes = Array(line)
         return try bytes.withUnsafeBufferPointer { try parse(line: $0) }
     }
 
     /// Parses the next line (without its newline); nil for a line to skip.
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse(line: UnsafeBufferPointer<UInt8>) throws -> Entry? {
         lineNumber += 1
         var fields = FieldScanner(line)

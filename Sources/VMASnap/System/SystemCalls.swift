@@ -1,127 +1,135 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CProcmapQuery
+import SystemPackage
 
 /// The system calls vmasnap makes, as a table of functions.
 ///
 /// Everything that touches the kernel goes through one of these, so that a
 /// test can count the calls (for example, that a steady-state walk is K+1
-/// ioctls with no name buffers) or make one fail, while the code under test
-/// runs against the real kernel. `live` is the table of the real calls.
-struct SystemCalls {
-    var open: (_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32
-    var openat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32
-    var close: (_ fd: Int32) -> Int32
-    var read: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
-    var pread: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int, _ offset: off_t) -> Int
-    var write: (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int
-    var seek: (_ fd: Int32, _ offset: off_t, _ whence: Int32) -> off_t
-    var procmapQuery: (_ fd: Int32, _ query: UnsafeMutablePointer<procmap_query>) -> Int32
-    var dataSync: (_ fd: Int32) -> Int32 = { Glibc.fdatasync($0) }
-    var truncate: (_ fd: Int32, _ length: off_t) -> Int32 = { Glibc.ftruncate($0, $1) }
-    // The recorder's: output files, the command it starts, its signals.
-    var renameat: (_ fromDirectory: Int32, _ from: UnsafePointer<CChar>, _ toDirectory: Int32, _ to: UnsafePointer<CChar>)
-        -> Int32 = { Glibc.renameat($0, $1, $2, $3) }
-    var unlinkat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 = { Glibc.unlinkat($0, $1, $2) }
-    var fchmod: (_ fd: Int32, _ mode: mode_t) -> Int32 = { Glibc.fchmod($0, $1) }
-    var fstat: (_ fd: Int32, _ status: UnsafeMutablePointer<stat>) -> Int32 = { Glibc.fstat($0, $1) }
-    var fstatat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ status: UnsafeMutablePointer<stat>, _ flags: Int32)
-        -> Int32 = { Glibc.fstatat($0, $1, $2, $3) }
-    var readlinkat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ buffer: UnsafeMutablePointer<CChar>, _ count: Int)
-        -> Int = { Glibc.readlinkat($0, $1, $2, $3) }
-    var kill: (_ pid: pid_t, _ signal: Int32) -> Int32 = { Glibc.kill($0, $1) }
-    var waitpid: (_ pid: pid_t, _ status: UnsafeMutablePointer<Int32>?, _ options: Int32) -> pid_t = { Glibc.waitpid($0, $1, $2) }
-    var signalWait: (_ signals: UnsafePointer<sigset_t>, _ timeout: UnsafePointer<timespec>) -> Int32 = { Glibc.sigtimedwait($0, nil, $1) }
-    var setChildSubreaper: (_ enabled: Int32) -> Int32 = { vmasnap_set_child_subreaper($0) }
-    // perf events of vmasnap's own (measuring perf's clock): the event, its
-    // ring buffer, and renaming the calling thread (which writes a COMM record).
-    var perfEventOpen: (_ attribute: UnsafeRawPointer, _ pid: pid_t, _ cpu: Int32, _ group: Int32, _ flags: UInt) -> Int32 = {
-        vmasnap_perf_event_open($0, $1, $2, $3, $4)
-    }
-    var mapShared: (_ fd: Int32, _ length: Int) -> UnsafeMutableRawPointer? = { fd, length in
-        let address = Glibc.mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
-        return address == UnsafeMutableRawPointer(bitPattern: -1) ? nil : address
-    }
-    var unmap: (_ address: UnsafeMutableRawPointer, _ length: Int) -> Int32 = { Glibc.munmap($0, $1) }
-    var setThreadName: (_ name: UnsafePointer<CChar>) -> Int32 = { vmasnap_set_thread_name($0) }
-    /// `buffer` holds 16 bytes.
-    var threadName: (_ buffer: UnsafeMutablePointer<CChar>) -> Int32 = { vmasnap_thread_name($0) }
-    // Live tracking (Tracking/): perf events on other tasks and their ring
-    // buffers, waiting on them, tracefs, the memlock budget, the CPUs, and a
-    // command that waits for its events before it execs.
-    var perfEventEnable: (_ fd: Int32) -> Int32 = { vmasnap_perf_enable($0) }
-    var perfEventDisable: (_ fd: Int32) -> Int32 = { vmasnap_perf_disable($0) }
-    /// PERF_EVENT_IOC_SET_OUTPUT: `fd`'s records go to `target`'s ring buffer.
-    var perfEventSetOutput: (_ fd: Int32, _ target: Int32) -> Int32 = { vmasnap_perf_set_output($0, $1) }
-    /// PERF_EVENT_IOC_ID: the id the event's records carry.
-    var perfEventID: (_ fd: Int32, _ id: UnsafeMutablePointer<UInt64>) -> Int32 = { vmasnap_perf_id($0, $1) }
-    var poll: (_ descriptors: UnsafeMutablePointer<pollfd>, _ count: Int, _ milliseconds: Int32) -> Int32 = {
-        Glibc.poll($0, nfds_t($1), $2)
-    }
-    /// getdents64(2).
-    var readDirectory: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int = {
-        vmasnap_read_directory($0, $1, UInt($2))
-    }
-    var resourceLimit: (_ resource: Int32, _ limit: UnsafeMutablePointer<rlimit>) -> Int32 = {
-        Glibc.getrlimit(__rlimit_resource_t(UInt32($0)), $1)
-    }
-    var setResourceLimit: (_ resource: Int32, _ limit: UnsafePointer<rlimit>) -> Int32 = {
-        Glibc.setrlimit(__rlimit_resource_t(UInt32($0)), $1)
-    }
-    /// sched_getaffinity(2): the CPU numbers, at most `capacity`; returns their count.
-    var affinity: (_ pid: pid_t, _ cpus: UnsafeMutablePointer<Int32>, _ capacity: Int32) -> Int32 = {
-        vmasnap_affinity($0, $1, $2)
-    }
-    var mount: (_ source: UnsafePointer<CChar>, _ target: UnsafePointer<CChar>, _ type: UnsafePointer<CChar>,
-                _ flags: UInt, _ data: UnsafeRawPointer?) -> Int32 = { Glibc.mount($0, $1, $2, $3, $4) }
-    var unmount: (_ target: UnsafePointer<CChar>, _ flags: Int32) -> Int32 = { Glibc.umount2($0, $1) }
-    var makeTemporaryDirectory: (_ template: UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<CChar>? = { Glibc.mkdtemp($0) }
-    var removeDirectory: (_ path: UnsafePointer<CChar>) -> Int32 = { Glibc.rmdir($0) }
-    /// statfs(2)'s f_type: the file system a path is on.
-    var fileSystemType: (_ path: UnsafePointer<CChar>, _ type: UnsafeMutablePointer<Int>) -> Int32 = {
-        vmasnap_file_system_type($0, $1)
-    }
-    /// kcmp(KCMP_VM): 0 when the two processes share an address space.
-    var compareAddressSpaces: (_ first: pid_t, _ second: pid_t) -> Int32 = { vmasnap_kcmp_vm($0, $1) }
-    /// See `vmasnap_spawn_gated`: a child that waits on `gate` before it execs.
-    var spawnGated: (_ file: UnsafePointer<CChar>, _ arguments: UnsafePointer<UnsafeMutablePointer<CChar>?>,
-                     _ environment: UnsafePointer<UnsafeMutablePointer<CChar>?>, _ redirect: UnsafePointer<Int32>,
-                     _ gate: UnsafeMutablePointer<Int32>, _ status: UnsafeMutablePointer<Int32>) -> pid_t = {
-        vmasnap_spawn_gated($0, $1, $2, $3, $4, $5)
-    }
-    /// CLOCK_MONOTONIC in nanoseconds, the clock of every event time.
-    var monotonicNow: () -> Int64 = {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
-    var effectiveUserID: () -> uid_t = { Glibc.geteuid() }
-    var processID: () -> pid_t = { Glibc.getpid() }
+/// ioctls with no name buffers) or make one fail (EIO from a read, ENOSPC
+/// from a write), while the code under test runs against the real kernel.
+/// Each object that makes calls keeps the table it was given; `live` is the
+/// table of the real calls (`SystemCalls+Live.swift`, the only file that
+/// imports Glibc).
+///
+/// Descriptors, errno and file permissions are swift-system's types. Every
+/// call is retried while a signal interrupts it (EINTR), except `close`,
+/// which Linux never lets be retried. A failure throws the `Errno`.
+struct SystemCalls: Sendable {
+    // MARK: Files
 
-    /// The real system calls.
-    static let live = SystemCalls(
-        open: { Glibc.open($0, $1, $2) },
-        openat: { Glibc.openat($0, $1, $2, $3) },
-        close: { Glibc.close($0) },
-        read: { Glibc.read($0, $1, $2) },
-        pread: { Glibc.pread($0, $1, $2, $3) },
-        write: { Glibc.write($0, $1, $2) },
-        seek: { Glibc.lseek($0, $1, $2) },
-        procmapQuery: { vmasnap_procmap_query($0, $1) }
-    )
-}
+    /// open(2), or openat(2) when `directory` is given.
+    var open: @Sendable (
+        _ path: UnsafePointer<CChar>, _ directory: FileDescriptor?, _ mode: FileDescriptor.AccessMode,
+        _ options: FileDescriptor.OpenOptions, _ permissions: FilePermissions?
+    ) throws(Errno) -> FileDescriptor
+    /// close(2), once: never retried.
+    var close: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Void
+    /// read(2) at the descriptor's offset; 0 at the end of the file.
+    var read: @Sendable (_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int
+    /// pread(2).
+    var readAt: @Sendable (_ descriptor: FileDescriptor, _ offset: Int64, _ buffer: UnsafeMutableRawBufferPointer)
+        throws(Errno) -> Int
+    /// write(2) at the descriptor's offset.
+    var write: @Sendable (_ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer) throws(Errno) -> Int
+    /// lseek(2); returns the new offset.
+    var seek: @Sendable (_ descriptor: FileDescriptor, _ offset: Int64, _ origin: FileDescriptor.SeekOrigin)
+        throws(Errno) -> Int64
+    /// ftruncate(2).
+    var resize: @Sendable (_ descriptor: FileDescriptor, _ length: Int64) throws(Errno) -> Void
+    /// fdatasync(2).
+    var synchronizeData: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Void
+    /// fstat(2).
+    var status: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Stat
+    /// fstatat(2) of a name in `directory` itself, never following a symlink.
+    var statusAt: @Sendable (_ directory: FileDescriptor, _ name: UnsafePointer<CChar>) throws(Errno) -> Stat
+    /// fchmod(2).
+    var setPermissions: @Sendable (_ descriptor: FileDescriptor, _ permissions: FilePermissions) throws(Errno) -> Void
+    /// renameat(2) within one directory.
+    var rename: @Sendable (_ directory: FileDescriptor, _ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>)
+        throws(Errno) -> Void
+    /// unlinkat(2) of a file.
+    var unlink: @Sendable (_ directory: FileDescriptor, _ name: UnsafePointer<CChar>) throws(Errno) -> Void
+    /// readlinkat(2); returns the length (the target is not terminated).
+    var readLink: @Sendable (_ directory: FileDescriptor, _ name: UnsafePointer<CChar>, _ buffer: UnsafeMutableRawBufferPointer)
+        throws(Errno) -> Int
+    /// getdents64(2): directory entries into `buffer`; 0 at the end.
+    var readDirectory: @Sendable (_ directory: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int
+    /// Whether the descriptor is open (fcntl F_GETFD).
+    var isOpen: @Sendable (_ descriptor: FileDescriptor) -> Bool
+    /// isatty(3).
+    var isTerminal: @Sendable (_ descriptor: FileDescriptor) -> Bool
 
-/// Runs a system call that returns -1 and sets `errno` on failure, retrying
-/// it while it is interrupted by a signal (EINTR).
-@inline(__always)
-func valueOrErrno<Value: FixedWidthInteger>(_ call: () -> Value) -> Result<Value, Errno> {
-    while true {
-        let value = call()
-        if value != -1 { return .success(value) }
-        let error = Errno.current
-        if error != .interrupted { return .failure(error) }
-    }
+    // MARK: The kernel and the machine
+
+    /// The PROCMAP_QUERY ioctl on a /proc/PID/maps descriptor.
+    var procmapQuery: @Sendable (_ descriptor: FileDescriptor, _ query: UnsafeMutablePointer<procmap_query>) throws(Errno) -> Void
+    /// uname(2).
+    var systemNames: @Sendable () throws(Errno) -> SystemNames
+    /// sysconf(_SC_PAGESIZE).
+    var pageSize: @Sendable () -> Int
+    /// sysconf(_SC_CLK_TCK): the unit of process start times.
+    var clockTicksPerSecond: @Sendable () -> Int
+    /// clock_gettime(2), in nanoseconds.
+    var now: @Sendable (_ clock: SystemClock) -> Int64
+    /// getpid(2).
+    var processID: @Sendable () -> Int32
+
+    // MARK: Processes and signals
+
+    /// posix_spawnp(3) of `arguments[0]` with the environment, every signal at
+    /// its default disposition and none blocked; returns the pid.
+    var spawn: @Sendable (_ arguments: [String]) throws(Errno) -> Int32
+    /// waitpid(2) with WNOHANG for `pid` (-1: any child): the pid and wait
+    /// status of a child that ended, nil when none has.
+    var reapChild: @Sendable (_ pid: Int32) throws(Errno) -> (pid: Int32, status: Int32)?
+    /// kill(2).
+    var kill: @Sendable (_ pid: Int32, _ signal: Signal) throws(Errno) -> Void
+    /// prctl(PR_SET_CHILD_SUBREAPER, 1).
+    var becomeChildSubreaper: @Sendable () throws(Errno) -> Void
+    /// pthread_sigmask(SIG_BLOCK) in the calling thread; returns the signals
+    /// blocked before.
+    var blockSignals: @Sendable (_ signals: [Signal]) throws(Errno) -> [Signal]
+    /// pthread_sigmask(SIG_SETMASK): exactly `signals` blocked.
+    var setBlockedSignals: @Sendable (_ signals: [Signal]) throws(Errno) -> Void
+    /// sigaction(2) to SIG_IGN.
+    var ignoreSignal: @Sendable (_ signal: Signal) throws(Errno) -> Void
+    /// signalfd(2) for `signals` (non-blocking).
+    var signalDescriptor: @Sendable (_ signals: [Signal]) throws(Errno) -> FileDescriptor
+    /// One signal from a signalfd, nil when none is pending.
+    var readSignal: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Signal?
+
+    // MARK: Timers and waiting
+
+    /// timerfd_create(2) on `clock` (non-blocking).
+    var timerDescriptor: @Sendable (_ clock: SystemClock) throws(Errno) -> FileDescriptor
+    /// timerfd_settime(2): expire once at `deadline` (absolute nanoseconds on
+    /// the timer's clock), or disarm when nil.
+    var setTimer: @Sendable (_ descriptor: FileDescriptor, _ deadline: Int64?) throws(Errno) -> Void
+    /// Reads a timerfd: the expirations since the last read, 0 when none.
+    var readTimer: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> UInt64
+    /// epoll_create1(2).
+    var createPoller: @Sendable () throws(Errno) -> FileDescriptor
+    /// epoll_ctl(EPOLL_CTL_ADD) for input, reporting `token` when ready.
+    var watch: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor, _ token: UInt64) throws(Errno) -> Void
+    /// epoll_ctl(EPOLL_CTL_DEL).
+    var unwatch: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor) throws(Errno) -> Void
+    /// epoll_wait(2) for up to `milliseconds` (-1: no limit): the tokens of
+    /// the ready descriptors, written to `tokens`; returns their count.
+    var waitForInput: @Sendable (_ poller: FileDescriptor, _ tokens: UnsafeMutableBufferPointer<UInt64>, _ milliseconds: Int32)
+        throws(Errno) -> Int
+
+    // MARK: perf events of vmasnap's own (measuring perf's clock)
+
+    /// perf_event_open(2) of `attribute` (the bytes of the kernel's struct
+    /// perf_event_attr) for `pid` (0: the calling thread) on `cpu` (-1: any),
+    /// close-on-exec.
+    var openPerfEvent: @Sendable (_ attribute: UnsafeRawBufferPointer, _ pid: Int32, _ cpu: Int32) throws(Errno) -> FileDescriptor
+    /// mmap(2) of `length` bytes of `descriptor`, shared, readable and writable.
+    var mapShared: @Sendable (_ descriptor: FileDescriptor, _ length: Int) throws(Errno) -> UnsafeMutableRawPointer
+    /// munmap(2).
+    var unmap: @Sendable (_ address: UnsafeMutableRawPointer, _ length: Int) -> Void
+    /// prctl(PR_SET_NAME): renames the calling thread, which makes the kernel write a COMM record.
+    var setThreadName: @Sendable (_ name: UnsafePointer<CChar>) throws(Errno) -> Void
+    /// prctl(PR_GET_NAME) into `buffer`, which holds 16 bytes.
+    var threadName: @Sendable (_ buffer: UnsafeMutablePointer<CChar>) throws(Errno) -> Void
 }

@@ -1,8 +1,5 @@
 import ArgumentParser
 import VMASnap
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `vmasnap lookup`: resolve addresses against a recording, after the fact.
 struct Lookup: ParsableCommand {
@@ -19,87 +16,101 @@ struct Lookup: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording.")
-    var file: String
+    /// Where the addresses come from, besides the command line.
+    enum Input: EnumerableFlag {
+        /// "PID TIME ADDRESS" lines on standard input.
+        case stdin
+        /// `perf script` text on standard input.
+        case perfScript
+
+        static func help(for value: Input) -> ArgumentHelp? {
+            switch value {
+            case .stdin: return "Read \"PID TIME ADDRESS\" lines on standard input."
+            case .perfScript: return "Read `perf script -F pid,tid,time,ip --ns` text on standard input."
+            }
+        }
+    }
+
+    @OptionGroup var recording: RecordingFileArgument
 
     @Argument(help: "Addresses to resolve, in hex (with --pid and --time).")
     var addresses: [Address] = []
 
-    @Option(name: [.short, .customLong("pid")], help: "The process ID.")
-    var pid: ProcessID?
+    @OptionGroup var process: ProcessOption
 
     @Option(help: "The time: seconds on the recording's clock, or +SECONDS from its start.")
     var time: LookupTime?
 
-    @Flag(help: "Read \"PID TIME ADDRESS\" lines on standard input.")
-    var stdin = false
-
-    @Flag(help: "Read `perf script -F pid,tid,time,ip --ns` text on standard input.")
-    var perfScript = false
+    @Flag(exclusivity: .exclusive)
+    var input: Input?
 
     @Option(help: "How perf script call-chain frames hold user-space addresses: auto, absolute or relative.")
     var callchainAddresses: CallchainAddressMode = .auto
 
-    @Flag(help: "Print one JSON object a line.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func validate() throws {
-        let forms = (addresses.isEmpty ? 0 : 1) + (stdin ? 1 : 0) + (perfScript ? 1 : 0)
-        guard forms == 1 else {
+        switch (input, addresses.isEmpty) {
+        case (nil, true), (.some, false):
             throw ValidationError("give exactly one of: addresses (with --pid and --time), --stdin, --perf-script")
-        }
-        if addresses.isEmpty {
-            guard pid == nil, time == nil else { throw ValidationError("--pid and --time go with addresses, not with --stdin or --perf-script") }
-        } else {
-            guard pid != nil, time != nil else { throw ValidationError("addresses need --pid and --time") }
+        case (.some, true):
+            guard process.pid == nil, time == nil else {
+                throw ValidationError("--pid and --time go with addresses, not with --stdin or --perf-script")
+            }
+        case (nil, false):
+            guard process.pid != nil, time != nil else { throw ValidationError("addresses need --pid and --time") }
         }
     }
 
     func run() throws {
         try Failure.guarded {
-            let recording = try OpenedRecording(path: file)
-            let index = recording.loadingIndex()
+            let opened = try OpenedRecording(path: recording.file)
+            let index = opened.loadingIndex()
             let output = StandardOutput()
-            defer { output.flush() }
-            let printer = LookupPrinter(index: index, json: json, output: output)
+            // Answers printed before an error stand: out before its message.
+            defer { try? output.flush() }
+            let printer = LookupPrinter(index: index, json: format.json, output: output)
             defer {
                 // A damaged part of the recording: the pids it held answered from what loaded.
                 if let error = index.loadingErrors.first {
-                    output.flush()
+                    try? output.flush()
                     StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
                 }
             }
-            if perfScript {
+            switch input {
+            case .perfScript?:
                 var lookup = PerfScriptLookup(index: index, mode: callchainAddresses)
-                let print = { (answer: PerfScriptAnswer) in
-                    printer.print(pid: answer.pid, time: answer.time, address: answer.address,
-                                  resolution: answer.resolution, isFrame: answer.isFrame)
+                let print = { (answer: PerfScriptAnswer) throws in
+                    try printer.print(pid: answer.pid, time: answer.time, address: answer.address,
+                                      resolution: answer.resolution, isFrame: answer.isFrame)
                 }
-                try LineReader(fd: STDIN_FILENO).forEachLine { line, _ in try lookup.read(line: line, answer: print) }
+                try LineReader().forEachLine { line, _ in try lookup.read(line: line, answer: print) }
                 try lookup.finish(answer: print)
+                try output.flush()
                 if lookup.foundRelativeFrames {
-                    output.flush()
                     StandardError.line(
                         "vmasnap: note: the call chains hold user-space frames as offsets in their files (perf 6.1 prints "
                             + "them so); they are reported as \"relative\", not resolved; `perf script -G` gives the samples' addresses")
                 }
-            } else if stdin {
+            case .stdin?:
                 var parser = AddressListParser()
                 var cursor = LookupCursor(index: index)
-                try LineReader(fd: STDIN_FILENO).forEachLine { line, _ in
+                try LineReader().forEachLine { line, _ in
                     guard let entry = try parser.parse(line: line) else { return }
-                    let time = entry.time.nanoseconds(start: recording.start)
-                    printer.print(pid: entry.pid, time: time, address: entry.address,
-                                  resolution: cursor.resolve(pid: entry.pid, time: time, address: entry.address))
+                    let time = entry.time.nanoseconds(start: opened.start)
+                    try printer.print(pid: entry.pid, time: time, address: entry.address,
+                                      resolution: cursor.resolve(pid: entry.pid, time: time, address: entry.address))
                 }
-            } else if let pid, let time {
+            case nil:
+                guard let pid = process.pid?.value, let time else { return }
                 var cursor = LookupCursor(index: index)
-                let nanoseconds = time.nanoseconds(start: recording.start)
+                let nanoseconds = time.nanoseconds(start: opened.start)
                 for address in addresses {
-                    printer.print(pid: pid.value, time: nanoseconds, address: address.value,
-                                  resolution: cursor.resolve(pid: pid.value, time: nanoseconds, address: address.value))
+                    try printer.print(pid: pid, time: nanoseconds, address: address.value,
+                                      resolution: cursor.resolve(pid: pid, time: nanoseconds, address: address.value))
                 }
             }
+            try output.flush()
         }
     }
 }

@@ -23,33 +23,45 @@ enum PerfSessions {
                        command: [String]? = nil) throws -> String {
         let path = try directory(name).appendingPathComponent("perf.data").path
         let workload = command ?? [BuildProducts.fixture, "--script", "dlopen \(library); spin 0 \(milliseconds); dlclose 0"]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: perf)
-        process.arguments = ["record", "-q"] + options + ["-o", pipe ? "-" : path, "--"] + workload
-        let errors = Pipe()
-        process.standardError = errors
-        if pipe {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-        }
-        // swift-testing runs this on a worker thread with nearly every signal
-        // blocked, which the child inherits: perf would never see its
-        // workload's SIGCHLD and, with -a (whose events never hang up),
-        // record forever. Spawn it with none blocked.
-        var none = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(command: "perf record \(options)", answer: String(decoding: message, as: UTF8.self))
+        let errors = path + ".stderr"
+        // -N: no build-ID cache. perf updates ~/.debug at the end of a
+        // session, and sessions running at once trip its assertions.
+        let status = try spawn([perf, "record", "-q", "-N"] + options + ["-o", pipe ? "-" : path, "--"] + workload,
+                               standardOutput: pipe ? path : "/dev/null", standardError: errors)
+        guard status == 0 else {
+            throw FixtureError(command: "perf record \(options)", answer: (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
         }
         return path
+    }
+
+    /// Runs `argv` to completion with its output in files; its exit status.
+    ///
+    /// The test runner's threads block every signal (libdispatch's do), and
+    /// a child inherits the mask: `perf record -a` then never sees its
+    /// workload's SIGCHLD and never stops. The child gets an empty mask here.
+    static func spawn(_ argv: [String], standardOutput: String, standardError: String) throws -> Int32 {
+        var pid: pid_t = 0
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        guard posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ) == 0 else {
+            throw FixtureError(command: argv.joined(separator: " "), answer: "cannot start")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// One sample as `perf script -F pid,tid,time,ip --ns -G` prints it.

@@ -1,0 +1,246 @@
+extension RecordingWriter {
+    /// The number of `process` in this recording: a new one (and a PROCESS
+    /// record) the first time its identity is seen, the same one until it is
+    /// gone. May be called between rounds; its record goes with the next round.
+    ///
+    /// - Parameter process: the process as first seen.
+    /// - Returns: its number.
+    /// - Throws: `WriterError` for a negative pid or a closed writer.
+    public func processSeen(_ process: RecordedProcess) throws -> Int {
+        try checkOpen()
+        if let number = liveNumbers[process.identity] { return number }
+        guard process.identity.pid >= 0, process.parentPID >= 0 else {
+            throw WriterError.invalidProcess("negative pid in \(process.identity) (parent \(process.parentPID))")
+        }
+        let executable = process.executable.map { pathNumber($0) }
+        let number = processes.count
+        roundRecords.append(.process(StoredProcess(
+            number: number, pid: UInt64(process.identity.pid), startTime: process.identity.startTime,
+            parentPID: UInt64(process.parentPID), executable: executable, command: process.command)))
+        processes.append(ProcessState(identity: process.identity))
+        liveNumbers[process.identity] = number
+        statistics.processes += 1
+        return number
+    }
+
+    /// Records that process `number` ran exec(): the same process (pid and
+    /// start time), now named `command` and running `executable`. Its new
+    /// mappings come with its next snapshot, as any change does.
+    ///
+    /// - Throws: `WriterError` for an unknown or gone process, or a closed writer.
+    public func processExecuted(process number: Int, command: [UInt8], executable: MappedPath?) throws {
+        try checkOpen()
+        try checkLive(number)
+        roundRecords.append(.exec(process: number, executable: executable.map { pathNumber($0) }, command: command))
+    }
+
+    /// Records a snapshot of process `number` taken in this round: a KEYFRAME
+    /// the first time, when the keyframe interval has passed since its last
+    /// one and something changed, or when the change is smaller to write as a
+    /// keyframe; a DELTA for other changes; nothing when nothing changed.
+    ///
+    /// `mappings` must be in address order, not overlapping, with start, end
+    /// and offset multiples of 4096, as every capture returns them.
+    ///
+    /// - Parameters:
+    ///   - number: the process, as `processSeen` numbered it.
+    ///   - mappings: every executable mapping the walk found.
+    ///   - walkTime: when the walk of this process began (nanoseconds on the
+    ///     header's clock), if later than the round's time: a change is dated
+    ///     then, so that no lookup takes a set the walk had not yet seen as in
+    ///     effect. Processes walked late in a long round need it.
+    /// - Returns: what was written.
+    /// - Throws: `WriterError` outside a round, for an unknown, gone or
+    ///   already snapshotted process, or for mappings the format cannot store.
+    public func snapshot(process number: Int, mappings: [ExecutableMapping], walkTime: Int64? = nil) throws -> SnapshotOutcome {
+        try checkSnapshot(of: number)
+        try validate(mappings)
+        let diff = processes[number].mappings.map { SnapshotDiff(from: $0, to: mappings) }
+        return write(process: number, mappings: mappings, diff: diff, time: walkTime)
+    }
+
+    /// Records a change of process `number`'s mappings in this round: the
+    /// mappings removed and added, as kernel events report them, rather than
+    /// the whole set. The writer applies it to the mappings it has for the
+    /// process and writes what `snapshot` would for the result.
+    ///
+    /// - Parameters:
+    ///   - change: mappings the process no longer has (each exactly as
+    ///     recorded) and mappings it gained, in address order.
+    ///   - number: the process, which must have had a snapshot.
+    ///   - time: when the change happened (nanoseconds on the header's
+    ///     clock), if later than the round's time.
+    /// - Returns: what was written (`.unchanged` when the change cancels out).
+    /// - Throws: `WriterError.invalidChange` when it removes a mapping the
+    ///   process does not have or the process has no snapshot yet,
+    ///   `.invalidMapping` when the result cannot be stored, and what
+    ///   `snapshot` throws.
+    public func record(_ change: SnapshotDiff, process number: Int, time: Int64? = nil) throws -> SnapshotOutcome {
+        try checkSnapshot(of: number)
+        guard let current = processes[number].mappings else {
+            throw WriterError.invalidChange("process \(number) has no snapshot to change: its first must be a whole set")
+        }
+        if !change.removed.isEmpty {
+            let present = Set(current)
+            for mapping in change.removed where !present.contains(mapping) {
+                throw WriterError.invalidChange(
+                    "process \(number) has no mapping \(AddressText.format(mapping.start))-\(AddressText.format(mapping.end)) to remove")
+            }
+        }
+        let mappings = change.applied(to: current)
+        try validate(mappings)
+        return write(process: number, mappings: mappings, diff: SnapshotDiff(from: current, to: mappings), time: time)
+    }
+
+    /// The checks common to `snapshot` and `record`.
+    private func checkSnapshot(of number: Int) throws {
+        try checkOpen()
+        guard roundTime != nil else { throw WriterError.notInRound }
+        try checkLive(number)
+        guard processes[number].lastSnapshotRound != roundCount else {
+            throw WriterError.duplicateSnapshot(process: number)
+        }
+    }
+
+    /// Writes the snapshot giving `mappings` (checked), `diff` from the
+    /// process's previous one (nil for its first).
+    private func write(process number: Int, mappings: [ExecutableMapping], diff: SnapshotDiff?, time: Int64?) -> SnapshotOutcome {
+        let roundTime = self.roundTime!
+        let delay = delayAfterRound(time)
+        let outcome: SnapshotOutcome
+        if let diff {
+            if diff.isEmpty {
+                outcome = .unchanged
+            } else {
+                let stored = mappings.map { store($0) }
+                let keyframe = Record.keyframe(process: number, mappings: stored, delay: delay)
+                if roundTime - processes[number].lastKeyframeTime >= UInt64(max(header.keyframeInterval, 0)) {
+                    outcome = .keyframe
+                    roundRecords.append(keyframe)
+                } else {
+                    let delta = Record.delta(
+                        process: number, removed: diff.removed.map(\.start), added: diff.added.map { store($0) }, delay: delay)
+                    if delta.encodedLength > keyframe.encodedLength {
+                        outcome = .keyframe
+                        roundRecords.append(keyframe)
+                    } else {
+                        outcome = .delta
+                        roundRecords.append(delta)
+                    }
+                }
+                statistics.changes += 1
+            }
+        } else {
+            outcome = .keyframe
+            roundRecords.append(.keyframe(process: number, mappings: mappings.map { store($0) }, delay: delay))
+            statistics.liveProcesses += 1
+        }
+        switch outcome {
+        case .keyframe:
+            processes[number].lastKeyframeTime = roundTime
+            statistics.keyframes += 1
+        case .delta:
+            statistics.deltas += 1
+        case .unchanged:
+            break
+        }
+        processes[number].mappings = mappings
+        processes[number].lastSnapshotRound = roundCount
+        return outcome
+    }
+
+    /// Records that process `number` is gone, and why. A later process with
+    /// the same identity gets a new number. `time` is when it was found gone,
+    /// if later than the round's time: lookups answer "after-exit" only from then.
+    ///
+    /// - Throws: `WriterError` outside a round, for an unknown or gone process,
+    ///   or a closed writer.
+    public func processGone(process number: Int, reason: ProcessEnd, time: Int64? = nil) throws {
+        try checkOpen()
+        guard roundTime != nil else { throw WriterError.notInRound }
+        try checkLive(number)
+        roundRecords.append(.gone(process: number, reason: reason.rawValue, delay: delayAfterRound(time)))
+        processes[number].gone = true
+        if processes[number].mappings != nil {
+            statistics.liveProcesses -= 1
+            if processes[number].lastSnapshotRound == roundCount { goneAfterSnapshot += 1 }
+        }
+        processes[number].mappings = nil
+        if liveNumbers[processes[number].identity] == number { liveNumbers[processes[number].identity] = nil }
+    }
+
+    private func checkLive(_ number: Int) throws {
+        guard number >= 0, number < processes.count else { throw WriterError.unknownProcess(number) }
+        guard !processes[number].gone else { throw WriterError.processGone(number) }
+    }
+
+    /// Checks that the format can store the walk: aligned, non-empty, ascending,
+    /// not overlapping; permissions in 4 bits; a minor device number in 20 bits.
+    private func validate(_ mappings: [ExecutableMapping]) throws {
+        let unit = FormatConstants.pageUnit
+        var previousEnd: UInt64 = 0
+        for mapping in mappings {
+            // Only for the messages: formatting it for every mapping showed in profiles.
+            var place: String { "\(AddressText.format(mapping.start))-\(AddressText.format(mapping.end))" }
+            guard mapping.start % unit == 0, mapping.end % unit == 0, mapping.offset % unit == 0 else {
+                throw WriterError.invalidMapping("\(place) offset \(AddressText.format(mapping.offset)) is not page-aligned")
+            }
+            guard mapping.end > mapping.start else { throw WriterError.invalidMapping("\(place) is empty") }
+            guard mapping.start >= previousEnd else {
+                throw WriterError.invalidMapping("\(place) is out of address order or overlaps the mapping before it")
+            }
+            guard mapping.permissions.rawValue <= 0x0F else {
+                throw WriterError.invalidMapping("\(place) has unknown permission bits")
+            }
+            guard mapping.pageSize > 0 else { throw WriterError.invalidMapping("\(place) has page size 0") }
+            guard mapping.device.minor < 1 << 20 else {
+                throw WriterError.invalidMapping("\(place) has minor device number \(mapping.device.minor) (over 20 bits)")
+            }
+            previousEnd = mapping.end
+        }
+    }
+
+    /// The stored form of a mapping, defining its file (and the file's path
+    /// and build ID) first if this recording has not yet.
+    private func store(_ mapping: ExecutableMapping) -> StoredMapping {
+        StoredMapping(
+            start: mapping.start, end: mapping.end, offset: mapping.offset, permissions: mapping.permissions.rawValue,
+            file: fileNumber(mapping), pageSize: mapping.pageSize)
+    }
+
+    private func fileNumber(_ mapping: ExecutableMapping) -> Int {
+        let key = FileKey(device: mapping.device, inode: mapping.inode, path: mapping.path, buildID: mapping.buildID)
+        if let number = fileNumbers[key] { return number }
+        let path = pathNumber(mapping.path)
+        let buildID = mapping.buildID.map { buildIDNumber($0) }
+        let number = fileNumbers.count
+        fileNumbers[key] = number
+        roundRecords.append(.file(StoredFile(
+            device: UInt64(mapping.device.major) << 20 | UInt64(mapping.device.minor), inode: mapping.inode,
+            path: path, buildID: buildID)))
+        return number
+    }
+
+    private func pathNumber(_ path: MappedPath) -> Int {
+        if let number = pathNumbers[path] { return number }
+        let number = pathNumbers.count
+        pathNumbers[path] = number
+        roundRecords.append(.path(path.bytes))
+        return number
+    }
+
+    private func buildIDNumber(_ buildID: BuildID) -> Int {
+        if let number = buildIDNumbers[buildID] { return number }
+        let number = buildIDNumbers.count
+        buildIDNumbers[buildID] = number
+        roundRecords.append(.buildID(buildID.bytes))
+        return number
+    }
+
+    /// Nanoseconds from the open round's time to `time` (0 when nil or not later).
+    private func delayAfterRound(_ time: Int64?) -> UInt64 {
+        guard let time, let round = roundTime else { return 0 }
+        let roundAbsolute = header.start + Int64(round)
+        return time > roundAbsolute ? UInt64(time - roundAbsolute) : 0
+    }
+}
