@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import XCTest
 @testable import VMASnap
 
@@ -180,7 +181,7 @@ final class TrackingCommandTests: XCTestCase {
         let traced = try TrackedCommand()
         let noKcmp: SystemCalls = {
             var table = SystemCalls.live
-            table.compareAddressSpaces = { _, _ in errno = ENOSYS; return -1 }
+            table.shareAddressSpace = { _, _ throws(Errno) in throw Errno.noFunction }
             return table
         }()
         traced.write("vfork 150 /bin/sleep 0.05")

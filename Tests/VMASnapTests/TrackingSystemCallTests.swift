@@ -1,10 +1,12 @@
+import SystemPackage
 import XCTest
 @testable import VMASnap
 
 /// What a session costs in system calls, counted through the table against
 /// the real kernel, and what it does when one fails.
 final class TrackingSystemCallTests: XCTestCase {
-    final class Counts {
+    /// Used on the test's thread only.
+    final class Counts: @unchecked Sendable {
         var opens = 0, setOutputs = 0, enables = 0, maps = 0, other = 0
     }
 
@@ -12,16 +14,31 @@ final class TrackingSystemCallTests: XCTestCase {
         var table = SystemCalls.live
         let live = SystemCalls.live
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-        table.perfEventOpen = { counts.opens += 1; return live.perfEventOpen($0, $1, $2, $3, $4) }
-        table.perfEventSetOutput = { counts.setOutputs += 1; return live.perfEventSetOutput($0, $1) }
-        table.perfEventEnable = { counts.enables += 1; return live.perfEventEnable($0) }
-        table.mapShared = { fd, length in
-            counts.maps += 1
-            if let pages, length > (1 + pages) * pageSize { errno = EPERM; return nil }
-            return live.mapShared(fd, length)
+        table.openPerfEvent = { attribute, pid, cpu throws(Errno) in
+            counts.opens += 1
+            return try live.openPerfEvent(attribute, pid, cpu)
         }
-        table.read = { counts.other += 1; return live.read($0, $1, $2) }
-        table.poll = { counts.other += 1; return live.poll($0, $1, $2) }
+        table.setPerfEventOutput = { event, target throws(Errno) in
+            counts.setOutputs += 1
+            try live.setPerfEventOutput(event, target)
+        }
+        table.enablePerfEvent = { event throws(Errno) in
+            counts.enables += 1
+            try live.enablePerfEvent(event)
+        }
+        table.mapShared = { descriptor, length throws(Errno) in
+            counts.maps += 1
+            if let pages, length > (1 + pages) * pageSize { throw Errno.notPermitted }
+            return try live.mapShared(descriptor, length)
+        }
+        table.read = { descriptor, buffer throws(Errno) in
+            counts.other += 1
+            return try live.read(descriptor, buffer)
+        }
+        table.pollInput = { descriptors, milliseconds throws(Errno) in
+            counts.other += 1
+            return try live.pollInput(descriptors, milliseconds)
+        }
         return table
     }
 
@@ -73,7 +90,7 @@ final class TrackingSystemCallTests: XCTestCase {
     func testACommandThatCannotExecuteSaysWhy() throws {
         let command = try GatedCommand(["/nonexistent/vmasnap-no-such-command"])
         XCTAssertThrowsError(try command.release()) { error in
-            XCTAssertEqual(error as? TrackingError, .cannotExecute(command: "/nonexistent/vmasnap-no-such-command", errno: .noSuchFile))
+            XCTAssertEqual(error as? TrackingError, .cannotExecute(command: "/nonexistent/vmasnap-no-such-command", errno: .noSuchFileOrDirectory))
         }
         XCTAssertEqual(try command.waitForExit() >> 8 & 0xff, 127)
         // Dropped unreleased: the child ends without exec'ing.

@@ -45,4 +45,8 @@ int vmasnap_epoll_wait(int epoll, uint64_t *tokens, int count, int timeout);
 /* getdents64(2): directory entries of `fd` into `buffer`. */
 long vmasnap_read_directory(int fd, void *buffer, unsigned long count);
 
+/* Included here too so that a module built before that header existed is
+ * rebuilt (an umbrella directory's new files are not noticed). */
+#include "perf_tracking.h"
+
 #endif

@@ -70,6 +70,5 @@ long vmasnap_floor_walk(int fd);
 /* Included here too so that a module built before that header existed is
  * rebuilt (an umbrella directory's new files are not noticed). */
 #include "process_control.h"
-#include "perf_tracking.h"
 
 #endif /* VMASNAP_PROCMAP_QUERY_H */

@@ -1,4 +1,5 @@
-import CProcmapQuery
+import CLinuxSystem
+import SystemPackage
 
 /// A perf event's mmap'd ring buffer (of live tracking, and of the perf-clock
 /// measurement): one control page and 2^n data pages
@@ -31,8 +32,10 @@ final class PerfRingBuffer {
     ///   locked-memory budget is spent, EINVAL for a size that is not 1+2^n).
     static func map(_ owner: PerfEventDescriptor, dataPages: Int, pageSize: Int, system: SystemCalls) -> Result<PerfRingBuffer, Errno> {
         let length = (1 + dataPages) * pageSize
-        guard let base = system.mapShared(owner.fd, length) else { return .failure(Errno.current) }
-        return .success(PerfRingBuffer(owner: owner, base: base, length: length, dataPages: dataPages, pageSize: pageSize, system: system))
+        return Result { () throws(Errno) in
+            let base = try system.mapShared(owner.descriptor, length)
+            return PerfRingBuffer(owner: owner, base: base, length: length, dataPages: dataPages, pageSize: pageSize, system: system)
+        }
     }
 
     private init(owner: PerfEventDescriptor, base: UnsafeMutableRawPointer, length: Int, dataPages: Int, pageSize: Int,
@@ -53,7 +56,7 @@ final class PerfRingBuffer {
 
     deinit {
         scratch.deallocate()
-        _ = system.unmap(base, mappedLength)
+        system.unmap(base, mappedLength)
     }
 
     /// Bytes written and not yet read.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Whether two processes share one address space (one mm), as a vfork or
 /// CLONE_VM child shares its parent's until it execs: a /proc/PID/maps
@@ -37,9 +35,10 @@ public enum AddressSpaceSharing: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func compare(_ first: Int32, _ second: Int32, system: SystemCalls) -> AddressSpaceSharing {
-        switch valueOrErrno({ system.compareAddressSpaces(first, second) }) {
-        case .success(0): return .shared
-        case .success: return .separate
+        let compared = Result { () throws(Errno) in try system.shareAddressSpace(first, second) }
+        switch compared {
+        case .success(true): return .shared
+        case .success(false): return .separate
         case .failure(let errno):
             guard let a = layout(first, system: system), let b = layout(second, system: system), a != b else {
                 return .undetermined(errno)
@@ -71,7 +70,7 @@ public enum AddressSpaceSharing: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .shared: return "shared"
         case .separate: return "separate"
-        case .undetermined(let errno): return "undetermined (\(errno.name ?? "\(errno.rawValue)"))"
+        case .undetermined(let errno): return "undetermined (\(errno.symbol ?? "\(errno.rawValue)"))"
         }
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// A command started so that its tracking events can be opened before it
 /// runs: the child waits on a pipe, and execs only when released, so the
@@ -20,8 +18,8 @@ public final class GatedCommand {
     public let arguments: [String]
     /// The child's pid.
     public let pid: Int32
-    private var gate: Int32
-    private var status: Int32
+    private var gate: OwnedDescriptor?
+    private var status: OwnedDescriptor?
     private let system: SystemCalls
 
     /// Starts `arguments[0]` held at its gate.
@@ -33,31 +31,22 @@ public final class GatedCommand {
     /// - Throws: `TrackingError.system` when no child could be made.
     public convenience init(_ arguments: [String], standardInput: Int32? = nil, standardOutput: Int32? = nil,
                             standardError: Int32? = nil) throws(TrackingError) {
-        try self.init(arguments, redirect: [standardInput ?? -1, standardOutput ?? -1, standardError ?? -1], system: .live)
+        try self.init(arguments, redirect: [standardInput, standardOutput, standardError].map { $0.map(FileDescriptor.init(rawValue:)) },
+                      system: .live)
     }
 
-    init(_ arguments: [String], redirect: [Int32], system: SystemCalls) throws(TrackingError) {
+    init(_ arguments: [String], redirect: [FileDescriptor?], system: SystemCalls) throws(TrackingError) {
         precondition(!arguments.isEmpty, "a command needs a name")
         self.arguments = arguments
         self.system = system
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var gate: Int32 = -1
-        var status: Int32 = -1
-        let child = redirect.withUnsafeBufferPointer { streams in
-            system.spawnGated(argv[0]!, &argv, environ, streams.baseAddress!, &gate, &status)
+        do throws(Errno) {
+            let child = try system.spawnGated(arguments, redirect)
+            pid = child.pid
+            gate = OwnedDescriptor(child.gate, system: system)
+            status = OwnedDescriptor(child.status, system: system)
+        } catch {
+            throw TrackingError.system(SystemError(.spawn, arguments[0], error))
         }
-        guard child > 0 else {
-            throw TrackingError.system(SystemError(.spawn, arguments[0], Errno.current))
-        }
-        pid = child
-        self.gate = gate
-        self.status = status
-    }
-
-    deinit {
-        if gate >= 0 { _ = system.close(gate) }
-        if status >= 0 { _ = system.close(status) }
     }
 
     /// Lets the child exec, and waits until it has (or failed to).
@@ -65,20 +54,21 @@ public final class GatedCommand {
     /// - Throws: `TrackingError.cannotExecute` with exec's errno (ENOENT for
     ///   a command not found, EACCES, …); the child then exits with 127.
     public func release() throws(TrackingError) {
-        guard gate >= 0 else { return }
-        var byte: UInt8 = 1
-        let written = valueOrErrno { system.write(gate, &byte, 1) }
-        _ = system.close(gate)
-        gate = -1
-        if case .failure(let errno) = written {
-            throw TrackingError.system(SystemError(.spawn, arguments[0], errno))
+        guard let gate, let status else { return }
+        self.gate = nil
+        self.status = nil
+        let byte: [UInt8] = [1]
+        do throws(Errno) {
+            try byte.withUnsafeBytesTyped { (raw) throws(Errno) in try gate.writeAll(raw) }
+            try? gate.close()
+        } catch {
+            throw TrackingError.system(SystemError(.spawn, arguments[0], error))
         }
-        var error: Int32 = 0
-        let count = valueOrErrno { system.read(status, &error, MemoryLayout<Int32>.size) }
-        _ = system.close(status)
-        status = -1
-        if case .success(let bytes) = count, bytes == MemoryLayout<Int32>.size {
-            throw TrackingError.cannotExecute(command: arguments[0], errno: Errno(rawValue: error))
+        var error = [UInt8](repeating: 0, count: 4)
+        let count = try? error.withUnsafeMutableBytesTyped { (raw) throws(Errno) in try status.read(into: raw) }
+        if count == 4 {
+            let number = error.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
+            throw TrackingError.cannotExecute(command: arguments[0], errno: Errno(rawValue: number))
         }
     }
 
@@ -87,10 +77,10 @@ public final class GatedCommand {
     /// - Returns: its wait status.
     /// - Throws: `TrackingError.system` when waitpid fails (it was reaped elsewhere).
     public func waitForExit() throws(TrackingError) -> Int32 {
-        var waitStatus: Int32 = 0
-        if case .failure(let errno) = valueOrErrno({ system.waitpid(pid, &waitStatus, 0) }) {
-            throw TrackingError.system(SystemError(.wait, arguments[0], errno))
+        do throws(Errno) {
+            return try system.waitForChild(pid)
+        } catch {
+            throw TrackingError.system(SystemError(.wait, arguments[0], error))
         }
-        return waitStatus
     }
 }

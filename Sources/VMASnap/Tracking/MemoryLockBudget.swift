@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// How much ring-buffer memory this process may lock: the kernel first
 /// charges a user's perf buffers to perf_event_mlock_kb × online CPUs (for
@@ -38,10 +35,9 @@ public struct MemoryLockBudget: Hashable, Sendable {
     /// This process's budget.
     static func current(cpus: Int, paranoid: Int?, capabilities: UInt64, system: SystemCalls) -> MemoryLockBudget {
         let perCPU = KernelSettings.perfEventMemoryLockKiB(system: system) ?? 516
-        var limit = rlimit()
         var limitBytes: Int?
-        if system.resourceLimit(Int32(__RLIMIT_MEMLOCK.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max {
-            limitBytes = Int(clamping: limit.rlim_cur)
+        if let limit = try? system.resourceLimit(.lockedMemory), let soft = limit.soft {
+            limitBytes = Int(clamping: soft)
         }
         let ipcLock = capabilities & (1 << UInt64(KernelSettings.capabilityIPCLock)) != 0
         return MemoryLockBudget(perfAllowanceBytes: perCPU * 1024 * cpus, memoryLockLimitBytes: limitBytes,

@@ -12,9 +12,8 @@ enum OnlineCPUs {
         {
             return cpus
         }
-        var cpus = [Int32](repeating: 0, count: 4096)
-        let count = cpus.withUnsafeMutableBufferPointer { system.affinity(0, $0.baseAddress!, Int32($0.count)) }
-        return count > 0 ? Array(cpus[0..<Int(count)]) : [0]
+        if let cpus = try? system.affinity(0), !cpus.isEmpty { return cpus }
+        return [0]
     }
 
     /// Parses the kernel's CPU list format: ranges and single numbers,

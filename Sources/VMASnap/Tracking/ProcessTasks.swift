@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Listing numbered entries of /proc: the processes, or a process's threads
 /// (/proc/PID/task), through getdents64.
@@ -17,16 +15,12 @@ enum ProcessTasks {
 
     /// The names of `path`'s entries that are decimal numbers.
     static func numberedEntries(_ path: String, system: SystemCalls) -> [Int32]? {
-        let opened = path.withCString { name in valueOrErrno { system.open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0) } }
-        guard case .success(let fd) = opened else { return nil }
-        defer { _ = system.close(fd) }
+        guard let directory = try? OwnedDescriptor.open(path, .readOnly, options: .directory, system: system) else { return nil }
         var numbers: [Int32] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
         defer { buffer.deallocate() }
         while true {
-            guard case .success(let count) = valueOrErrno({ system.readDirectory(fd, buffer.baseAddress!, buffer.count) }),
-                count > 0
-            else { break }
+            guard let count = try? system.readDirectory(directory.descriptor, buffer), count > 0 else { break }
             // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[].
             var offset = 0
             while offset + 19 < count {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Finding the syscall tracepoints through tracefs: the ids perf_event_open
 /// needs and the layout of their raw data, which differ between kernels.
@@ -37,8 +35,7 @@ enum Tracefs {
 
     /// Whether `path` is a mounted tracefs.
     static func isTracefs(_ path: String, system: SystemCalls) -> Bool {
-        var type = 0
-        return path.withCString { system.fileSystemType($0, &type) } == 0 && type == magic
+        (try? path.withCStringTyped { (name) throws(Errno) in try system.fileSystemType(name) }) == magic
     }
 
     private static func read(_ calls: [SyscallTracepoint.Call], in directory: String, system: SystemCalls)
@@ -52,7 +49,7 @@ enum Tracefs {
                 let idText: String
                 switch TextFile.read(eventDirectory + "/id", system: system) {
                 case .success(let text): idText = text
-                case .failure(let errno) where errno == .noSuchFile:
+                case .failure(let errno) where errno == .noSuchFileOrDirectory:
                     return .failure(.noSyscallTracepoint(tracepoint.name))
                 case .failure(let errno):
                     return .failure(.tracefsUnreadable(errno))
@@ -75,16 +72,18 @@ enum Tracefs {
         throws(TrackingDenial) -> Value
     {
         var template = Array("/tmp/vmasnap-tracefs-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ system.makeTemporaryDirectory($0.baseAddress!) }) else {
-            throw TrackingDenial.noTracefs(Errno.current)
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            Result { () throws(Errno) in try system.makeTemporaryDirectory(buffer.baseAddress!) }
         }
-        let directory = String(cString: made)
-        defer { _ = directory.withCString { system.removeDirectory($0) } }
-        let mounted = directory.withCString { target in
-            valueOrErrno { system.mount("nodev", target, "tracefs", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), nil) }
+        if case .failure(let errno) = made { throw TrackingDenial.noTracefs(errno) }
+        let directory = String(cString: template)
+        defer { try? directory.withCStringTyped { (path) throws(Errno) in try system.removeDirectory(path) } }
+        do throws(Errno) {
+            try directory.withCStringTyped { (target) throws(Errno) in try system.mountPseudoFileSystem("tracefs", target) }
+        } catch {
+            throw TrackingDenial.noTracefs(error)
         }
-        if case .failure(let errno) = mounted { throw TrackingDenial.noTracefs(errno) }
-        defer { _ = directory.withCString { system.unmount($0, Int32(MNT_DETACH)) } }
+        defer { try? directory.withCStringTyped { (target) throws(Errno) in try system.unmountDetached(target) } }
         return try body(directory)
     }
 }

@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Why the kernel will not give a kind of tracking, in its own terms: what
 /// is missing and what would allow it.
 public enum TrackingDenial: Error, Hashable, Sendable, CustomStringConvertible {
@@ -33,24 +35,24 @@ public enum TrackingDenial: Error, Hashable, Sendable, CustomStringConvertible {
         case .paranoid(let level, let allowed):
             return "perf_event_paranoid is \(level) (needs \(allowed) or below, or CAP_PERFMON)"
         case .notPermittedOnProcess(let pid, let errno):
-            return "process \(pid) is another user's or not dumpable (\(errno.name ?? "\(errno.rawValue)"); "
+            return "process \(pid) is another user's or not dumpable (\(errno.symbol ?? "\(errno.rawValue)"); "
                 + "needs the same user, CAP_PERFMON or CAP_SYS_PTRACE)"
         case .noSuchProcess(let pid):
             return "there is no process \(pid)"
         case .perfEventsUnavailable(let errno):
-            return "perf_event_open is unavailable (\(errno.name ?? "\(errno.rawValue)"): no perf events in this kernel, "
+            return "perf_event_open is unavailable (\(errno.symbol ?? "\(errno.rawValue)"): no perf events in this kernel, "
                 + "or a seccomp filter)"
         case .noTracefs(let errno):
-            let cause = errno.map { " (\($0.name ?? "\($0.rawValue)"))" } ?? ""
+            let cause = errno.map { " (\($0.symbol ?? "\($0.rawValue)"))" } ?? ""
             return "tracefs is not mounted and cannot be mounted\(cause); mounting it needs CAP_SYS_ADMIN"
         case .tracefsUnreadable(let errno):
-            return "tracefs tracepoint ids are not readable (\(errno.name ?? "\(errno.rawValue)"); they are root's)"
+            return "tracefs tracepoint ids are not readable (\(errno.symbol ?? "\(errno.rawValue)"); they are root's)"
         case .noSyscallTracepoint(let name):
             return "the kernel has no tracepoint syscalls/\(name) (CONFIG_FTRACE_SYSCALLS)"
         case .tracepointRefused(let errno):
-            return "perf_event_open refused a syscall tracepoint (\(errno.name ?? "\(errno.rawValue)"))"
+            return "perf_event_open refused a syscall tracepoint (\(errno.symbol ?? "\(errno.rawValue)"))"
         case .memoryLock(let needed, let errno):
-            return "\(needed / 1024) KiB of ring buffers exceed the locked-memory budget (\(errno.name ?? "\(errno.rawValue)"); "
+            return "\(needed / 1024) KiB of ring buffers exceed the locked-memory budget (\(errno.symbol ?? "\(errno.rawValue)"); "
                 + "perf_event_mlock_kb per CPU, then RLIMIT_MEMLOCK)"
         }
     }

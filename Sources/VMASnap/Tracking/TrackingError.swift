@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Why live tracking could not start.
 public enum TrackingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A system call failed.
@@ -16,7 +18,7 @@ public enum TrackingError: Error, Hashable, Sendable, CustomStringConvertible {
         case .denied(let denial): return "tracking events: \(denial)"
         case .noSuchProcess(let pid): return "no process \(pid)"
         case .cannotExecute(let command, let errno):
-            return "cannot execute \(command): \(errno)\(errno.name.map { " (\($0))" } ?? "")"
+            return "cannot execute \(command): \(errno)\(errno.symbol.map { " (\($0))" } ?? "")"
         }
     }
 }

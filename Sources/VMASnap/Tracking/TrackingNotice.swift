@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Something a `TrackingSession` did differently from what it was asked,
 /// which the recorder reports (one line each on stderr).
 public enum TrackingNotice: Hashable, Sendable, CustomStringConvertible {
@@ -13,7 +15,7 @@ public enum TrackingNotice: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .smallerBuffers(let requested, let granted, let errno):
             return "ring buffers of \(granted / 1024) KiB a CPU instead of \(requested / 1024) KiB "
-                + "(the locked-memory budget refused them: \(errno.name ?? "\(errno.rawValue)")); bursts may lose events"
+                + "(the locked-memory budget refused them: \(errno.symbol ?? "\(errno.rawValue)")); bursts may lose events"
         case .raisedDescriptorLimit(let from, let to):
             return "raised the open-file limit from \(from) to \(to) for the tracking events"
         case .threadsEnded(let count):

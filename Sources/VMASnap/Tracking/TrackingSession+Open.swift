@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 extension TrackingSession {
     /// One buffer per CPU, owned by a dummy event on this process, as large
@@ -24,11 +22,11 @@ extension TrackingSession {
                 switch PerfRingBuffer.map(owner, dataPages: pages, pageSize: pageSize, system: system) {
                 case .success(let buffer):
                     buffers.append(buffer)
-                case .failure(let errno) where (errno == .notPermitted || errno.rawValue == ENOMEM) && pages > minimum:
+                case .failure(let errno) where (errno == .notPermitted || errno == .noMemory) && pages > minimum:
                     pages /= 2
                     refusal = errno
                     continue sizes
-                case .failure(let errno) where errno == .notPermitted || errno.rawValue == ENOMEM:
+                case .failure(let errno) where errno == .notPermitted || errno == .noMemory:
                     buffers = []
                     throw TrackingError.denied(.memoryLock(neededBytes: cpus.count * (1 + pages) * pageSize, errno: errno))
                 case .failure(let errno):
@@ -93,8 +91,7 @@ extension TrackingSession {
             if fresh.isEmpty { break }
             // A FORK record is written before the new task first runs; give
             // the parent's in-flight clone a moment to write it.
-            var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
-            nanosleep(&pause, nil)
+            system.sleep(1_000_000)
             readBuffers()
             let firstNew = events.count
             for tid in fresh where !forkedDuringSetup!.contains(tid) {
@@ -159,18 +156,14 @@ extension TrackingSession {
             switch PerfEventDescriptor.open(attribute, pid: pid, cpu: cpu, system: system) {
             case .success(let event):
                 return event
-            case .failure(let errno) where errno.rawValue == EMFILE && !raised:
+            case .failure(let errno) where errno == .tooManyOpenFiles && !raised:
                 raised = true
-                var limit = rlimit()
-                guard system.resourceLimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else {
+                guard let limit = try? system.resourceLimit(.openFiles), let previous = limit.soft, previous != limit.hard,
+                    (try? system.setSoftResourceLimit(.openFiles, limit.hard)) != nil
+                else {
                     throw TrackingError.system(SystemError(.open, "\(what) (perf_event_open)", errno))
                 }
-                let previous = limit.rlim_cur
-                limit.rlim_cur = limit.rlim_max
-                guard system.setResourceLimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else {
-                    throw TrackingError.system(SystemError(.open, "\(what) (perf_event_open)", errno))
-                }
-                notices.append(.raisedDescriptorLimit(from: UInt64(previous), to: UInt64(limit.rlim_cur)))
+                notices.append(.raisedDescriptorLimit(from: previous, to: limit.hard ?? .max))
             case .failure(let errno):
                 throw TrackingSession.explain(errno, pid: pid, tracepoint: attribute.type == PerfEventAttribute.typeTracepoint,
                                               what: what, system: system)
@@ -180,12 +173,12 @@ extension TrackingSession {
 
     /// The error for a refused perf_event_open, in the kernel's terms.
     static func explain(_ errno: Errno, pid: Int32, tracepoint: Bool, what: String, system: SystemCalls) -> TrackingError {
-        switch errno.rawValue {
-        case ESRCH:
+        switch errno {
+        case .noSuchProcess:
             return .noSuchProcess(pid: pid)
-        case ENOENT, ENOSYS, ENODEV, EOPNOTSUPP:
+        case .noSuchFileOrDirectory, .noFunction, .operationNotSupportedByDevice, .notSupported:
             return .denied(tracepoint ? .tracepointRefused(errno) : .perfEventsUnavailable(errno))
-        case EACCES, EPERM:
+        case .permissionDenied, .notPermitted:
             let level = KernelSettings.perfEventParanoid(system: system)
             if tracepoint { return .denied(.tracepointRefused(errno)) }
             if pid == -1 { return .denied(.paranoid(level: level ?? 2, allowedAtOrBelow: 0)) }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// The kernel's tracking events for a target, read from per-CPU ring
 /// buffers and handed on as one time-ordered stream of `TrackingEvent`s.
@@ -82,9 +80,9 @@ public final class TrackingSession {
         self.target = target
         self.options = options
         self.system = system
-        startTime = system.monotonicNow()
+        startTime = system.now(.monotonic)
         cpus = OnlineCPUs.list(system: system)
-        pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        pageSize = system.pageSize()
         if options.syscalls {
             do {
                 tracepoints = try Tracefs.syscallTracepoints(system: system)
@@ -110,7 +108,10 @@ public final class TrackingSession {
     /// wakeup (the kernel reports each wakeup once: with epoll they behave as
     /// edge-triggered, so drain everything each time). They never hang up:
     /// the end of a traced process is a `processExited` event.
-    public var pollDescriptors: [Int32] { buffers.map(\.owner.fd) }
+    public var pollDescriptors: [Int32] { buffers.map(\.owner.descriptor.rawValue) }
+
+    /// `pollDescriptors` as swift-system's descriptors, for the recorder's event loop.
+    var bufferDescriptors: [FileDescriptor] { buffers.map(\.owner.descriptor) }
 
     /// When to drain again to get the records still waiting for finality
     /// (CLOCK_MONOTONIC nanoseconds), nil when none waits. A recorder arms a
@@ -142,12 +143,7 @@ public final class TrackingSession {
     /// - Returns: whether a buffer has input.
     @discardableResult
     public func wait(milliseconds: Int32) -> Bool {
-        var descriptors = buffers.map { pollfd(fd: $0.owner.fd, events: Int16(POLLIN), revents: 0) }
-        let ready = descriptors.withUnsafeMutableBufferPointer { fds in
-            valueOrErrno { system.poll(fds.baseAddress!, fds.count, milliseconds) }
-        }
-        if case .success(let count) = ready { return count > 0 }
-        return false
+        ((try? system.pollInput(bufferDescriptors, milliseconds)) ?? 0) > 0
     }
 
     /// The largest record a session's events write: an MMAP2 of a PATH_MAX
@@ -159,7 +155,7 @@ public final class TrackingSession {
         // A local decoder: no exclusivity checks on the session per record.
         var decoder = self.decoder
         for (index, buffer) in buffers.enumerated() {
-            let readTime = system.monotonicNow()
+            let readTime = system.now(.monotonic)
             let cpu = buffer.owner.cpu
             var lastTime = lastRecordTimes[index]
             var read = 0

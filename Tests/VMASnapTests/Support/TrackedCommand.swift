@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 @testable import VMASnap
 
 /// A command run under a `TrackingSession` from before its exec, its stdin

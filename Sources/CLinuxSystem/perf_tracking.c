@@ -9,20 +9,16 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/mount.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 int vmasnap_perf_enable(int fd) { return ioctl(fd, PERF_EVENT_IOC_ENABLE, 0); }
-int vmasnap_perf_disable(int fd) { return ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }
 int vmasnap_perf_set_output(int fd, int target) { return ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, target); }
 int vmasnap_perf_id(int fd, uint64_t *id) { return ioctl(fd, PERF_EVENT_IOC_ID, id); }
 
 int vmasnap_kcmp_vm(pid_t first, pid_t second) {
     return (int)syscall(SYS_kcmp, first, second, KCMP_VM, 0UL, 0UL);
-}
-
-long vmasnap_read_directory(int fd, void *buffer, unsigned long count) {
-    return syscall(SYS_getdents64, fd, buffer, count);
 }
 
 int vmasnap_file_system_type(const char *path, long *type) {
@@ -31,6 +27,12 @@ int vmasnap_file_system_type(const char *path, long *type) {
     *type = (long)status.f_type;
     return 0;
 }
+
+int vmasnap_mount_pseudo(const char *source, const char *target, const char *type) {
+    return mount(source, target, type, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+int vmasnap_unmount_detached(const char *target) { return umount2(target, MNT_DETACH); }
 
 int vmasnap_affinity(pid_t pid, int32_t *cpus, int capacity) {
     cpu_set_t set;

@@ -4,8 +4,9 @@
 /*
  * What live tracking (Sources/VMASnap/Tracking) needs from C: the calls Swift
  * cannot make (ioctl and syscall are variadic, CPU_ISSET is a macro, a forked
- * child may only make async-signal-safe calls) and the two atomic accesses of
- * a perf ring buffer's control page.
+ * child may only make async-signal-safe calls), made only through
+ * SystemCalls+Live.swift, and the two atomic accesses of a perf ring buffer's
+ * control page (PerfRingBuffer), which are memory orderings, not calls.
  */
 
 #include <stdint.h>
@@ -29,10 +30,9 @@ static inline void vmasnap_ring_set_tail(void *page, uint64_t tail) {
     __atomic_store_n((uint64_t *)((char *)page + VMASNAP_PERF_PAGE_DATA_TAIL), tail, __ATOMIC_RELEASE);
 }
 
-/* PERF_EVENT_IOC_ENABLE, _DISABLE (this event only), _SET_OUTPUT (target -1:
+/* PERF_EVENT_IOC_ENABLE, _SET_OUTPUT (target -1:
  * none) and _ID. Each returns 0, or -1 with errno set. */
 int vmasnap_perf_enable(int fd);
-int vmasnap_perf_disable(int fd);
 int vmasnap_perf_set_output(int fd, int target);
 int vmasnap_perf_id(int fd, uint64_t *id);
 
@@ -41,13 +41,17 @@ int vmasnap_perf_id(int fd, uint64_t *id);
  * set (ENOSYS without CONFIG_KCMP, EPERM without ptrace access). */
 int vmasnap_kcmp_vm(pid_t first, pid_t second);
 
-/* getdents64(2): directory entries (struct linux_dirent64) into buffer.
- * Returns the bytes written, 0 at the end, or -1 with errno set. */
-long vmasnap_read_directory(int fd, void *buffer, unsigned long count);
-
 /* statfs(2)'s f_type of path (the file system's magic number: tracefs is
  * 0x74726163). Returns 0, or -1 with errno set. */
 int vmasnap_file_system_type(const char *path, long *type);
+
+/* mount(source, target, type, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL): a
+ * pseudo file system, never with devices, set-uid or executables. Returns 0,
+ * or -1 with errno set. */
+int vmasnap_mount_pseudo(const char *source, const char *target, const char *type);
+
+/* umount2(target, MNT_DETACH). Returns 0, or -1 with errno set. */
+int vmasnap_unmount_detached(const char *target);
 
 /* sched_getaffinity(2) of pid (0: the caller): writes up to capacity CPU
  * numbers to cpus. Returns how many, or -1 with errno set. */
