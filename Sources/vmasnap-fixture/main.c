@@ -27,6 +27,9 @@
  *   spawn COUNT PATH [ARGS]   ok COUNT FIRST LAST  (COUNT children, one after another, each execs PATH)
  *   vfork MS PATH [ARGS]      ok CHILD         (written by the vfork child, which sleeps MS ms and
  *                                               execs PATH; the parent answers nothing more)
+ *   pspawn MS PATH [ARGS]     ok CHILD NOW     (posix_spawn of PATH, whose child is held MS ms before
+ *                                               its exec, sharing this address space: it opens a FIFO
+ *                                               that a helper opens for writing MS ms later)
  *   mprotect START END PROT   ok NOW
  *   mremap START OLDLEN NEWLEN FLAGS [NEWADDR]   ok NEWSTART NOW  (or error ERRNO-NAME)
  *   anonexec                  ok START END NOW (an anonymous r-x page)
@@ -47,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -290,6 +294,35 @@ static int run(char *line) {
             _exit(127);
         }
         if (child < 0) answer("error %s", strerror(errno));
+    } else if (!strcmp(cmd, "pspawn") && argc >= 3) {
+        long ms = atol(argv[1]);
+        char fifo[64];
+        snprintf(fifo, sizeof fifo, "/tmp/vmasnap-fixture-fifo-%d", (int)getpid());
+        unlink(fifo);
+        if (mkfifo(fifo, 0600) != 0) { answer("error %s", strerror(errno)); return 0; }
+        fflush(stdout);
+        pid_t helper = fork();
+        if (helper == 0) {
+            sleep_ms(ms);
+            int fd = open(fifo, O_WRONLY);
+            if (fd >= 0) close(fd);
+            _exit(0);
+        }
+        /* glibc's posix_spawn clones with CLONE_VM | CLONE_VFORK: the child runs
+         * its file actions in this address space, and the open blocks until
+         * the helper opens the FIFO's other end. */
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 100, fifo, O_RDONLY, 0);
+        posix_spawn_file_actions_addclose(&actions, 100);
+        extern char **environ;
+        pid_t child;
+        int error = posix_spawn(&child, argv[2], &actions, NULL, &argv[2], environ);
+        posix_spawn_file_actions_destroy(&actions);
+        while (waitpid(helper, NULL, 0) < 0 && errno == EINTR) {}
+        unlink(fifo);
+        if (error != 0) answer("error %s", strerror(error));
+        else answer("ok %d %llu", (int)child, now_ns());
     } else if (!strcmp(cmd, "mprotect") && argc == 4) {
         uintptr_t start = strtoul(argv[1], NULL, 0), end = strtoul(argv[2], NULL, 0);
         if (mprotect((void *)start, end - start, (int)strtol(argv[3], NULL, 0)) != 0) { answer("error %s", strerror(errno)); return 0; }

@@ -92,7 +92,7 @@ extension Recorder {
         let mappings: [ExecutableMapping]
         var walkTime: Int64 = 0
         do {
-            capture = try openCapture(pid: entry.pid)
+            capture = try openOwnCapture(entry)
             // The pid may have been reused between the listing and the open.
             guard processes.stat(pid: entry.pid)?.identity == entry.identity else {
                 settle(entry.identity)
