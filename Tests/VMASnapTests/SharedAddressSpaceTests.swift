@@ -58,26 +58,16 @@ import Testing
         }
     }
 
-    /// The issue's program: a vfork child that waits 150 ms, then execs
-    /// sleep. Every run catches it before its exec (the interval is 20 ms).
-    @Test func vforkChildWithADelayedExec() throws {
+    /// The issue's program (a vfork child that waits 150 ms, then execs
+    /// sleep), and glibc's posix_spawn (CLONE_VM | CLONE_VFORK) with its
+    /// child held 100 ms in its file actions (opening a FIFO whose other end
+    /// a helper child opens; the fixture says which child is the spawned
+    /// one). Every run catches the child before its exec (the interval is 20 ms).
+    @Test(arguments: ["vfork 150", "pspawn 100"]) func childHeldBeforeItsExec(held: String) throws {
         for run in 0..<5 {
             let children = Self.fixtureChild(try Self.recordChildren(
-                "vfork-\(run)", interval: "20ms",
-                [BuildProducts.fixture, "--script", "vfork 150 /bin/sleep 0.15; wait"]))
-            Self.check(children, count: 1, parent: "vmasnap-fixture", program: "sleep")
-            #expect(children.first?.caughtBeforeExec(parent: "vmasnap-fixture") == true, "\(children)")
-        }
-    }
-
-    /// glibc's posix_spawn (CLONE_VM | CLONE_VFORK), its child held 100 ms
-    /// in its file actions before the exec.
-    @Test func posixSpawnChildCaughtBeforeItsExec() throws {
-        for run in 0..<5 {
-            // The other child is the helper that opens the FIFO.
-            let children = Self.fixtureChild(try Self.recordChildren(
-                "pspawn-\(run)", interval: "20ms",
-                [BuildProducts.fixture, "--script", "pspawn 100 /bin/sleep 0.15; wait"]))
+                "\(held.prefix { $0 != " " })-\(run)", interval: "20ms",
+                [BuildProducts.fixture, "--script", "\(held) /bin/sleep 0.15; wait"]))
             Self.check(children, count: 1, parent: "vmasnap-fixture", program: "sleep")
             #expect(children.first?.caughtBeforeExec(parent: "vmasnap-fixture") == true, "\(children)")
         }
