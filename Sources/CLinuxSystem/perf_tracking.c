@@ -86,10 +86,11 @@ pid_t vmasnap_spawn_gated(const char *file, char *const argv[], char *const envp
         /* Only async-signal-safe calls from here to the exec. Handlers are
          * reset by exec itself; SIG_IGN is not, so set everything to SIG_DFL
          * (glibc refuses its two internal signals, which it never ignores). */
-        struct sigaction defaults;
-        memset(&defaults, 0, sizeof defaults);
-        defaults.sa_handler = SIG_DFL;
-        for (int signal = 1; signal < NSIG; signal++) sigaction(signal, &defaults, NULL);
+        /* The raw system call: glibc's sigaction refuses its two internal
+         * signals (32 and 33), which a parent may have ignored (posix_spawn
+         * does that), and SIG_IGN survives exec. */
+        struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } defaults = { SIG_DFL, 0, NULL, 0 };
+        for (int signal = 1; signal < NSIG; signal++) syscall(SYS_rt_sigaction, signal, &defaults, NULL, sizeof defaults.mask);
         for (int stream = 0; stream < 3; stream++) {
             if (redirect && redirect[stream] >= 0 && redirect[stream] != stream) dup2(redirect[stream], stream);
         }

@@ -63,10 +63,12 @@ import Testing
     /// child held 100 ms in its file actions (opening a FIFO whose other end
     /// a helper child opens; the fixture says which child is the spawned
     /// one). Every run catches the child before its exec (the interval is 20 ms).
-    @Test(arguments: ["vfork 150", "pspawn 100"]) func childHeldBeforeItsExec(held: String) throws {
-        for run in 0..<5 {
+    /// With kernel events off (walks alone) and on (the exec event reopens
+    /// the descriptor too: the exec is recorded once).
+    @Test(arguments: ["vfork 150", "pspawn 100"], ["off", "on"]) func childHeldBeforeItsExec(held: String, events: String) throws {
+        for run in 0..<4 {
             let children = Self.fixtureChild(try Self.recordChildren(
-                "\(held.prefix { $0 != " " })-\(run)", interval: "20ms",
+                "\(held.prefix { $0 != " " })-\(events)-\(run)", interval: "20ms", extra: ["--events", events],
                 [BuildProducts.fixture, "--script", "\(held) /bin/sleep 0.15; wait"]))
             Self.check(children, count: 1, parent: "vmasnap-fixture", program: "sleep")
             #expect(children.first?.caughtBeforeExec(parent: "vmasnap-fixture") == true, "\(children)")
@@ -81,7 +83,7 @@ import Testing
         guard FileManager.default.isExecutableFile(atPath: python) else { return }
         let script = "import subprocess\nfor _ in range(10): subprocess.run(['/bin/sleep', '0.1'])"
         for run in 0..<2 {
-            let children = try Self.recordChildren("python-\(run)", interval: "1ms", [python, "-c", script]).children
+            let children = try Self.recordChildren("python-\(run)", interval: "1ms", extra: ["--events", "off"], [python, "-c", script]).children
             Self.check(children, count: 10, parent: "python3.11", program: "sleep")
         }
     }

@@ -3,6 +3,7 @@ extension Recorder {
     /// Runs one round; returns how the recording ends if this round ends it.
     func round() throws -> RecordingOutcome.Ending? {
         let commandEnded = command?.reap(everyChild: configuration.adoptsOrphans) ?? false
+        let changesBefore = try recordEventsBeforeRound()
         let listing = list()
         let time = system.now(.monotonic)
         try writer.beginRound(time: time)
@@ -27,6 +28,7 @@ extension Recorder {
             }
         }
         try writer.endRound()
+        countWalkFoundChanges(since: changesBefore)
         // Forget settled identities once their pid is no longer listed: the
         // set stays as small as the process table.
         if !settled.isEmpty { settled = settled.filter { listed[$0.pid]?.identity == $0 } }
@@ -82,7 +84,7 @@ extension Recorder {
 
     /// Starts following a process not seen before: opens its capture, checks
     /// that the pid still names the same process, walks it, records it.
-    func follow(_ entry: ProcessStat) throws {
+    func follow(_ entry: ProcessStat, dated: Int64? = nil) throws {
         if case .processes = configuration.target, targetIdentities[entry.pid] != entry.identity {
             // -p names a process, not a pid: a later process with the pid is not followed.
             pendingTargets.remove(entry.pid)
@@ -98,7 +100,7 @@ extension Recorder {
                 settle(entry.identity)
                 return
             }
-            walkTime = system.now(.monotonic)
+            walkTime = dated ?? system.now(.monotonic)
             mappings = try capture.capture()
         } catch CaptureError.permissionDenied, CaptureError.system {
             // Counted and left out: one unreadable process never stops an -a recording.
@@ -121,10 +123,10 @@ extension Recorder {
     /// the process gone is reopened once if the pid still names the same
     /// process: that is an exec(), which leaves the old descriptor reading an
     /// address space that no longer exists.
-    func walk(_ process: TrackedProcess, entry: ProcessStat) throws {
+    func walk(_ process: TrackedProcess, entry: ProcessStat, dated: Int64? = nil) throws {
         var mappings: [ExecutableMapping]
         // When the walk began: a change it sees is dated then, not at the round's start.
-        var walkTime = system.now(.monotonic)
+        var walkTime = dated ?? system.now(.monotonic)
         do {
             mappings = try process.capture.capture()
         } catch CaptureError.noSuchProcess, CaptureError.processExited {
@@ -135,7 +137,7 @@ extension Recorder {
                 guard let stat = processes.stat(pid: entry.pid), stat.identity == process.identity else {
                     return try end(process, reason: .exited)
                 }
-                walkTime = system.now(.monotonic)
+                walkTime = dated ?? system.now(.monotonic)
                 mappings = try capture.capture()
                 process.capture = capture
                 // The same process under a new name: keep the recording's in step.
@@ -163,9 +165,9 @@ extension Recorder {
     }
 
     /// Records `process` gone and stops following it.
-    func end(_ process: TrackedProcess, reason: ProcessEnd) throws {
-        // Found gone now, which may be well after the round began.
-        try writer.processGone(process: process.number, reason: reason, time: system.now(.monotonic))
+    func end(_ process: TrackedProcess, reason: ProcessEnd, at time: Int64? = nil) throws {
+        // Found gone now, which may be well after the round began (or at its EXIT's time).
+        try writer.processGone(process: process.number, reason: reason, time: time ?? system.now(.monotonic))
         tracked[process.identity.pid] = nil
         settle(process.identity)
     }

@@ -41,6 +41,8 @@ public final class Recorder {
     /// With a command: the command.
     var command: ChildCommand?
     var unreadableCount = 0
+    /// Kernel events, when configured.
+    var events: RecorderEvents?
     var start: Int64 = 0
 
     /// A recorder that has not started yet.
@@ -65,6 +67,7 @@ public final class Recorder {
         status.processesSeen = writer.statistics.processes
         status.unreadableProcesses = unreadableCount
         status.statistics = writer.statistics
+        status.events = events?.counts
         return status
     }
 
@@ -105,7 +108,7 @@ public final class Recorder {
                 }
             }
             do {
-                command = try ChildCommand(commandArguments, system: system)
+                command = try startCommand(commandArguments)
             } catch {
                 // Leave a complete, empty recording rather than one without an index.
                 try? writer.finish()
@@ -140,6 +143,7 @@ public final class Recorder {
             }
         }
         try loop.add(roundTimer.descriptor) { if roundTimer.expired() { roundDue = true } }
+        try startEvents(loop: loop) { roundDue = true }
         if let progress {
             try statusTimer.schedule(at: Recorder.adding(start, configuration.statusInterval))
             try loop.add(statusTimer.descriptor) { [self] in

@@ -11,6 +11,8 @@ public struct RecorderStatus: Hashable, Sendable {
     public var unreadableProcesses = 0
     /// What the writer has recorded: rounds, snapshots, changes, bytes.
     public var statistics = RecordingStatistics()
+    /// What kernel events did; nil without them.
+    public var events: KernelEventCounts?
 
     /// Creates an empty status.
     public init() {}

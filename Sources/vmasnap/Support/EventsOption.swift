@@ -1,0 +1,51 @@
+import ArgumentParser
+import VMASnap
+
+/// `record --events auto|on|off` and `--unmap-events`: kernel tracking events
+/// beside the walks (issue 12).
+struct EventsOption: ParsableArguments {
+    /// Whether to use tracking events.
+    enum Mode: String, CaseIterable, ExpressibleByArgument {
+        case auto, on, off
+    }
+
+    @Option(help: ArgumentHelp(
+        "Kernel events (fork, exec, mmap, exit) beside the walks: auto (where the kernel permits), on (fail "
+            + "where it does not) or off.", valueName: "mode"))
+    var events: Mode = .auto
+
+    @Flag(help: ArgumentHelp(
+        "Also date unmaps and protection changes with syscall tracepoints (root or CAP_PERFMON; every "
+            + "syscall on the machine slows while they are open, about 25%)."))
+    var unmapEvents = false
+
+    /// The tracking options for `target`, nil for none: asks the kernel what
+    /// it permits; with auto, says on stderr in one line what is missing and why.
+    ///
+    /// - Throws: `ValidationError` with `on` where the kernel refuses.
+    func resolve(for target: RecordingTarget) throws -> TrackingOptions? {
+        guard events != .off else { return nil }
+        let probed: TrackingTarget
+        switch target {
+        case .command: probed = .command(pid: 0)
+        case .processes(let pids): probed = .processes(pids)
+        case .allProcesses: probed = .systemWide
+        }
+        let permissions = TrackingPermissions.probe(probed)
+        if case .denied(let denial) = permissions.tracking {
+            if events == .on { throw ValidationError("--events on: kernel tracking events are not permitted: \(denial)") }
+            StandardError.line("vmasnap: note: kernel events off (\(denial)): processes and changes are found by walks only")
+            return nil
+        }
+        var options = TrackingOptions()
+        if unmapEvents {
+            if case .denied(let denial) = permissions.syscallTracepoints {
+                if events == .on { throw ValidationError("--unmap-events: syscall tracepoints are not permitted: \(denial)") }
+                StandardError.line("vmasnap: note: unmap events off (\(denial)): unmaps are found by walks only")
+            } else {
+                options.syscalls = true
+            }
+        }
+        return options
+    }
+}
