@@ -99,23 +99,83 @@ extension Recorder {
                 events.counts.lostWindows += 1
                 events.counts.lostRecords += lost.count ?? 0
                 events.walkRequested?()
+            case .syscall(let call) where touchesExecutableMapping(call):
+                var pending = events.pending[call.pid, default: .init()]
+                pending.protectionOrUnmap = min(pending.protectionOrUnmap ?? event.time, event.time)
+                events.pending[call.pid] = pending
             case .mapped, .threadCreated, .threadExited, .commandChanged, .syscall:
                 break
             }
         }
     }
 
+    /// Checks that what was recorded for `process` holds every mapping its
+    /// MMAP2 events reported; a walk in the middle of an exec (or of a
+    /// dlopen) may not have seen them yet. Those not seen wait for the next
+    /// event round: walked again then, or recorded from their fields if the
+    /// process is gone.
+    private func confirm(_ pending: RecorderEvents.Pending, of process: TrackedProcess, events: RecorderEvents) {
+        guard pending.attempts < 3, tracked[process.identity.pid] === process else { return }
+        let recorded = writer.processes[process.number].mappings ?? []
+        let unseen = pending.mapped.filter { mapped in
+            !recorded.contains { $0.start <= mapped.event.start && mapped.event.start < $0.end && $0.path.bytes == mapped.event.filename }
+        }
+        guard !unseen.isEmpty else { return }
+        var again = events.pending[process.identity.pid] ?? RecorderEvents.Pending()
+        again.mapped = unseen + again.mapped
+        again.attempts = pending.attempts + 1
+        events.pending[process.identity.pid] = again
+    }
+
+    /// A walk found `process` gone (or a zombie). Without events it is
+    /// recorded gone now; with them, its EXIT, read soon, ends it at its
+    /// exact time, after its exec and mmaps that may still be unread (or,
+    /// without one, `exitGrace` later).
+    func foundGone(_ process: TrackedProcess) throws {
+        guard let events else { return try end(process, reason: .exited) }
+        let pid = process.identity.pid
+        var pending = events.pending[pid, default: .init()]
+        if pending.foundGone == nil { pending.foundGone = system.now(.monotonic) }
+        events.pending[pid] = pending
+    }
+
+    /// Whether a munmap, mprotect or mremap that succeeded concerns an
+    /// executable mapping: it overlaps one recorded for the process, or makes
+    /// memory executable.
+    private func touchesExecutableMapping(_ call: TrackedSyscall) -> Bool {
+        if case .protect(_, _, let protection) = call.operation, protection & 4 != 0 { return true }
+        guard let process = tracked[call.pid], let mappings = writer.processes[process.number].mappings else { return false }
+        let range = call.affectedRange(pageSize: UInt64(system.pageSize()))
+        return mappings.contains { $0.start < range.upperBound && range.lowerBound < $0.end }
+    }
+
+    /// At the end: reads every record still waiting and records them, and
+    /// every process a walk found gone as gone.
+    ///
+    /// - Returns: the error that stopped the writing, if any.
+    func finishEvents() -> Error? {
+        guard let events else { return nil }
+        absorb(events.session.finish(), into: events)
+        do {
+            try writeEventRound(events, final: true)
+        } catch {
+            return error
+        }
+        return nil
+    }
+
     /// Records every process the pending events changed, in one round dated
     /// at the earliest of their times (never before what was last written).
-    private func writeEventRound(_ events: RecorderEvents) throws {
+    /// `final`: nothing more will come, so none waits for its EXIT.
+    private func writeEventRound(_ events: RecorderEvents, final: Bool = false) throws {
         let now = system.now(.monotonic)
         var ready: [(pid: Int32, pending: RecorderEvents.Pending, entry: ProcessStat?)] = []
         for (pid, pending) in events.pending {
-            guard let first = pending.firstChange else { continue }
+            guard let first = pending.firstChange ?? pending.foundGone else { continue }
             let entry = processes.stat(pid: pid)
             let alive = entry.map { $0.state != UInt8(ascii: "Z") } ?? false
             // Gone without its EXIT read yet: it comes with a later drain.
-            if !alive, pending.exited == nil, now - first < Recorder.exitGrace { continue }
+            if !alive, pending.exited == nil, now - first < Recorder.exitGrace, !final { continue }
             ready.append((pid, pending, entry))
         }
         guard !ready.isEmpty else { return }
@@ -123,7 +183,8 @@ extension Recorder {
         // Never before what was last written (a round's walks, an earlier
         // event round): events are read late, and a round may not begin
         // before earlier walks.
-        let roundTime = max(ready.compactMap { $0.pending.firstChange }.min() ?? now, events.lastWrittenTime, writer.header.start)
+        let earliest = ready.compactMap { $0.pending.firstChange ?? $0.pending.foundGone }.min() ?? now
+        let roundTime = max(earliest, events.lastWrittenTime, writer.header.start)
         try writer.beginRound(time: roundTime)
         for (pid, pending, entry) in ready {
             events.pending[pid] = nil
@@ -151,9 +212,10 @@ extension Recorder {
                         try writer.processExecuted(process: process.number, command: exec.command, executable: processes.executable(pid: pid))
                     }
                 }
-                if pending.exec != nil || !pending.mapped.isEmpty {
+                if pending.changedMappings {
                     try walk(process, entry: entry, dated: changed)
                     events.counts.eventDatedSnapshots += 1
+                    confirm(pending, of: process, events: events)
                 }
             } else if execPending || !pending.mapped.isEmpty {
                 // Gone before a walk could see what it did: from the events' fields.
@@ -168,6 +230,10 @@ extension Recorder {
             }
             if let exited = pending.exited, tracked[pid] != nil {
                 try end(process, reason: .exited, at: max(exited, roundTime))
+            } else if !alive, tracked[pid] != nil {
+                // No EXIT came within the grace period (lost, or a thread the
+                // session did not know): gone as the walks found it.
+                try end(process, reason: .exited)
             }
             return
         }

@@ -15,7 +15,7 @@ extension Recorder {
         // so that a pid reused since the last round starts a new process.
         for process in tracked.values.sorted(by: { $0.number < $1.number }) {
             guard let entry = listed[process.identity.pid] else {
-                try end(process, reason: .exited)
+                try foundGone(process)
                 continue
             }
             if entry.identity != process.identity { try end(process, reason: .replaced) }
@@ -131,7 +131,7 @@ extension Recorder {
             mappings = try process.capture.capture()
         } catch CaptureError.noSuchProcess, CaptureError.processExited {
             // A zombie has no address space left to reopen.
-            guard entry.state != UInt8(ascii: "Z") else { return try end(process, reason: .exited) }
+            guard entry.state != UInt8(ascii: "Z") else { return try foundGone(process) }
             do {
                 let capture = try openCapture(pid: entry.pid)
                 guard let stat = processes.stat(pid: entry.pid), stat.identity == process.identity else {
@@ -144,6 +144,11 @@ extension Recorder {
                 try writer.processExecuted(
                     process: process.number, command: stat.command, executable: processes.executable(pid: entry.pid))
             } catch CaptureError.noSuchProcess, CaptureError.processExited {
+                // Still there: in the middle of its exec (the new address
+                // space not ready yet). The next walk sees the new program.
+                if let stat = processes.stat(pid: entry.pid), stat.identity == process.identity, stat.state != UInt8(ascii: "Z") {
+                    return
+                }
                 return try end(process, reason: .exited)
             } catch CaptureError.permissionDenied, CaptureError.system {
                 // exec() of a program this user may not read (setuid).

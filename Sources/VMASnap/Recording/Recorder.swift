@@ -194,6 +194,10 @@ public final class Recorder {
             }
         }
         recording = false
+        if failure == nil, let error = finishEvents() {
+            failure = error
+            stopped?(error)
+        }
 
         if failure == nil {
             do {

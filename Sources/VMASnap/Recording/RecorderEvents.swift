@@ -10,20 +10,30 @@ final class RecorderEvents {
         /// The executable, file-backed mappings made since the last exec (or
         /// since it was last recorded), oldest first, with their times.
         var mapped: [(time: Int64, event: PerfMmapEvent)] = []
+        /// The earliest munmap, mprotect or mremap (syscall tracepoints) that
+        /// touched a recorded executable range or made one executable.
+        var protectionOrUnmap: Int64?
         /// Its exit's time.
         var exited: Int64?
+        /// When a walk first found it gone (or a zombie) before its EXIT was read.
+        var foundGone: Int64?
         /// Walks that found it in the middle of an exec, for one not followed yet.
         var attempts = 0
 
         /// The earliest time an event changed it at.
         var firstChange: Int64? {
-            [forked?.time, exec?.time, mapped.first?.time, exited].compactMap { $0 }.min()
+            [forked?.time, exec?.time, mapped.first?.time, protectionOrUnmap, exited].compactMap { $0 }.min()
         }
 
         /// When the set a walk (or the events' fields) now gives took effect:
         /// the exec's time after an exec (what ran before it is not kept),
-        /// else the fork's, else the first mmap's.
-        var setTime: Int64? { exec?.time ?? forked?.time ?? mapped.first?.time }
+        /// else the fork's, else the first mmap's, munmap's or mprotect's.
+        var setTime: Int64? {
+            exec?.time ?? forked?.time ?? [mapped.first?.time, protectionOrUnmap].compactMap { $0 }.min()
+        }
+
+        /// Whether something changed its mappings after it was last recorded.
+        var changedMappings: Bool { exec != nil || !mapped.isEmpty || protectionOrUnmap != nil }
     }
 
     /// The session.
