@@ -64,3 +64,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory + "/on.data"))
     }
 }
+
+extension RecorderEventsTests {
+    /// A hostile process (mmap + munmap of an executable file flat out) with
+    /// one-page buffers: records are lost and said to be, the recorder walks
+    /// at once, and nothing stops or corrupts the recording: it verifies,
+    /// and what the process mapped last is in it.
+    @Test func lostEventsAreCountedAndTheRecordingStaysWhole() throws {
+        let library = try TestLibraries.build(name: "events-lost", buildID: "10571057")
+        let file = try RecordCommandTests.directory("lost") + "/t.data"
+        let result = try CommandResult.run(["record", "--mmap-pages", "1", "-o", file, "--", BuildProducts.fixture, "--script",
+                                            "mmaploop \(library) 20000 0; dlopen \(library); sleep 100"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let counts = try #require(result.standardError.firstMatch(of: /(\d+) records? lost in (\d+) windows?/), "\(result.standardError)")
+        #expect(Int(counts.2)! > 0, "\(result.standardError)")
+        let reader = try RecordingReader(path: file)
+        #expect(reader.verify() == nil)
+        let last = try #require(try reader.history(of: 0).epochs.last)
+        #expect(last.mappings.contains { $0.path.lossyString == library })
+    }
+}

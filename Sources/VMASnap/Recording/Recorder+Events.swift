@@ -101,12 +101,18 @@ extension Recorder {
                 events.walkRequested?()
             case .syscall(let call) where touchesExecutableMapping(call):
                 var pending = events.pending[call.pid, default: .init()]
-                pending.protectionOrUnmap = min(pending.protectionOrUnmap ?? event.time, event.time)
+                pending.protectionOrUnmap = max(pending.protectionOrUnmap ?? event.time, event.time)
                 events.pending[call.pid] = pending
             case .mapped, .threadCreated, .threadExited, .commandChanged, .syscall:
                 break
             }
         }
+    }
+
+    /// Whether a walk shows exactly the mappings the events say (same
+    /// ranges and files): only then does the walk take the events' time.
+    private func matches(_ walked: [ExecutableMapping], _ expected: [ExecutableMapping]) -> Bool {
+        walked.count == expected.count && zip(walked, expected).allSatisfy { $0.start == $1.start && $0.end == $1.end && $0.path == $1.path }
     }
 
     /// Checks that what was recorded for `process` holds every mapping its
@@ -183,7 +189,7 @@ extension Recorder {
         // Never before what was last written (a round's walks, an earlier
         // event round): events are read late, and a round may not begin
         // before earlier walks.
-        let earliest = ready.compactMap { $0.pending.firstChange ?? $0.pending.foundGone }.min() ?? now
+        let earliest = ready.compactMap { [$0.pending.setTime, $0.pending.exited, $0.pending.foundGone].compactMap { $0 }.min() }.min() ?? now
         let roundTime = max(earliest, events.lastWrittenTime, writer.header.start)
         try writer.beginRound(time: roundTime)
         for (pid, pending, entry) in ready {
@@ -213,7 +219,9 @@ extension Recorder {
                     }
                 }
                 if pending.changedMappings {
-                    try walk(process, entry: entry, dated: changed)
+                    let base = execPending ? [] : writer.processes[process.number].mappings ?? []
+                    let confirmed = (try? process.capture.capture()).map { matches($0, mapped(pending, over: base)) } ?? false
+                    try walk(process, entry: entry, dated: confirmed ? changed : nil)
                     events.counts.eventDatedSnapshots += 1
                     confirm(pending, of: process, events: events)
                 }
@@ -244,7 +252,13 @@ extension Recorder {
         if case .processes = configuration.target { return }
         if alive, let entry {
             guard !settled.contains(entry.identity), !entry.isKernelThread else { return }
-            try follow(entry, dated: changed)
+            // Dated at the events' time only if a walk shows what they say
+            // (after an exec: just what was mapped since; else the parent's
+            // set and that), never with a later change the walk also sees.
+            let inherited = pending.exec == nil ? pending.forked.flatMap { tracked[$0.parent] }.flatMap { writer.processes[$0.number].mappings } : []
+            let walked = try? openCapture(pid: pid).capture()
+            let confirmed = inherited.flatMap { base in walked.map { matches($0, mapped(pending, over: base)) } } ?? false
+            try follow(entry, dated: confirmed ? changed : nil)
             guard tracked[pid] != nil else {
                 // A walk in the middle of its exec finds the old address space
                 // gone: try again with the events that follow (its EXEC, its

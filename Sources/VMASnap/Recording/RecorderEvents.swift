@@ -10,7 +10,7 @@ final class RecorderEvents {
         /// The executable, file-backed mappings made since the last exec (or
         /// since it was last recorded), oldest first, with their times.
         var mapped: [(time: Int64, event: PerfMmapEvent)] = []
-        /// The earliest munmap, mprotect or mremap (syscall tracepoints) that
+        /// The latest munmap, mprotect or mremap (syscall tracepoints) that
         /// touched a recorded executable range or made one executable.
         var protectionOrUnmap: Int64?
         /// Its exit's time.
@@ -26,10 +26,13 @@ final class RecorderEvents {
         }
 
         /// When the set a walk (or the events' fields) now gives took effect:
-        /// the exec's time after an exec (what ran before it is not kept),
-        /// else the fork's, else the first mmap's, munmap's or mprotect's.
+        /// the latest change's (an exec, mmap, munmap or mprotect), since a
+        /// set that holds several changes is certain only from the last of
+        /// them (before it, back to the previous snapshot, is the uncertain
+        /// gap: an exec'd program's libraries come a little after its exec).
+        /// A new process that changed nothing since its fork: the fork's.
         var setTime: Int64? {
-            exec?.time ?? forked?.time ?? [mapped.first?.time, protectionOrUnmap].compactMap { $0 }.min()
+            [exec?.time, mapped.last?.time, protectionOrUnmap].compactMap { $0 }.max() ?? forked?.time
         }
 
         /// Whether something changed its mappings after it was last recorded.

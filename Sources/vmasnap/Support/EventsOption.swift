@@ -19,6 +19,17 @@ struct EventsOption: ParsableArguments {
             + "syscall on the machine slows while they are open, about 25%)."))
     var unmapEvents = false
 
+    @Option(name: [.short, .customLong("mmap-pages")], help: ArgumentHelp(
+        "Data pages of each CPU's event ring buffer, a power of two, as perf's -m (default 64, 256 with -a; "
+            + "halved where the locked-memory budget refuses them).", valueName: "pages"))
+    var mmapPages: Int?
+
+    func validate() throws {
+        if let mmapPages, mmapPages < 1 || mmapPages & (mmapPages - 1) != 0 || mmapPages > 1 << 20 {
+            throw ValidationError("--mmap-pages \(mmapPages): a power of two from 1 to 1048576 is needed")
+        }
+    }
+
     /// The tracking options for `target`, nil for none: asks the kernel what
     /// it permits; with auto, says on stderr in one line what is missing and why.
     ///
@@ -38,6 +49,13 @@ struct EventsOption: ParsableArguments {
             return nil
         }
         var options = TrackingOptions()
+        if let mmapPages {
+            options.bufferPages = mmapPages
+            options.minimumBufferPages = min(options.minimumBufferPages, mmapPages)
+        } else if case .allProcesses = target {
+            // The whole machine writes into these: 1 MiB a CPU holds its bursts.
+            options.bufferPages = 256
+        }
         if unmapEvents {
             if case .denied(let denial) = permissions.syscallTracepoints {
                 if events == .on { throw ValidationError("--unmap-events: syscall tracepoints are not permitted: \(denial)") }
