@@ -19,8 +19,8 @@ import Testing
         var description: String { "pid \(pid): epochs \(epochs), execs \(execs)" }
     }
 
-    /// Records `command` and returns every process but the first (the
-    /// command itself), and the command's output.
+    /// Records `command` and returns every process but the command itself,
+    /// and the command's output.
     static func recordChildren(_ label: String, interval: String, extra: [String] = [], _ command: [String]) throws
         -> (children: [Child], output: String)
     {
@@ -32,7 +32,10 @@ import Testing
         for record in reader.records() {
             if case .exec(let number, let name, _) = record { execs[number, default: []].append(String(decoding: name, as: UTF8.self)) }
         }
-        let children = try (1..<max(reader.processes.count, 1)).map { number in
+        // The command is the one whose parent is not recorded (with events,
+        // a child seen at its fork may be numbered before it).
+        let pids = Set(reader.processes.map(\.identity.pid))
+        let children = try reader.processes.indices.filter { pids.contains(reader.processes[$0].parentPID) }.map { number in
             Child(pid: reader.processes[number].identity.pid, epochs: try reader.history(of: number).fileNames, execs: execs[number] ?? [])
         }
         return (children, result.standardOutput)
@@ -42,7 +45,9 @@ import Testing
     static func fixtureChild(_ recorded: (children: [Child], output: String)) -> [Child] {
         let pid = recorded.output.split(separator: "\n").first.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int32($0) }
         #expect(pid != nil, "no child pid in \(recorded.output)")
-        return recorded.children.filter { $0.pid == pid }
+        let child = recorded.children.filter { $0.pid == pid }
+        #expect(child.count == 1, "child \(pid.map(String.init) ?? "?") not among \(recorded.children); output \(recorded.output)")
+        return child
     }
 
     /// The child ran `program` and, once it did, never again its parent's

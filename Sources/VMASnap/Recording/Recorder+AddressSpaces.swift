@@ -21,7 +21,9 @@ extension Recorder {
         case .separate:
             return try openCapture(pid: entry.pid)
         case .shared, .undetermined:
-            return SharedAddressSpaceCapture(base: capture, parent: parent.identity, processes: processes, system: system)
+            return SharedAddressSpaceCapture(base: capture, parent: parent.identity, processes: processes, system: system) {
+                [self] in try openCapture(pid: entry.pid)
+            }
         }
     }
 }

@@ -12,8 +12,9 @@
 /// takes). While they share, the parent's mappings are the child's: a sample
 /// in the child then is in them.
 final class SharedAddressSpaceCapture: MappingCapture {
-    /// The capture opened while the address space was shared.
-    let base: any MappingCapture
+    /// The capture opened while the address space was shared (replaced if
+    /// the child exec'd before its first walk).
+    private(set) var base: any MappingCapture
     /// The process whose address space the descriptor is bound to.
     let parent: ProcessIdentity
     private let processes: ProcessDirectory
@@ -21,18 +22,24 @@ final class SharedAddressSpaceCapture: MappingCapture {
     /// Cleared once the parent is gone: the descriptor then reads the child's
     /// own address space (the one it kept), and an exec ends it as usual.
     private(set) var isWatching = true
+    /// Opens a capture of the process anew.
+    private let reopen: () throws -> any MappingCapture
+    private var hasWalked = false
 
-    init(base: any MappingCapture, parent: ProcessIdentity, processes: ProcessDirectory, system: SystemCalls) {
+    init(base: any MappingCapture, parent: ProcessIdentity, processes: ProcessDirectory, system: SystemCalls,
+         reopen: @escaping () throws -> any MappingCapture) {
         self.base = base
         self.parent = parent
         self.processes = processes
         self.system = system
+        self.reopen = reopen
     }
 
     var pid: Int32 { base.pid }
     var backend: CaptureBackend { base.backend }
 
     func capture() throws -> [ExecutableMapping] {
+        defer { hasWalked = true }
         try checkStillShared()
         return try base.capture()
     }
@@ -43,7 +50,9 @@ final class SharedAddressSpaceCapture: MappingCapture {
     }
 
     /// - Throws: `CaptureError.processExited` once the child has its own
-    ///   address space (it exec'd) while the parent still runs.
+    ///   address space (it exec'd) while the parent still runs. Before the
+    ///   first walk nothing of the old address space was recorded: the
+    ///   capture is reopened instead.
     private func checkStillShared() throws {
         guard isWatching else { return }
         switch AddressSpaceSharing.compare(pid, parent.pid, system: system) {
@@ -54,6 +63,10 @@ final class SharedAddressSpaceCapture: MappingCapture {
             // A parent that ended (or whose pid is another process's now)
             // says nothing about the child: it keeps the address space.
             guard processes.stat(pid: parent.pid)?.identity == parent else { return }
+            guard hasWalked else {
+                base = try reopen()
+                return
+            }
             throw CaptureError.processExited(pid: pid)
         }
     }
