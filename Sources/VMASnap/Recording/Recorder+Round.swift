@@ -43,7 +43,17 @@ extension Recorder {
         var entries: [ProcessStat]
         switch configuration.target {
         case .processes:
-            entries = pendingTargets.compactMap { processes.stat(pid: $0) }
+            entries = []
+            for pid in pendingTargets {
+                if let entry = processes.stat(pid: pid) {
+                    entries.append(entry)
+                } else if tracked[pid] == nil {
+                    // Gone (and reaped) before a round could walk it: there
+                    // is nothing to wait for, and the round that finds none
+                    // left ends the recording.
+                    pendingTargets.remove(pid)
+                }
+            }
         case .allProcesses:
             entries = processes.scan().filter { !$0.isKernelThread }
         case .command:
