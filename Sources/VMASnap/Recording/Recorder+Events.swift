@@ -8,7 +8,10 @@ import SystemPackage
 extension Recorder {
     /// How often the buffers are read when no wakeup came: records below the
     /// wakeup watermark (an idle process's last few) wait at most this long.
-    static let eventDrainInterval: Int64 = 5_000_000
+    /// Measured (debug build, an idle -p process for 5 s): the recorder's CPU
+    /// is 0.07 s without events, 0.26 s reading every 5 ms, 0.11 s every 20
+    /// ms; 200 two-millisecond children are recorded either way.
+    static let eventDrainInterval: Int64 = 20_000_000
 
     /// How long a process gone from /proc may wait for its EXIT record before
     /// it is recorded gone without it.
