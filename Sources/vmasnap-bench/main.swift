@@ -18,6 +18,7 @@ var vmasnap = ""
 var only: String?
 var profile: (n: Int, k: Int, seconds: Double)?
 var pidRecording: (pids: Int, path: String)?
+var profileTracking: Int?
 while let argument = arguments.popFirst() {
     switch argument {
     case "--write-pid-recording":
@@ -28,6 +29,9 @@ while let argument = arguments.popFirst() {
         // Loops the steady-state walk alone, for perf record / callgrind.
         profile = (Int(arguments.popFirst() ?? "") ?? 100, Int(arguments.popFirst() ?? "") ?? 100,
                    Double(arguments.popFirst() ?? "") ?? 3)
+    case "--profile-tracking":
+        // Loops the tracking reader on bursts alone, for perf record.
+        profileTracking = Int(arguments.popFirst() ?? "") ?? 20
     case "--fixture": fixture = arguments.popFirst() ?? ""
     case "--mapped-file": mappedFile = arguments.popFirst() ?? ""
     case "--budget": budget = Double(arguments.popFirst() ?? "") ?? budget
@@ -64,10 +68,16 @@ do {
         print("walks: \(walks)")
         exit(0)
     }
+    if let rounds = profileTracking {
+        var result = TrackingBenchmark.Result(pairs: 0)
+        try TrackingBenchmark(fixture: fixture, library: mappedFile, quick: false).readerCost(&result, rounds: rounds)
+        print("ns a record: \(result.readerNanosecondsPerRecord.median), an empty drain: \(result.readerNanosecondsPerEmptyDrain.median)")
+        exit(0)
+    }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, lookups, perf-resolve; "lookups"
-    /// includes pid-lookups, one lookup in each of many pids).
+    /// (capture, size, recorder, memory, tracking, lookups, perf-resolve;
+    /// "lookups" includes pid-lookups, one lookup in each of many pids).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
         FileHandle.standardError.write("\(section)...\n".data(using: .utf8)!)
@@ -101,6 +111,9 @@ do {
     }
     if !vmasnap.isEmpty && runs("memory") {
         report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run(), note: noteRunAlone)
+    }
+    if runs("tracking") {
+        report.trackingTables(try TrackingBenchmark(fixture: fixture, library: mappedFile, quick: quick).run())
     }
     if runs("lookups") {
         report.lookupTables(try LookupBenchmark().run(quick: quick), note: noteRunAlone)

@@ -79,7 +79,10 @@ import Foundation
         let result = try CommandResult.run(["record", "-p", "\(fixture.pid)", "--interval", "10ms", "--duration", "200ms", "-o", file])
         #expect(result.status == 0)
         #expect(result.standardError.hasPrefix(Self.summaryPrefix))
-        #expect(result.standardError.contains("of 1 process, 0 changes) ]"))
+        #expect(result.standardError.contains("of 1 process, 0 changes; events: 0 processes, 0 changes found by walks only, "
+            + "0 records lost in 0 windows) ]"), "\(result.standardError)")
+        let off = try CommandResult.run(["record", "-p", "\(fixture.pid)", "--events", "off", "--duration", "50ms", "-o", file + ".off"])
+        #expect(off.standardError.contains("of 1 process, 0 changes) ]"), "\(off.standardError)")
     }
 
     @Test func recordingStopsWhenEveryProcessIsGone() throws {

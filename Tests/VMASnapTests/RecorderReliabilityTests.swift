@@ -195,7 +195,7 @@ import Testing
         let harness = try RecorderHarness(target: .command([BuildProducts.fixture]))
         harness.writer.indexedProcessLimit = 20
         harness.recorder.command = try ChildCommand(
-            [BuildProducts.fixture, "--script", "spawn 300 10 150"], system: .live)
+            [BuildProducts.fixture, "--script", "forks 300 10 150"], system: .live)
         var largest = 0
         while try harness.round() != .commandExited {
             largest = max(largest, harness.recorder.tracked.count)

@@ -56,5 +56,8 @@ int vmasnap_flock(int fd, int operation, int wait);
 /* The value of O_PATH (an open that only names a file, with no side effect
  * on devices and FIFOs). */
 int vmasnap_open_path_flag(void);
+/* Included here too so that a module built before that header existed is
+ * rebuilt (an umbrella directory's new files are not noticed). */
+#include "perf_tracking.h"
 
 #endif

@@ -54,6 +54,8 @@ public struct PerfEventAttribute: Hashable, Sendable {
     public static let typeSoftware: UInt32 = 1
     /// PERF_COUNT_SW_DUMMY: a software event that counts nothing, for its records.
     public static let configDummy: UInt64 = 9
+    /// PERF_TYPE_TRACEPOINT: `config` is a tracepoint's id (from tracefs).
+    public static let typeTracepoint: UInt32 = 2
     /// PERF_SAMPLE_BRANCH_HW_INDEX: branch stacks carry a u64 hw_idx.
     public static let branchHardwareIndex: UInt64 = 1 << 17
 

@@ -81,7 +81,7 @@ public struct PerfRecordDecoder: Hashable, Sendable {
                 base: count == 0 ? nil : record.raw.baseAddress! + start, swapped: record.swapped, count: Int(count))
         }
         guard type.rawValue >= PerfSampleType.raw.rawValue else { return try finished(sample, offset, size) }
-        try skipAfterCallchain(record, &offset)
+        try skipAfterCallchain(record, &offset, raw: &sample.raw)
         return try finished(sample, offset, size)
     }
 
@@ -117,12 +117,14 @@ public struct PerfRecordDecoder: Hashable, Sendable {
                               timeEnabled: enabled, timeRunning: running)
     }
 
-    /// Skips the fields after the call chain, checking each.
-    private func skipAfterCallchain(_ record: PerfBytes, _ offset: inout Int) throws {
+    /// Skips the fields after the call chain, checking each; keeps a view of the raw data.
+    private func skipAfterCallchain(_ record: PerfBytes, _ offset: inout Int, raw: inout PerfBytes?) throws {
         let type = layout.sampleType
         if type.contains(.raw) {
             guard let length = record.u32(offset) else { throw truncated(record, offset, 4, "a raw data size") }
-            offset = try skip(bytes: UInt64(length), record, offset + 4, "a raw data size")
+            let start = offset + 4
+            offset = try skip(bytes: UInt64(length), record, start, "a raw data size")
+            raw = PerfBytes(record.slice(start, Int(length))!, swapped: record.swapped)
         }
         if type.contains(.branchStack) {
             let count = try u64(record, offset, "a branch stack's length")

@@ -1,6 +1,7 @@
 /// A decoded SAMPLE record: every field its attribute's sample_type names
-/// up to and including the call chain (nil when it does not name one); the
-/// fields after it are checked and skipped.
+/// up to and including the call chain, and the raw data (nil when it does
+/// not name one); the other fields after the call chain are checked and
+/// skipped.
 ///
 /// `read` and `callchain` are views into the record's bytes: a sample is
 /// valid only while they are (a decoder's caller gets it for the duration
@@ -30,6 +31,9 @@ public struct PerfSample {
     public var read: PerfReadValues?
     /// The call chain (empty without PERF_SAMPLE_CALLCHAIN).
     public var callchain: PerfCallchain
+    /// The raw data (PERF_SAMPLE_RAW: a tracepoint's fields, from its
+    /// common_type on), padding included; nil without it. A view, like `callchain`.
+    public var raw: PerfBytes?
 
     /// A sample of nothing but its misc bits.
     public init(misc: PerfRecordMisc) {

@@ -30,6 +30,13 @@ final class ChildCommand {
         }
     }
 
+    /// Takes on a child already started (`GatedCommand`, released).
+    init(started pid: Int32, arguments: [String], system: SystemCalls) {
+        self.arguments = arguments
+        self.pid = pid
+        self.system = system
+    }
+
     /// Reaps, without waiting, the command if it has ended and, with
     /// `everyChild`, every other ended child of this process too (the orphans
     /// a subreaper inherits). Returns whether the command has been reaped, now

@@ -3,6 +3,7 @@ extension Recorder {
     /// Runs one round; returns how the recording ends if this round ends it.
     func round() throws -> RecordingOutcome.Ending? {
         let commandEnded = command?.reap(everyChild: configuration.adoptsOrphans) ?? false
+        let changesBefore = try recordEventsBeforeRound()
         let listing = list()
         let time = system.now(.monotonic)
         try writer.beginRound(time: time)
@@ -14,7 +15,7 @@ extension Recorder {
         // so that a pid reused since the last round starts a new process.
         for process in tracked.values.sorted(by: { $0.number < $1.number }) {
             guard let entry = listed[process.identity.pid] else {
-                try end(process, reason: .exited)
+                try foundGone(process)
                 continue
             }
             if entry.identity != process.identity { try end(process, reason: .replaced) }
@@ -27,6 +28,7 @@ extension Recorder {
             }
         }
         try writer.endRound()
+        countWalkFoundChanges(since: changesBefore)
         // Forget settled identities once their pid is no longer listed: the
         // set stays as small as the process table.
         if !settled.isEmpty { settled = settled.filter { listed[$0.pid]?.identity == $0 } }
@@ -92,7 +94,7 @@ extension Recorder {
 
     /// Starts following a process not seen before: opens its capture, checks
     /// that the pid still names the same process, walks it, records it.
-    func follow(_ entry: ProcessStat) throws {
+    func follow(_ entry: ProcessStat, dated: Int64? = nil) throws {
         if case .processes = configuration.target, targetIdentities[entry.pid] != entry.identity {
             // -p names a process, not a pid: a later process with the pid is not followed.
             pendingTargets.remove(entry.pid)
@@ -102,13 +104,13 @@ extension Recorder {
         let mappings: [ExecutableMapping]
         var walkTime: Int64 = 0
         do {
-            capture = try openCapture(pid: entry.pid)
+            capture = try openOwnCapture(entry)
             // The pid may have been reused between the listing and the open.
             guard processes.stat(pid: entry.pid)?.identity == entry.identity else {
                 settle(entry.identity)
                 return
             }
-            walkTime = system.now(.monotonic)
+            walkTime = dated ?? system.now(.monotonic)
             mappings = try walked(capture)
         } catch let error as CaptureError {
             // Counted and left out: one process that cannot be read never
@@ -133,27 +135,32 @@ extension Recorder {
     /// the process gone is reopened once if the pid still names the same
     /// process: that is an exec(), which leaves the old descriptor reading an
     /// address space that no longer exists.
-    func walk(_ process: TrackedProcess, entry: ProcessStat) throws {
+    func walk(_ process: TrackedProcess, entry: ProcessStat, dated: Int64? = nil) throws {
         var mappings: [ExecutableMapping]
         // When the walk began: a change it sees is dated then, not at the round's start.
-        var walkTime = system.now(.monotonic)
+        var walkTime = dated ?? system.now(.monotonic)
         do {
             mappings = try walked(process.capture)
         } catch CaptureError.noSuchProcess, CaptureError.processExited {
             // A zombie has no address space left to reopen.
-            guard entry.state != UInt8(ascii: "Z") else { return try end(process, reason: .exited) }
+            guard entry.state != UInt8(ascii: "Z") else { return try foundGone(process) }
             do {
                 let capture = try openCapture(pid: entry.pid)
                 guard let stat = processes.stat(pid: entry.pid), stat.identity == process.identity else {
                     return try end(process, reason: .exited)
                 }
-                walkTime = system.now(.monotonic)
+                walkTime = dated ?? system.now(.monotonic)
                 mappings = try walked(capture)
                 process.capture = capture
                 // The same process under a new name: keep the recording's in step.
                 try writer.processExecuted(
                     process: process.number, command: stat.command, executable: processes.executable(pid: entry.pid))
             } catch CaptureError.noSuchProcess, CaptureError.processExited {
+                // Still there: in the middle of its exec (the new address
+                // space not ready yet). The next walk sees the new program.
+                if let stat = processes.stat(pid: entry.pid), stat.identity == process.identity, stat.state != UInt8(ascii: "Z") {
+                    return
+                }
                 return try end(process, reason: .exited)
             } catch let error as CaptureError {
                 // exec() of a program this user may not read (setuid), or a walk that failed.
@@ -207,9 +214,9 @@ extension Recorder {
     }
 
     /// Records `process` gone and stops following it.
-    func end(_ process: TrackedProcess, reason: ProcessEnd) throws {
-        // Found gone now, which may be well after the round began.
-        try writer.processGone(process: process.number, reason: reason, time: system.now(.monotonic))
+    func end(_ process: TrackedProcess, reason: ProcessEnd, at time: Int64? = nil) throws {
+        // Found gone now, which may be well after the round began (or at its EXIT's time).
+        try writer.processGone(process: process.number, reason: reason, time: time ?? system.now(.monotonic))
         tracked[process.identity.pid] = nil
         settle(process.identity)
     }

@@ -46,6 +46,8 @@ public final class Recorder {
     var firstFailure: ProcessFailure?
     /// What the walks met, over every capture.
     var walkStatistics = WalkStatistics()
+    /// Kernel events, when configured.
+    var events: RecorderEvents?
     var start: Int64 = 0
 
     /// A recorder that has not started yet.
@@ -77,6 +79,7 @@ public final class Recorder {
         status.firstFailure = firstFailure
         status.walks = walkStatistics
         status.statistics = statistics
+        status.events = events?.counts
         return status
     }
 
@@ -120,7 +123,7 @@ public final class Recorder {
                 }
             }
             do {
-                command = try ChildCommand(commandArguments, system: system)
+                command = try startCommand(commandArguments)
             } catch {
                 // Leave a complete, empty recording rather than one without an index.
                 try? writer.finish()
@@ -155,6 +158,7 @@ public final class Recorder {
             }
         }
         try loop.add(roundTimer.descriptor) { if roundTimer.expired() { roundDue = true } }
+        try startEvents(loop: loop) { roundDue = true }
         if let progress {
             try statusTimer.schedule(at: Recorder.adding(start, configuration.statusInterval))
             try loop.add(statusTimer.descriptor) { [self] in
@@ -205,6 +209,10 @@ public final class Recorder {
             }
         }
         recording = false
+        if failure == nil, let error = finishEvents() {
+            failure = error
+            stopped?(error)
+        }
 
         // Whatever ended the recording, the file gets its index: an error in
         // the middle of a round leaves that round out (it would claim the

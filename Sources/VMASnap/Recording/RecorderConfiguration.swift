@@ -16,6 +16,9 @@ public struct RecorderConfiguration: Hashable, Sendable {
     /// (the CLI); a program with other children of its own sets it to false,
     /// and then follows only descendants it has seen the parents of.
     public var adoptsOrphans: Bool = true
+    /// Kernel tracking events (issue 12) beside the walks, and how; nil for
+    /// none. See `TrackingPermissions.probe` for what the kernel allows.
+    public var tracking: TrackingOptions?
 
     /// The shortest interval accepted: shorter is a busy loop, not sampling.
     public static let minimumInterval: Int64 = 1_000_000

@@ -18,6 +18,8 @@ public struct RecorderStatus: Hashable, Sendable {
     public var walks = WalkStatistics()
     /// What the writer has recorded: rounds, snapshots, changes, bytes.
     public var statistics = RecordingStatistics()
+    /// What kernel events did; nil without them.
+    public var events: KernelEventCounts?
 
     /// Creates an empty status.
     public init() {}

@@ -6,7 +6,12 @@ final class TrackedProcess {
     /// Its number in the recording.
     let number: Int
     /// The open capture; replaced after an exec().
-    var capture: any MappingCapture
+    var capture: any MappingCapture {
+        didSet { captureReplaced = true }
+    }
+    /// Whether `capture` was replaced since kernel events last looked at the
+    /// process: a walk found an exec (and recorded it) first.
+    var captureReplaced = false
 
     init(identity: ProcessIdentity, number: Int, capture: any MappingCapture) {
         self.identity = identity

@@ -189,7 +189,64 @@ extension SystemCalls {
         },
         unmap: { address, length in _ = munmap(address, length) },
         setThreadName: { name throws(Errno) in _ = try retrying { vmasnap_set_thread_name(name) } },
-        threadName: { buffer throws(Errno) in _ = try retrying { vmasnap_thread_name(buffer) } }
+        threadName: { buffer throws(Errno) in _ = try retrying { vmasnap_thread_name(buffer) } },
+
+        enablePerfEvent: { event throws(Errno) in _ = try retrying { vmasnap_perf_enable(event.rawValue) } },
+        setPerfEventOutput: { event, target throws(Errno) in
+            _ = try retrying { vmasnap_perf_set_output(event.rawValue, target.rawValue) }
+        },
+        perfEventID: { event throws(Errno) in
+            var id: UInt64 = 0
+            _ = try retrying { vmasnap_perf_id(event.rawValue, &id) }
+            return id
+        },
+        pollInput: { descriptors, milliseconds throws(Errno) in
+            var entries = descriptors.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
+            return Int(try retrying { entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) } })
+        },
+        resourceLimit: { resource throws(Errno) in
+            var limit = rlimit()
+            _ = try retrying { getrlimit(__rlimit_resource_t(UInt32(resource.rawValue)), &limit) }
+            func value(_ raw: rlim_t) -> UInt64? { raw == rlim_t.max ? nil : UInt64(raw) }
+            return (value(limit.rlim_cur), value(limit.rlim_max))
+        },
+        setSoftResourceLimit: { resource, soft throws(Errno) in
+            var limit = rlimit()
+            let kind = __rlimit_resource_t(UInt32(resource.rawValue))
+            _ = try retrying { getrlimit(kind, &limit) }
+            limit.rlim_cur = soft.map { rlim_t($0) } ?? rlim_t.max
+            _ = try retrying { setrlimit(kind, &limit) }
+        },
+        affinity: { pid throws(Errno) in
+            var cpus = [Int32](repeating: 0, count: 4096)
+            let count = try retrying { cpus.withUnsafeMutableBufferPointer { vmasnap_affinity(pid, $0.baseAddress, Int32($0.count)) } }
+            return Array(cpus[0..<Int(count)])
+        },
+        fileSystemType: { path throws(Errno) in
+            var type = 0
+            _ = try retrying { vmasnap_file_system_type(path, &type) }
+            return type
+        },
+        mountPseudoFileSystem: { type, target throws(Errno) in
+            _ = try retrying { vmasnap_mount_pseudo("nodev", target, type) }
+        },
+        unmountDetached: { target throws(Errno) in _ = try retrying { vmasnap_unmount_detached(target) } },
+        makeTemporaryDirectory: { template throws(Errno) in
+            if mkdtemp(template) == nil { throw Errno(rawValue: errno) }
+        },
+        removeDirectory: { path throws(Errno) in _ = try retrying { rmdir(path) } },
+        shareAddressSpace: { first, second throws(Errno) in try retrying { vmasnap_kcmp_vm(first, second) } == 0 },
+        spawnGated: { arguments, redirect throws(Errno) in try spawnGatedCommand(arguments, redirect: redirect) },
+        waitForChild: { pid throws(Errno) in
+            var status: Int32 = 0
+            _ = try retrying { waitpid(pid, &status, 0) }
+            return status
+        },
+        sleep: { nanoseconds in
+            var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+        }
     )
 }
 
@@ -248,6 +305,29 @@ private func spawnCommand(_ arguments: [String]) throws(Errno) -> Int32 {
     let result = posix_spawnp(&child, argv[0]!, nil, &attributes, argv, environ)
     guard result == 0 else { throw Errno(rawValue: result) }
     return child
+}
+
+/// See `SystemCalls.spawnGated`.
+private func spawnGatedCommand(_ arguments: [String], redirect: [FileDescriptor?]) throws(Errno)
+    -> (pid: Int32, gate: FileDescriptor, status: FileDescriptor)
+{
+    guard !arguments.isEmpty else { throw Errno.noSuchFileOrDirectory }
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+    argv.append(nil)
+    defer { for argument in argv { free(argument) } }
+    let streams = (0..<3).map { $0 < redirect.count ? redirect[$0]?.rawValue ?? -1 : -1 }
+    var gate: Int32 = -1
+    var status: Int32 = -1
+    let pid = streams.withUnsafeBufferPointer { vmasnap_spawn_gated(argv[0]!, &argv, environ, $0.baseAddress, &gate, &status) }
+    guard pid > 0 else { throw Errno(rawValue: errno) }
+    return (pid, FileDescriptor(rawValue: gate), FileDescriptor(rawValue: status))
+}
+
+extension SystemResource {
+    /// RLIMIT_NOFILE: open descriptors.
+    static let openFiles = SystemResource(rawValue: Int32(RLIMIT_NOFILE.rawValue))
+    /// RLIMIT_MEMLOCK: locked memory (perf ring buffers beyond perf_event_mlock_kb).
+    static let lockedMemory = SystemResource(rawValue: Int32(__RLIMIT_MEMLOCK.rawValue))
 }
 
 extension Signal {

@@ -145,4 +145,46 @@ struct SystemCalls: Sendable {
     var setThreadName: @Sendable (_ name: UnsafePointer<CChar>) throws(Errno) -> Void
     /// prctl(PR_GET_NAME) into `buffer`, which holds 16 bytes.
     var threadName: @Sendable (_ buffer: UnsafeMutablePointer<CChar>) throws(Errno) -> Void
+
+    // MARK: Live tracking (Tracking/): perf events on other tasks, tracefs, limits
+
+    /// PERF_EVENT_IOC_ENABLE: starts the event (and those its task's children inherited).
+    var enablePerfEvent: @Sendable (_ event: FileDescriptor) throws(Errno) -> Void
+    /// PERF_EVENT_IOC_SET_OUTPUT: `event`'s records go to `target`'s ring buffer.
+    var setPerfEventOutput: @Sendable (_ event: FileDescriptor, _ target: FileDescriptor) throws(Errno) -> Void
+    /// PERF_EVENT_IOC_ID: the id the event's records carry.
+    var perfEventID: @Sendable (_ event: FileDescriptor) throws(Errno) -> UInt64
+    /// poll(2) of `descriptors` for input for up to `milliseconds` (-1: no
+    /// limit); returns how many have input.
+    var pollInput: @Sendable (_ descriptors: [FileDescriptor], _ milliseconds: Int32) throws(Errno) -> Int
+    /// getrlimit(2): the soft and hard limits, nil where unlimited.
+    var resourceLimit: @Sendable (_ resource: SystemResource) throws(Errno) -> (soft: UInt64?, hard: UInt64?)
+    /// setrlimit(2) of the soft limit (nil: unlimited), the hard one kept.
+    var setSoftResourceLimit: @Sendable (_ resource: SystemResource, _ soft: UInt64?) throws(Errno) -> Void
+    /// sched_getaffinity(2) of `pid` (0: the caller): the CPUs it may run on.
+    var affinity: @Sendable (_ pid: Int32) throws(Errno) -> [Int32]
+    /// statfs(2)'s f_type: the magic number of the file system `path` is on.
+    var fileSystemType: @Sendable (_ path: UnsafePointer<CChar>) throws(Errno) -> Int
+    /// mount(2) of a pseudo file system (`type`, such as tracefs) on
+    /// `target`, with no devices, set-uid or executables.
+    var mountPseudoFileSystem: @Sendable (_ type: UnsafePointer<CChar>, _ target: UnsafePointer<CChar>) throws(Errno) -> Void
+    /// umount2(MNT_DETACH).
+    var unmountDetached: @Sendable (_ target: UnsafePointer<CChar>) throws(Errno) -> Void
+    /// mkdtemp(3): `template` ends in XXXXXX, replaced in place.
+    var makeTemporaryDirectory: @Sendable (_ template: UnsafeMutablePointer<CChar>) throws(Errno) -> Void
+    /// rmdir(2).
+    var removeDirectory: @Sendable (_ path: UnsafePointer<CChar>) throws(Errno) -> Void
+    /// kcmp(KCMP_VM): whether two processes share one address space.
+    var shareAddressSpace: @Sendable (_ first: Int32, _ second: Int32) throws(Errno) -> Bool
+    /// Forks a child that execs `arguments[0]` (found on PATH, this process's
+    /// environment, every signal at its default disposition and none
+    /// blocked, `redirect`ed descriptors as 0, 1 and 2) only once a byte is
+    /// written to `gate`; `status` then reads 0 bytes when it exec'd, or the
+    /// 4 bytes of exec's errno. Both close-on-exec, owned by the caller.
+    var spawnGated: @Sendable (_ arguments: [String], _ redirect: [FileDescriptor?]) throws(Errno)
+        -> (pid: Int32, gate: FileDescriptor, status: FileDescriptor)
+    /// waitpid(2) for `pid`, blocking: its wait status.
+    var waitForChild: @Sendable (_ pid: Int32) throws(Errno) -> Int32
+    /// nanosleep(2) for `nanoseconds`, resumed after a signal.
+    var sleep: @Sendable (_ nanoseconds: Int64) -> Void
 }

@@ -18,6 +18,9 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
         case signal = "set up signals for"
         case timer = "set a timer for"
         case query = "query"
+        case map = "map"
+        case control = "control"
+        case mount = "mount"
     }
 
     /// The operation that failed.

@@ -193,6 +193,8 @@ extension RecordingWriter {
         // alive, however many came and went.
         liveProcesses[number] = nil
         if liveNumbers[state.identity] == number { liveNumbers[state.identity] = nil }
+        if recentlyGone.count == RecordingWriter.recentlyGoneLimit { recentlyGone.removeFirst() }
+        recentlyGone.append(state.identity)
     }
 
     /// The state of process `number`, which must have been seen and not be gone.

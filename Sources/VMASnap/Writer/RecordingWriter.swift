@@ -117,6 +117,10 @@ public final class RecordingWriter {
     var liveProcesses: [Int: ProcessState] = [:]
     /// The numbers of processes seen and not gone.
     var liveNumbers: [ProcessIdentity: Int] = [:]
+    /// The last processes gone (at most `recentlyGoneLimit`, oldest first):
+    /// the recorder asks whether a process its events report was recorded.
+    var recentlyGone: [ProcessIdentity] = []
+    static let recentlyGoneLimit = 1024
 
     /// A definition made in the open round.
     enum Definition {

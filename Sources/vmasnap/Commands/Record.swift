@@ -39,6 +39,8 @@ struct Record: ParsableCommand {
 
     @OptionGroup var reading: BackendOption
 
+    @OptionGroup var events: EventsOption
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to start and record.", valueName: "command"))
     var command: [String] = []
 
@@ -89,6 +91,7 @@ struct Record: ParsableCommand {
                 target: try target(), interval: interval?.nanoseconds, duration: duration?.nanoseconds, backend: resolved)
             configuration.adoptsOrphans = true
             try configuration.validate()
+            configuration.tracking = try events.resolve(for: configuration.target)
 
             var header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
             // perf's default clock against the recording's, at the start and

@@ -38,7 +38,15 @@ final class StatusLine {
         return "[ vmasnap record: Captured and wrote \(megabytes(statistics.bytesWritten)) MB \(TextEscaping.escape(path)) "
             + "(\(statistics.snapshots) snapshot\(statistics.snapshots == 1 ? "" : "s") of \(processes) "
             + "process\(processes == 1 ? "" : "es"), \(statistics.changes) change\(statistics.changes == 1 ? "" : "s")"
-            + (met == 0 ? "" : ", \(met) walk\(met == 1 ? "" : "s") met a change in progress") + ") ]"
+            + (met == 0 ? "" : ", \(met) walk\(met == 1 ? "" : "s") met a change in progress")
+            + (status.events.map(eventsSummary) ?? "") + ") ]"
+    }
+
+    /// "; events: 200 processes, 3 changes found by walks only, 0 records lost".
+    static func eventsSummary(_ events: KernelEventCounts) -> String {
+        "; events: \(events.processesFromEvents) process\(events.processesFromEvents == 1 ? "" : "es"), "
+            + "\(events.walkFoundChanges) change\(events.walkFoundChanges == 1 ? "" : "s") found by walks only, "
+            + "\(events.lostRecords) record\(events.lostRecords == 1 ? "" : "s") lost in \(events.lostWindows) window\(events.lostWindows == 1 ? "" : "s")"
     }
 
     /// Bytes in MB (2^20, as perf counts them) with three decimals.

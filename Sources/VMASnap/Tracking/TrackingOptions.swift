@@ -1,0 +1,46 @@
+/// How a `TrackingSession` opens its events and sizes its buffers.
+public struct TrackingOptions: Hashable, Sendable {
+    /// Also open the syscall tracepoints of munmap, mprotect, pkey_mprotect
+    /// and mremap (enter and exit), which date unmaps and protection changes.
+    /// While any syscall tracepoint is open every syscall on the machine is
+    /// slower (see BENCHMARKS.md), so this is off unless asked for.
+    public var syscalls: Bool
+    /// MMAP2 records carry the file's build ID where the kernel has it at
+    /// hand (else device and inode, as without).
+    public var buildIDs: Bool
+    /// Data pages of each per-CPU ring buffer, a power of two. 64 pages
+    /// (256 KiB) held a burst of 10,000 mmaps without loss with a polling
+    /// reader (PERF-EVENTS.md, section 4).
+    public var bufferPages: Int
+    /// The fewest data pages to fall back to when the locked-memory budget
+    /// refuses `bufferPages` (halving until then).
+    public var minimumBufferPages: Int
+    /// The poller wakes once this many bytes wait in a buffer (a watermark:
+    /// wakeup_events counts only samples, which tracking events have none of).
+    ///
+    /// Every wakeup costs the traced program (the kernel signals the reader
+    /// from the writing task), so waking at the first byte makes a
+    /// dlopen + dlclose loop markedly slower than perf's own tracking does,
+    /// while 512 bytes (an exec's FORK, COMM and first MMAP2 records) costs
+    /// about what perf's does; the reader then also drains on a timer of a
+    /// few milliseconds, for the records below the watermark. BENCHMARKS.md
+    /// has the figures.
+    public var wakeupBytes: UInt32
+    /// Records become final (are returned by `drain`) once they are this much
+    /// older than the moment every buffer was last read: a record's time is
+    /// taken just before the kernel publishes it, so one being written as a
+    /// buffer is read can still arrive with an earlier time.
+    public var finalityMargin: Int64
+
+    /// The defaults: no syscall tracepoints, build IDs, 64 pages a CPU
+    /// (falling back to 2), wake at 512 bytes, a 200 µs margin.
+    public init(syscalls: Bool = false, buildIDs: Bool = true, bufferPages: Int = 64, minimumBufferPages: Int = 2,
+                wakeupBytes: UInt32 = 512, finalityMargin: Int64 = 200_000) {
+        self.syscalls = syscalls
+        self.buildIDs = buildIDs
+        self.bufferPages = bufferPages
+        self.minimumBufferPages = minimumBufferPages
+        self.wakeupBytes = wakeupBytes
+        self.finalityMargin = finalityMargin
+    }
+}
