@@ -37,10 +37,14 @@ import Testing
     /// recording runs, is in it with its program.
     @Test func allProcessesPicksUpAOneMillisecondProcess() throws {
         let file = try RecordCommandTests.directory("all-true") + "/t.data"
-        let recorder = try BackgroundCommand(["record", "-a", "--duration", "3s", "-o", file])
-        // Its events open before its first round; give a loaded machine time.
-        Thread.sleep(forTimeInterval: 1.5)
+        let recorder = try BackgroundCommand(["record", "-a", "-o", file])
+        // Its events open before its first round: once a round is in the
+        // file (however long a loaded machine took), every process started
+        // after is seen.
+        #expect(eventually(seconds: 60) { ((try? RecordingReader(path: file))?.summary.rounds ?? 0) >= 1 })
         for _ in 0..<5 { _ = try CommandResult.run([], executable: "/bin/true") }
+        Thread.sleep(forTimeInterval: 0.3)
+        recorder.signal(SIGINT)
         let result = recorder.finish()
         #expect(result.status == 0, "\(result.standardError)")
         let recorded = try Self.processes(in: file, mapping: "/usr/bin/true")

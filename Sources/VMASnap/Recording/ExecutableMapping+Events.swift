@@ -28,31 +28,29 @@ extension ExecutableMapping {
                   path: MappedPath(bytes: event.filename), buildID: buildID)
     }
 
-    /// `mappings` (in address order, not overlapping) with `new` mapped over
-    /// them, as mmap does: what it covers of the others is gone (their parts
-    /// outside it stay).
-    static func replacing(in mappings: [ExecutableMapping], with new: ExecutableMapping) -> [ExecutableMapping] {
-        var result: [ExecutableMapping] = []
-        result.reserveCapacity(mappings.count + 1)
-        for old in mappings {
-            guard old.end > new.start, old.start < new.end else {
-                result.append(old)
-                continue
-            }
-            if old.start < new.start {
-                var before = old
-                before.end = new.start
-                result.append(before)
-            }
-            if old.end > new.end {
-                var after = old
-                after.offset += new.end - old.start
-                after.start = new.end
-                result.append(after)
-            }
+    /// Maps `new` over `mappings` (in address order, not overlapping), as
+    /// mmap does: what it covers of the others is gone (their parts outside
+    /// it stay). In place, touching only the mappings it overlaps: a process
+    /// that maps thousands of times between two drains costs a binary search
+    /// and a move each, not a copy and a sort of its whole set.
+    static func map(_ new: ExecutableMapping, over mappings: inout [ExecutableMapping]) {
+        // Ends are in order too: the first mapping that ends after new starts.
+        let low = mappings.partitionPoint(where: { $0.end > new.start })
+        var upper = low
+        while upper < mappings.count, mappings[upper].start < new.end { upper += 1 }
+        var pieces: [ExecutableMapping] = []
+        if low < upper, mappings[low].start < new.start {
+            var before = mappings[low]
+            before.end = new.start
+            pieces.append(before)
         }
-        result.append(new)
-        result.sort { $0.start < $1.start }
-        return result
+        pieces.append(new)
+        if low < upper, mappings[upper - 1].end > new.end {
+            var after = mappings[upper - 1]
+            after.offset += new.end - after.start
+            after.start = new.end
+            pieces.append(after)
+        }
+        mappings.replaceSubrange(low..<upper, with: pieces)
     }
 }

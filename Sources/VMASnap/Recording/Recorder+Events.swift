@@ -127,7 +127,10 @@ extension Recorder {
         guard pending.attempts < 3, tracked[process.identity.pid] === process else { return }
         let recorded = writer.liveProcesses[process.number]?.mappings ?? []
         let unseen = pending.mapped.filter { mapped in
-            !recorded.contains { $0.start <= mapped.event.start && mapped.event.start < $0.end && $0.path.bytes == mapped.event.filename }
+            // The recorded set is in address order: the one mapping that can cover the start.
+            let index = recorded.partitionPoint(where: { $0.end > mapped.event.start })
+            return !(index < recorded.count && recorded[index].start <= mapped.event.start
+                && recorded[index].path.bytes == mapped.event.filename)
         }
         guard !unseen.isEmpty else { return }
         var again = events.pending[process.identity.pid] ?? RecorderEvents.Pending()
@@ -312,7 +315,7 @@ extension Recorder {
         let pageSize = UInt64(system.pageSize())
         var result = mappings
         for (_, event) in pending.mapped {
-            result = ExecutableMapping.replacing(in: result, with: ExecutableMapping(event, pageSize: pageSize))
+            ExecutableMapping.map(ExecutableMapping(event, pageSize: pageSize), over: &result)
         }
         return result
     }
