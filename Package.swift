@@ -25,9 +25,19 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // elfutils' libdw, from Debian's libdw-dev: DWARF line tables and
+        // inlined functions (Sources/VMASnap/DWARF).
+        .systemLibrary(
+            name: "CDW",
+            pkgConfig: "libdw",
+            providers: [.apt(["libdw-dev"])]
+        ),
+        // The toolchain's own demanglers: libstdc++'s __cxa_demangle and the
+        // Swift runtime's swift_demangle.
+        .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++")]),
         .target(
             name: "VMASnap",
-            dependencies: ["CProcmapQuery", "CZstd"],
+            dependencies: ["CProcmapQuery", "CZstd", "CDW", "CDemangle"],
             swiftSettings: [.swiftLanguageMode(.v5)] + fuzzingSettings
         ),
         .executableTarget(
