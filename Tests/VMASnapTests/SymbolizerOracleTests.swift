@@ -137,3 +137,135 @@ import Testing
                    "libc with /usr/lib/debug, inlines")
     }
 }
+
+/// Names: C++ and Swift, raw and demangled, against llvm-symbolizer,
+/// c++filt and swift-demangle; and frames against addr2line -f -i.
+@Suite struct SymbolNameOracleTests {
+    typealias Agreement = SymbolizerOracleTests.Agreement
+
+    static func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UTF8.self) } ?? "??" }
+
+    /// Our out-of-line function names at sampled offsets, raw and demangled.
+    static func names(path: String, count: Int, seed: UInt64) throws -> (addresses: [UInt64], raw: [String], demangled: [String]) {
+        let segments = try ReadelfSegments(path: path)
+        let offsets = try segments.sampleOffsets(path: path, count: count, seed: seed)
+        let buildID = try #require(try ELFFile(source: ELFSource(file: ReadOnlyFile(path: path))).buildID())
+        let raw = Symbolizer(search: SymbolizerOracleTests.noSearch, demangle: false)
+        let demangled = Symbolizer(search: SymbolizerOracleTests.noSearch, demangle: true)
+        var names: (addresses: [UInt64], raw: [String], demangled: [String]) = ([], [], [])
+        for offset in offsets {
+            let plain = raw.symbolize(buildID: buildID, path: MappedPath(path), fileOffset: offset, lines: false)
+            let nice = demangled.symbolize(buildID: buildID, path: MappedPath(path), fileOffset: offset, lines: false)
+            guard let function = plain.function?.function else { continue }
+            names.addresses.append(segments.address(ofFileOffset: offset)!)
+            names.raw.append(text(function))
+            names.demangled.append(text(nice.function?.function))
+        }
+        return names
+    }
+
+    /// Frames against llvm-symbolizer with raw names (LLVM's demangler
+    /// prints names its own way: ">>", "'lambda'", "(.isra.0)"); demangled
+    /// names against c++filt, which is libiberty, the code of libstdc++'s
+    /// __cxa_demangle.
+    @Test func cxxNamesAsLLVMSymbolizerAndCxxfiltGiveThem() throws {
+        let files = try SymbolTestFiles.files.get()
+        SymbolizerOracleTests.check(try SymbolizerOracleTests.compareWithLLVM(path: files.cxx, demangle: false, count: 600, seed: 5),
+                                    "C++ library, --no-demangle, inlines")
+        // __cxa_demangle against c++filt (libiberty), name by name.
+        let names = try Self.names(path: files.cxx, count: 600, seed: 6)
+        let filtered = try SymbolOracle.cxxfilt(names.raw)
+        var agreement = Agreement()
+        var mangled = 0
+        for index in names.raw.indices {
+            agreement.addresses += 1
+            if names.raw[index].hasPrefix("_Z") { mangled += 1 }
+            if names.demangled[index] == filtered[index] { agreement.frames += 1 } else {
+                agreement.mismatches.append("\(names.raw[index]): ours \(names.demangled[index]), c++filt \(filtered[index])")
+            }
+        }
+        #expect(mangled > 20, "the library has C++ names")
+        SymbolizerOracleTests.check(agreement, "C++ names against c++filt")
+    }
+
+    @Test func swiftNamesOfLibswiftCore() throws {
+        let path = "/opt/swift/usr/lib/swift/linux/libswiftCore.so"
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        // Raw names and offsets against llvm-symbolizer --no-demangle.
+        SymbolizerOracleTests.check(try SymbolizerOracleTests.compareWithLLVM(path: path, lines: false, demangle: false, count: 1000, seed: 7),
+                                    "libswiftCore, raw names")
+        // swift_demangle against swift-demangle, name by name.
+        let names = try Self.names(path: path, count: 1000, seed: 8)
+        let demangled = try SymbolOracle.swiftDemangle(names.raw)
+        var agreement = Agreement()
+        var swift = 0
+        for index in names.raw.indices where Demangler.isSwift(Array(names.raw[index].utf8)) {
+            agreement.addresses += 1
+            swift += 1
+            if names.demangled[index] == demangled[index] { agreement.frames += 1 } else {
+                agreement.mismatches.append("\(names.raw[index]): ours \(names.demangled[index]), swift-demangle \(demangled[index])")
+            }
+        }
+        #expect(swift > 100, "libswiftCore has Swift names")
+        SymbolizerOracleTests.check(agreement, "Swift names against swift-demangle")
+    }
+
+    /// addr2line -f -i names functions from DWARF (the out-of-line one too,
+    /// where llvm-symbolizer and vmasnap take the symbol table's, which adds
+    /// GCC's clone suffixes such as ".cold" and may pick another alias of the
+    /// same address) and joins paths its own way: the inlined frames' names,
+    /// the out-of-line name without its clone suffix (or an alias), and each
+    /// frame's file name and line are compared.
+    @Test func framesAsAddr2lineGivesThem() throws {
+        let files = try SymbolTestFiles.files.get()
+        for (path, name) in [(files.inlined, "gcc -O2 library"), (files.pie, "PIE executable"), (files.cxx, "C++ library")] {
+            let segments = try ReadelfSegments(path: path)
+            let offsets = try segments.sampleOffsets(path: path, count: 500, seed: 9)
+            let addresses = offsets.map { segments.address(ofFileOffset: $0)! }
+            let oracle = try SymbolOracle.addr2line(object: path, addresses: addresses)
+            let symbolizer = Symbolizer(search: SymbolizerOracleTests.noSearch)
+            let buildID = try #require(try ELFFile(source: ELFSource(file: ReadOnlyFile(path: path))).buildID())
+            // Demangled symbol names and their addresses, for aliases.
+            var addressOf: [String: UInt64] = [:]
+            for line in try CommandResult.run(["-C", "--defined-only", path], executable: "/usr/bin/nm").lines {
+                let fields = line.split(separator: " ", maxSplits: 2)
+                if fields.count == 3, let address = UInt64(fields[0], radix: 16) { addressOf[String(fields[2])] = address }
+            }
+            var agreement = Agreement()
+            for (index, offset) in offsets.enumerated() {
+                let ours = symbolizer.symbolize(buildID: buildID, path: MappedPath(path), fileOffset: offset).frames
+                let theirs = oracle[index]
+                // Without DWARF for the address, addr2line falls back to its
+                // own symbol search, and it names the padding after a
+                // function after it (llvm-symbolizer and vmasnap say "??"):
+                // only answers with a function and a source line count.
+                guard theirs.first?.file != nil, ours.first?.file != nil, ours.last?.function != nil else { continue }
+                agreement.addresses += 1
+                func base(_ file: String?) -> String? { file.map { String($0.split(separator: "/").last ?? "") } }
+                // GCC's clones: "f.cold" raw, "f() [clone .cold]" demangled.
+                func unsuffixed(_ name: String) -> String {
+                    if let clone = name.range(of: " [clone ") { return String(name[..<clone.lowerBound]) }
+                    return String(name.prefix { $0 != "." })
+                }
+                var problem: String?
+                if ours.count != theirs.count { problem = "frame count" }
+                for frame in 0..<min(ours.count, theirs.count) where problem == nil {
+                    let mine = Self.text(ours[frame].function)
+                    let other = theirs[frame].function ?? "??"
+                    let alias = addressOf[mine] != nil && addressOf[mine] == addressOf[other]
+                    let sameName = frame == ours.count - 1 ? unsuffixed(mine) == unsuffixed(other) || alias : mine == other
+                    if !sameName || base(ours[frame].file.map { Self.text($0) }) != base(theirs[frame].file) || ours[frame].line != theirs[frame].line {
+                        problem = "frame \(frame)"
+                    }
+                }
+                if let problem {
+                    agreement.mismatches.append("\(AddressText.format(addresses[index])) \(problem): ours "
+                        + ours.map { "\(Self.text($0.function)) \(Self.text($0.file)):\($0.line ?? -1)" }.joined(separator: ", ") + "; addr2line \(theirs)")
+                } else {
+                    agreement.frames += ours.count
+                }
+            }
+            SymbolizerOracleTests.check(agreement, "\(name) against addr2line -f -i")
+        }
+    }
+}

@@ -71,7 +71,9 @@ enum SymbolOracle {
                 if let discriminator = location.range(of: " (discriminator") { location = String(location[..<discriminator.lowerBound]) }
                 let colon = location.lastIndex(of: ":")!
                 let file = String(location[..<colon])
-                let line = Int(location[location.index(after: colon)...])
+                // addr2line prints line 0 as "?".
+                let lineText = location[location.index(after: colon)...]
+                let line = lineText == "?" ? 0 : Int(lineText)
                 frames.append(Frame(function: function == "??" ? nil : function, file: file == "??" ? nil : file,
                                     line: file == "??" ? nil : line, start: nil))
                 index += 2
@@ -84,9 +86,11 @@ enum SymbolOracle {
         return answers
     }
 
-    /// The raw names demangled by swift-demangle (one per line, in order).
+    /// The raw names demangled by swift-demangle (one per line, in order),
+    /// without sugar ("Swift.Optional<A>", not "A?"), as the runtime's
+    /// swift_demangle prints them.
     static func swiftDemangle(_ names: [String]) throws -> [String] {
-        let result = try CommandResult.run(["--simplified=false"], executable: "/opt/swift/usr/bin/swift-demangle",
+        let result = try CommandResult.run(["--no-sugar"], executable: "/opt/swift/usr/bin/swift-demangle",
                                            input: names.joined(separator: "\n") + "\n")
         return result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).prefix(names.count).map(String.init)
     }
@@ -110,8 +114,19 @@ struct ReadelfSegments {
     }
 
     var segments: [Segment]
+    /// The code sections (SHF_EXECINSTR with bytes): file offset and size.
+    var codeSections: [(offset: UInt64, size: UInt64)]
 
     init(path: String) throws {
+        let sections = try CommandResult.run(["-SW", path], executable: "/usr/bin/readelf").standardOutput
+        codeSections = sections.split(separator: "\n").compactMap { line -> (offset: UInt64, size: UInt64)? in
+            guard let bracket = line.firstIndex(of: "]") else { return nil }
+            let fields = line[line.index(after: bracket)...].split(separator: " ")
+            guard fields.count >= 7, fields[1] == "PROGBITS", fields[6].contains("X"),
+                  let offset = UInt64(fields[3], radix: 16), let size = UInt64(fields[4], radix: 16), size > 0
+            else { return nil }
+            return (offset, size)
+        }
         let output = try CommandResult.run(["-lW", path], executable: "/usr/bin/readelf").standardOutput
         segments = output.split(separator: "\n").compactMap { line -> Segment? in
             let fields = line.split(separator: " ")
@@ -136,15 +151,19 @@ struct ReadelfSegments {
         return segment.map { address - $0.address + $0.offset }
     }
 
-    /// File offsets to try in the executable segments: `count` random ones
-    /// (seeded), and the start, last byte and end of every function `nm`
-    /// lists with a size.
+    /// File offsets to try in the code: `count` random ones (seeded) in the
+    /// code sections, and the start, last byte and end of every function
+    /// `nm` lists with a size in `path` (the file or its debug file).
     func sampleOffsets(path: String, count: Int, seed: UInt64) throws -> [UInt64] {
         var generator = SeededGenerator(seed: seed)
         var offsets: [UInt64] = []
-        for segment in executable where segment.fileSize > 0 {
-            let share = max(1, count / max(1, executable.count))
-            for _ in 0..<share { offsets.append(segment.offset + UInt64.random(in: 0..<segment.fileSize, using: &generator)) }
+        let total = codeSections.reduce(0) { $0 + $1.size }
+        for _ in 0..<(total > 0 ? count : 0) {
+            var pick = UInt64.random(in: 0..<total, using: &generator)
+            for section in codeSections {
+                if pick < section.size { offsets.append(section.offset + pick); break }
+                pick -= section.size
+            }
         }
         let nm = try CommandResult.run(["-S", "--defined-only", path], executable: "/usr/bin/nm").standardOutput
         var boundaries: [UInt64] = []
