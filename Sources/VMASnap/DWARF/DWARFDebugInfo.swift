@@ -16,7 +16,7 @@ public final class DWARFDebugInfo {
     public let path: String
     private let file: ReadOnlyFile
     private let elf: OpaquePointer
-    private let dwarf: OpaquePointer
+    let dwarf: OpaquePointer
     /// Compilation units' address ranges, sorted by start (built on first use).
     private var units: [AddressRange]?
     /// Per unit (by its DIE's offset): its functions and line rows.
@@ -94,24 +94,10 @@ public final class DWARFDebugInfo {
     ///   compilation unit covers the address.
     public func location(at address: UInt64) -> DWARFLocation? {
         guard var unit = unitDIE(containing: address) else { return nil }
-        let compilationDirectory = attributeString(&unit, DW_AT_comp_dir)
+        let path = pathNaming(of: &unit)
         var files: OpaquePointer?
         var fileCount = 0
         let haveFiles = dwarf_getsrcfiles(&unit, &files, &fileCount) == 0
-        // The line table's first directory: libdw has already joined it to
-        // the names of files in it.
-        var firstDirectory: [UInt8]?
-        var directories: UnsafePointer<UnsafePointer<CChar>?>?
-        var directoryCount = 0
-        if haveFiles, dwarf_getsrcdirs(files, &directories, &directoryCount) == 0, directoryCount > 0,
-           let first = directories?[0]
-        {
-            firstDirectory = DWARFDebugInfo.bytes(first)
-        }
-        func path(_ name: UnsafePointer<CChar>) -> [UInt8] {
-            DWARFDebugInfo.path(DWARFDebugInfo.bytes(name), compilationDirectory: compilationDirectory, firstDirectory: firstDirectory)
-        }
-
         let index = unitIndex(of: &unit)
         // The line table's row for the address.
         var file: [UInt8]?
@@ -210,8 +196,29 @@ public final class DWARFDebugInfo {
 
     // MARK: - Functions
 
+    /// How file names of unit `unit` are printed: libdw's name, made
+    /// absolute as llvm-symbolizer makes it (see `path(_:compilationDirectory:firstDirectory:)`).
+    func pathNaming(of unit: inout Dwarf_Die) -> (UnsafePointer<CChar>) -> [UInt8] {
+        let compilationDirectory = attributeString(&unit, DW_AT_comp_dir)
+        var files: OpaquePointer?
+        var fileCount = 0
+        // The line table's first directory: libdw has already joined it to
+        // the names of files in it.
+        var firstDirectory: [UInt8]?
+        var directories: UnsafePointer<UnsafePointer<CChar>?>?
+        var directoryCount = 0
+        if dwarf_getsrcfiles(&unit, &files, &fileCount) == 0, dwarf_getsrcdirs(files, &directories, &directoryCount) == 0,
+           directoryCount > 0, let first = directories?[0]
+        {
+            firstDirectory = DWARFDebugInfo.bytes(first)
+        }
+        return { name in
+            DWARFDebugInfo.path(DWARFDebugInfo.bytes(name), compilationDirectory: compilationDirectory, firstDirectory: firstDirectory)
+        }
+    }
+
     /// The index of unit `unit`, built on first use.
-    private func unitIndex(of unit: inout Dwarf_Die) -> UnitIndex {
+    func unitIndex(of unit: inout Dwarf_Die) -> UnitIndex {
         let offset = UInt64(dwarf_dieoffset(&unit))
         if let index = unitIndexes[offset] { return index }
         let functions = buildFunctionIndex(of: &unit)

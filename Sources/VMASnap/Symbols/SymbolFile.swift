@@ -146,6 +146,22 @@ public final class SymbolFile {
         return result
     }
 
+    /// The table to store for this build ID (in a recording, so that it
+    /// outlives the file): segments and functions, and with `lines` the
+    /// line rows of its DWARF, which then answer for files and lines without
+    /// the file (inlined frames are not stored).
+    ///
+    /// - Parameter lines: Whether to add the DWARF line rows.
+    /// - Returns: The table; `serialized()` gives its bytes.
+    public func storableTable(lines: Bool) -> SymbolTable {
+        guard lines, table.lines == nil, let debugInfo = openDebugInfo() else { return table }
+        let rows = debugInfo.lineRows()
+        let lineTable = LineTable(files: rows.files, rows: rows.rows.map { LineTable.Row(address: $0.address, file: $0.file, line: $0.line) })
+        return SymbolTable(buildID: table.buildID, segments: table.segments, starts: table.starts, sizes: table.sizes,
+                           nameStarts: table.nameStarts, names: table.names, sourceFiles: table.sourceFiles,
+                           sourceFileIndexes: table.sourceFileIndexes, lines: lineTable)
+    }
+
     /// The DWARF reader, opened on first use: the debug file is opened once,
     /// its build ID checked again (it may have been replaced since it was
     /// found), and read through that same descriptor.

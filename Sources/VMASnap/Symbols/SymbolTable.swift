@@ -10,7 +10,8 @@
 public struct SymbolTable: Hashable, Sendable {
     /// The build ID of the file the table was read from.
     public let buildID: BuildID?
-    /// The loadable segments (PT_LOAD) that map file offsets to addresses.
+    /// The loadable segments (PT_LOAD) that map file offsets to addresses
+    /// (their alignment is not kept).
     public let segments: [ELFSegment]
     /// Function starts (ELF virtual addresses), ascending, distinct.
     let starts: [UInt64]
@@ -107,7 +108,12 @@ public struct SymbolTable: Hashable, Sendable {
             }
             nameStarts.append(UInt32(names.count))
         }
-        self.init(buildID: buildID, segments: segments.filter(\.isLoad), starts: starts, sizes: sizes,
+        // Of a segment, what maps offsets: alignment is not kept.
+        let loadable = segments.filter(\.isLoad).map {
+            ELFSegment(type: ELFSegment.loadType, flags: $0.flags, fileOffset: $0.fileOffset, virtualAddress: $0.virtualAddress,
+                       fileSize: $0.fileSize, memorySize: $0.memorySize, alignment: 0)
+        }
+        self.init(buildID: buildID, segments: loadable, starts: starts, sizes: sizes,
                   nameStarts: nameStarts, names: names, sourceFiles: sourceFiles, sourceFileIndexes: sourceFileIndexes,
                   lines: lines)
     }
