@@ -15,7 +15,7 @@ public struct AddressListParser {
     }
 
     /// The number of the last line parsed, from 1.
-    public private(set) var lineNumber = 0
+    public internal(set) var lineNumber = 0
 
     /// A parser at the start of the input.
     public init() {}
@@ -28,25 +28,17 @@ public struct AddressListParser {
 
     /// Parses the next line (without its newline); nil for a line to skip.
     public mutating func parse(line: UnsafeBufferPointer<UInt8>) throws -> Entry? {
-        lineNumber += 1
-        var fields = FieldScanner(line)
-        guard let pidField = fields.next() else { return nil }
-        if line[pidField.lowerBound] == UInt8(ascii: "#") { return nil }
-        guard let timeField = fields.next(), let addressField = fields.next() else {
-            var counter = FieldScanner(line)
-            throw InputError(line: lineNumber, problem: .wrongFieldCount(counter.count()), text: line)
+        // Borrowed for the call, so that its storage is reused, not copied.
+        var addresses: [UInt64] = []
+        swap(&addresses, &self.addresses)
+        defer { swap(&addresses, &self.addresses) }
+        guard let (pid, time) = try parseStack(line: line, addresses: &addresses) else { return nil }
+        guard addresses.count == 1 else {
+            throw InputError(line: lineNumber, problem: .wrongFieldCount(2 + addresses.count), text: line)
         }
-        let extra = fields.count()
-        guard extra == 0 else { throw InputError(line: lineNumber, problem: .wrongFieldCount(3 + extra), text: line) }
-        guard let pid = PerfScriptParser.decimal(UnsafeBufferPointer(rebasing: line[pidField])) else {
-            throw InputError(line: lineNumber, problem: .badProcessID, text: line)
-        }
-        guard let time = LookupTime(text: UnsafeBufferPointer(rebasing: line[timeField])) else {
-            throw InputError(line: lineNumber, problem: .badTime, text: line)
-        }
-        guard let address = Hex.parseAddress(UnsafeBufferPointer(rebasing: line[addressField])) else {
-            throw InputError(line: lineNumber, problem: .badAddress, text: line)
-        }
-        return Entry(pid: pid, time: time, address: address)
+        return Entry(pid: pid, time: time, address: addresses[0])
     }
+
+    /// The addresses of the line being parsed (kept to reuse its storage).
+    private var addresses: [UInt64] = []
 }

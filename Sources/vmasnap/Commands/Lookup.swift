@@ -9,13 +9,17 @@ struct Lookup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Resolve addresses of recorded processes to file, file offset and build ID.",
         discussion: """
-            Three forms: --pid PID --time TIME ADDRESS...; --stdin, reading "PID TIME ADDRESS" lines; \
+            Three forms: --pid PID --time TIME ADDRESS...; --stdin, reading "PID TIME ADDRESS [ADDRESS...]" lines \
+            (a stack, leaf first, resolved frame by frame; TIME in --time-unit); \
             --perf-script, reading the text of `perf script -F pid,tid,time,ip --ns` (record with \
             `perf record -k CLOCK_MONOTONIC`). TIME is seconds on the recording's clock or +SECONDS \
             from its start. One line per address: PID TIME ADDRESS STATUS [FILE-OFFSET BUILD-ID PATH]; \
             call-chain frames are indented with a tab. STATUS is exact, loaded-between, \
             unloaded-between, unmapped, unknown-pid, before-first-snapshot, after-exit, kernel or \
-            relative (a call-chain frame perf printed as an offset in its file, not resolved).
+            relative (a call-chain frame perf printed as an offset in its file, not resolved). \
+            With --symbols, each answer with a mapping adds a tab and its function, offset, source line and \
+            inlined functions, found in the file with the recorded build ID (or "no-symbols REASON"); \
+            --folded prints collapsed stacks instead, for flamegraph.pl, inferno and speedscope.
             """
     )
 
@@ -43,7 +47,18 @@ struct Lookup: ParsableCommand {
     @Flag(help: "Print one JSON object a line.")
     var json = false
 
+    @OptionGroup var symbolOptions: SymbolOptions
+
+    @Flag(help: "Print collapsed stacks (root first, \";\"-separated, then a count), named with symbols.")
+    var folded = false
+
+    @Option(help: "The unit of TIME in --stdin lines: s (seconds with a fraction), or integer ms, us or ns (bpftrace's nsecs).")
+    var timeUnit: TimeUnit = .seconds
+
     func validate() throws {
+        try symbolOptions.check(impliedBy: folded)
+        if folded && json { throw ValidationError("--folded prints text; leave out --json") }
+        if timeUnit != .seconds && !stdin { throw ValidationError("--time-unit goes with --stdin") }
         let forms = (addresses.isEmpty ? 0 : 1) + (stdin ? 1 : 0) + (perfScript ? 1 : 0)
         guard forms == 1 else {
             throw ValidationError("give exactly one of: addresses (with --pid and --time), --stdin, --perf-script")
@@ -62,6 +77,10 @@ struct Lookup: ParsableCommand {
             let output = StandardOutput()
             defer { output.flush() }
             let printer = LookupPrinter(index: index, json: json, output: output)
+            let symbols = symbolOptions.symbols || folded ? SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(), json: json) : nil
+            printer.symbols = folded ? nil : symbols
+            let stacks = folded ? FoldedStacks(index: index, symbols: symbols!) : nil
+            defer { stacks?.write(to: output) }
             defer {
                 // A damaged part of the recording: the pids it held answered from what loaded.
                 if let error = index.loadingErrors.first {
@@ -71,11 +90,25 @@ struct Lookup: ParsableCommand {
             }
             if perfScript {
                 var lookup = PerfScriptLookup(index: index, mode: callchainAddresses)
+                // A sample's frames come out together, after its line: a stack
+                // starts at a sample's ip, or at the first frame a line completes.
+                var line = 0
+                var stackLine = -1
                 let print = { (answer: PerfScriptAnswer) in
+                    if let stacks {
+                        if !answer.isFrame || stackLine != line { stacks.begin(pid: answer.pid, time: answer.time) }
+                        stackLine = line
+                        stacks.add(address: answer.address, resolution: answer.resolution)
+                        return
+                    }
                     printer.print(pid: answer.pid, time: answer.time, address: answer.address,
                                   resolution: answer.resolution, isFrame: answer.isFrame)
                 }
-                try LineReader(fd: STDIN_FILENO).forEachLine { line, _ in try lookup.read(line: line, answer: print) }
+                try LineReader(fd: STDIN_FILENO).forEachLine { text, _ in
+                    line += 1
+                    try lookup.read(line: text, answer: print)
+                }
+                line += 1
                 try lookup.finish(answer: print)
                 if lookup.foundRelativeFrames {
                     output.flush()
@@ -86,18 +119,32 @@ struct Lookup: ParsableCommand {
             } else if stdin {
                 var parser = AddressListParser()
                 var cursor = LookupCursor(index: index)
+                var stack: [UInt64] = []
                 try LineReader(fd: STDIN_FILENO).forEachLine { line, _ in
-                    guard let entry = try parser.parse(line: line) else { return }
+                    guard let entry = try parser.parseStack(line: line, timeUnit: timeUnit, addresses: &stack) else { return }
                     let time = entry.time.nanoseconds(start: recording.start)
-                    printer.print(pid: entry.pid, time: time, address: entry.address,
-                                  resolution: cursor.resolve(pid: entry.pid, time: time, address: entry.address))
+                    stacks?.begin(pid: entry.pid, time: time)
+                    for (position, address) in stack.enumerated() {
+                        let resolution = cursor.resolve(pid: entry.pid, time: time, address: address)
+                        if let stacks {
+                            stacks.add(address: address, resolution: resolution)
+                        } else {
+                            printer.print(pid: entry.pid, time: time, address: address, resolution: resolution, isFrame: position > 0)
+                        }
+                    }
                 }
             } else if let pid, let time {
                 var cursor = LookupCursor(index: index)
                 let nanoseconds = time.nanoseconds(start: recording.start)
+                // Folded, the addresses are one stack, leaf first.
+                stacks?.begin(pid: pid.value, time: nanoseconds)
                 for address in addresses {
-                    printer.print(pid: pid.value, time: nanoseconds, address: address.value,
-                                  resolution: cursor.resolve(pid: pid.value, time: nanoseconds, address: address.value))
+                    let resolution = cursor.resolve(pid: pid.value, time: nanoseconds, address: address.value)
+                    if let stacks {
+                        stacks.add(address: address.value, resolution: resolution)
+                    } else {
+                        printer.print(pid: pid.value, time: nanoseconds, address: address.value, resolution: resolution)
+                    }
                 }
             }
         }

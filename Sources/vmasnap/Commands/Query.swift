@@ -8,7 +8,8 @@ struct Query: ParsableCommand {
         discussion: """
             For each address, the executable file-backed mapping covering it now (one ioctl each, \
             no walk), and the file offset: address - start + offset. Addresses are hex, with or \
-            without 0x.
+            without 0x. With --symbols, a tab and the function, offset, source line and inlined \
+            functions follow, from the file with the mapping's build ID.
             """
     )
 
@@ -24,16 +25,23 @@ struct Query: ParsableCommand {
     @Option(help: "How to read the mappings: auto, ioctl or text.")
     var backend: BackendChoice = .auto
 
+    @OptionGroup var symbolOptions: SymbolOptions
+
     func validate() throws {
         guard !addresses.isEmpty else { throw ValidationError("give at least one address") }
+        try symbolOptions.check()
     }
 
     func run() throws {
         try Failure.guarded {
             let capture = try MappingCaptures.open(pid: pid.value, backend: backend)
             let output = StandardOutput()
+            let symbolizer = symbolOptions.symbols ? symbolOptions.makeSymbolizer() : nil
             for address in addresses {
                 let mapping = try capture.mapping(covering: address.value)
+                let symbols = mapping.flatMap { mapping in
+                    symbolizer?.symbolize(buildID: mapping.buildID, path: mapping.path, fileOffset: mapping.fileOffset(of: address.value))
+                }
                 if json {
                     var writer = JSONWriter()
                     writer.beginObject()
@@ -41,12 +49,13 @@ struct Query: ParsableCommand {
                     writer.string("address", AddressText.format(address.value))
                     writer.string("status", mapping == nil ? "unmapped" : "mapped")
                     MappingJSON.writeResolution(mapping, address: address.value, to: &writer)
+                    if symbolizer != nil { SymbolPrinter.write(symbols, to: &writer) }
                     writer.endObject()
                     output.line(bytes: writer.text)
                 } else if let mapping {
                     output.line(
                         "\(AddressText.format(address.value)) \(mapping.path)+\(AddressText.format(mapping.fileOffset(of: address.value))) "
-                            + (mapping.buildID?.description ?? "-"))
+                            + (mapping.buildID?.description ?? "-") + (symbols.map { String(decoding: SymbolPrinter.text($0), as: UTF8.self) } ?? ""))
                 } else {
                     output.line("\(AddressText.format(address.value)) not mapped")
                 }

@@ -13,6 +13,8 @@ final class LookupPrinter {
     /// the build ID as text ("-") or JSON (null).
     private var pathCache: [[UInt8]?]
     private var buildIDCache: [[UInt8]?]
+    /// Adds each answer's symbols (`--symbols`), when set.
+    var symbols: SymbolPrinter?
 
     init(index: AddressIndex, json: Bool, output: StandardOutput) {
         self.index = index
@@ -48,10 +50,14 @@ final class LookupPrinter {
                 appendHex(answer.start)
                 append("\",\"end\":\"0x")
                 appendHex(answer.end)
-                append("\"}")
+                append("\"")
+                symbols?.append(mappingID: mapping, mapping: answer, fileOffset: resolution.fileOffset ?? answer.fileOffset(of: address),
+                                to: &line)
             } else {
-                append("null,\"file_offset\":null,\"build_id\":null,\"start\":null,\"end\":null}")
+                append("null,\"file_offset\":null,\"build_id\":null,\"start\":null,\"end\":null")
+                symbols?.appendNone(to: &line)
             }
+            append("}")
         } else {
             if isFrame { line.append(UInt8(ascii: "\t")) }
             appendDecimal(pid)
@@ -68,6 +74,11 @@ final class LookupPrinter {
                 line.append(contentsOf: cachedBuildID(mapping))
                 line.append(UInt8(ascii: " "))
                 line.append(contentsOf: cachedPath(mapping))
+                if let symbols {
+                    let answer = index.mapping(mapping)
+                    symbols.append(mappingID: mapping, mapping: answer, fileOffset: resolution.fileOffset ?? answer.fileOffset(of: address),
+                                   to: &line)
+                }
             }
         }
         output.line(bytes: line)

@@ -1,0 +1,39 @@
+import ArgumentParser
+import VMASnap
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The options that name code: `--symbols`, `--no-demangle`, `--debug-dir`,
+/// shared by `query` and `lookup`.
+struct SymbolOptions: ParsableArguments {
+    @Flag(help: "Name the function, offset, source line and inlined functions of each answer, from the file with its build ID.")
+    var symbols = false
+
+    @Flag(name: .customLong("no-demangle"), help: "Print C++ and Swift names as the symbol table has them (with --symbols).")
+    var noDemangle = false
+
+    @Option(name: .customLong("debug-dir"),
+            help: ArgumentHelp("A debug directory holding .build-id/xx/rest.debug files, searched before /usr/lib/debug (repeatable).",
+                               valueName: "DIR"))
+    var debugDirectories: [String] = []
+
+    /// Checks that the options that refine symbols come with `--symbols`
+    /// (or with an option that implies it, such as `--folded`).
+    func check(impliedBy implied: Bool = false) throws {
+        if !symbols && !implied && (noDemangle || !debugDirectories.isEmpty) {
+            throw ValidationError("--no-demangle and --debug-dir go with --symbols")
+        }
+    }
+
+    /// The symbolizer these options ask for: the debug directories given,
+    /// /usr/lib/debug and the debuginfod client cache.
+    func makeSymbolizer() -> Symbolizer {
+        var environment: [String: String] = [:]
+        for name in ["DEBUGINFOD_CACHE_PATH", "HOME", "XDG_CACHE_HOME"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        let search = SymbolSearchPaths.standard(debugDirectories: debugDirectories, environment: environment)
+        return Symbolizer(search: search, demangle: !noDemangle)
+    }
+}
