@@ -52,7 +52,7 @@ do {
     }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, lookups).
+    /// (capture, size, recorder, memory, lookups, symbols).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
         FileHandle.standardError.write("\(section)...\n".data(using: .utf8)!)
@@ -80,6 +80,9 @@ do {
     }
     if runs("lookups") {
         report.lookupTables(try LookupBenchmark().run(quick: quick))
+    }
+    if runs("symbols") {
+        report.symbolTables(try SymbolBenchmark(tinyFile: mappedFile, quick: quick).run())
     }
     print(report.text, terminator: "")
 } catch {

@@ -8,7 +8,7 @@ extension ELFFile {
     /// - Returns: The table, or nil when the file has neither.
     /// - Throws: `ELFError` when the chosen table is damaged.
     public func preferredSymbolTable() throws -> ELFSymbolTable? {
-        if let full = try symbolTable(.full), full.symbols.count > 1 { return full }
+        if let full = try symbolTable(.full), full.count > 1 { return full }
         return try symbolTable(.dynamic)
     }
 
@@ -41,38 +41,8 @@ extension ELFFile {
         let strings = try contents(of: stringSection, as: .stringTable)
         let extended = try extendedIndexes(of: tableIndex, count: Int(count))
 
-        let decoder = header.decoder
-        let stride = Int(entrySize)
-        var symbols: [ELFSymbol] = []
-        symbols.reserveCapacity(Int(count))
-        bytes.withUnsafeBytes { raw in
-            for index in 0..<Int(count) {
-                let at = index * stride
-                let symbol: ELFSymbol
-                if is64 {
-                    symbol = ELFSymbol(
-                        nameOffset: decoder.u32(raw, at), value: decoder.u64(raw, at + 8), size: decoder.u64(raw, at + 16),
-                        info: raw[at + 4], other: raw[at + 5], sectionIndex: UInt32(decoder.u16(raw, at + 6)))
-                } else {
-                    symbol = ELFSymbol(
-                        nameOffset: decoder.u32(raw, at), value: UInt64(decoder.u32(raw, at + 4)),
-                        size: UInt64(decoder.u32(raw, at + 8)), info: raw[at + 12], other: raw[at + 13],
-                        sectionIndex: UInt32(decoder.u16(raw, at + 14)))
-                }
-                symbols.append(symbol)
-            }
-        }
-        if let extended {
-            for index in symbols.indices where symbols[index].sectionIndex == ELFSymbol.extendedSection {
-                // A missing entry leaves the symbol undefined (SHN_UNDEF).
-                symbols[index].sectionIndex = index < extended.count ? extended[index] : ELFSymbol.undefinedSection
-            }
-        } else {
-            for index in symbols.indices where symbols[index].sectionIndex == ELFSymbol.extendedSection {
-                symbols[index].sectionIndex = ELFSymbol.undefinedSection
-            }
-        }
-        return ELFSymbolTable(kind: kind, symbols: symbols, strings: strings)
+        return ELFSymbolTable(kind: kind, entries: bytes, count: Int(count), entrySize: Int(entrySize), is64: is64,
+                              decoder: header.decoder, strings: strings, extendedIndexes: extended)
     }
 
     /// The SHT_SYMTAB_SHNDX table linked to symbol table `tableIndex`, if any.

@@ -97,6 +97,16 @@ public struct ELFFile {
         self.sections = sections
     }
 
+    /// Reads the headers of the ELF file at `path`, through pread: the file
+    /// stays open while the value (or a copy) is alive.
+    ///
+    /// - Parameter path: The file.
+    /// - Throws: `SystemError` when it cannot be opened, `ELFError` as
+    ///   `init(source:)`.
+    public init(path: String) throws {
+        try self.init(source: ELFSource(file: try ReadOnlyFile(path: path)))
+    }
+
     /// Reads the headers of an ELF image held in memory.
     ///
     /// - Parameter bytes: The whole file.

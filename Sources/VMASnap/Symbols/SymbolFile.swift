@@ -87,8 +87,8 @@ public final class SymbolFile {
     /// - Returns: The symbolization (never `missing`: the file is the right one).
     public func symbolize(fileOffset: UInt64, lines: Bool) -> Symbolization {
         guard let address = table.virtualAddress(ofFileOffset: fileOffset) else {
-            return Symbolization(frames: [SymbolizedFrame(function: nil, offset: nil, file: nil, line: nil, isInlined: false)],
-                                 missing: nil, hasSourceInformation: false)
+            return Symbolization(function: SymbolizedFrame(function: nil, offset: nil, file: nil, line: nil, isInlined: false),
+                                 hasSourceInformation: false)
         }
         let symbol = table.function(containing: address)
         // Without DWARF, or when only functions are asked for: the table alone.
@@ -115,7 +115,8 @@ public final class SymbolFile {
             result = Symbolization(frames: frames, missing: nil, hasSourceInformation: lines)
             if !lines {
                 // Asked for functions only: keep the out-of-line name alone.
-                result.frames = [SymbolizedFrame(function: last.function, offset: last.offset, file: nil, line: nil, isInlined: false)]
+                result = Symbolization(function: SymbolizedFrame(function: last.function, offset: last.offset, file: nil, line: nil,
+                                                                 isInlined: false), hasSourceInformation: false)
             }
         } else {
             var frame = SymbolizedFrame(function: nil, offset: nil, file: nil, line: nil, isInlined: false)
@@ -137,7 +138,7 @@ public final class SymbolFile {
                 frame.file = file
                 frame.line = 0
             }
-            result = Symbolization(frames: [frame], missing: nil, hasSourceInformation: hasSource)
+            result = Symbolization(function: frame, hasSourceInformation: hasSource)
         }
         if lines {
             if locations.count >= SymbolFile.locationCacheLimit { locations.removeAll(keepingCapacity: true) }

@@ -16,36 +16,42 @@ extension SymbolTable {
     ///   - buildID: The build ID.
     public init(elf: ELFFile, symbols: ELFSymbolTable?, sections: [ELFSection]? = nil, buildID: BuildID?) {
         let sections = sections ?? elf.sections
-        var functions: [Function] = []
+        // The candidates' names are ranges of the string table itself.
+        var builder = Builder(names: symbols?.strings ?? [])
         if let symbols {
-            functions.reserveCapacity(symbols.symbols.count)
+            builder.candidates.reserveCapacity(symbols.count)
             let machine = elf.header.machine
             // Local symbols follow the STT_FILE symbol of their source file.
-            var sourceFile: [UInt8]?
-            for symbol in symbols.symbols.dropFirst() {
-                if symbol.type == ELFSymbol.fileType {
-                    sourceFile = symbols.nameRange(of: symbol).map { Array(symbols.strings[$0]) }
-                    continue
+            var sourceFile = Builder.noFile
+            symbols.strings.withUnsafeBufferPointer { strings in
+                symbols.forEachSymbol { symbol in
+                    if symbol.type == ELFSymbol.fileType {
+                        sourceFile = Builder.noFile
+                        if let range = symbols.nameRange(of: symbol), !range.isEmpty {
+                            sourceFile = UInt32(builder.sourceFiles.count)
+                            builder.sourceFiles.append(Array(strings[range]))
+                        }
+                        return
+                    }
+                    switch symbol.type {
+                    case ELFSymbol.functionType, ELFSymbol.indirectFunctionType, ELFSymbol.noType, ELFSymbol.objectType: break
+                    default: return
+                    }
+                    let section = Int(symbol.sectionIndex)
+                    guard symbol.sectionIndex != ELFSymbol.undefinedSection, symbol.sectionIndex < ELFSymbol.firstReservedSection,
+                          section < sections.count, sections[section].isAllocated, sections[section].isExecutable,
+                          let range = symbols.nameRange(of: symbol)
+                    else { return }
+                    if SymbolTable.isMappingSymbol(strings[range], machine: machine) { return }
+                    var value = symbol.value
+                    // ARM Thumb functions have bit 0 set in their value.
+                    if machine == SymbolTable.armMachine && symbol.type == ELFSymbol.functionType { value &= ~1 }
+                    let file = symbol.binding == ELFSymbol.localBinding ? sourceFile : Builder.noFile
+                    builder.add(start: value, size: symbol.size, nameRange: range, sourceFile: file)
                 }
-                switch symbol.type {
-                case ELFSymbol.functionType, ELFSymbol.indirectFunctionType, ELFSymbol.noType, ELFSymbol.objectType: break
-                default: continue
-                }
-                let section = Int(symbol.sectionIndex)
-                guard symbol.sectionIndex != ELFSymbol.undefinedSection, symbol.sectionIndex < ELFSymbol.firstReservedSection,
-                      section < sections.count, sections[section].isAllocated, sections[section].isExecutable,
-                      let range = symbols.nameRange(of: symbol)
-                else { continue }
-                let name = Array(symbols.strings[range])
-                if SymbolTable.isMappingSymbol(name, machine: machine) { continue }
-                var value = symbol.value
-                // ARM Thumb functions have bit 0 set in their value.
-                if machine == SymbolTable.armMachine && symbol.type == ELFSymbol.functionType { value &= ~1 }
-                let file = symbol.binding == ELFSymbol.localBinding ? sourceFile : nil
-                functions.append(Function(start: value, size: symbol.size, name: name, sourceFile: file?.isEmpty == false ? file : nil))
             }
         }
-        self.init(buildID: buildID, segments: elf.programHeaders, functions: functions)
+        self = builder.table(buildID: buildID, segments: elf.programHeaders, lines: nil)
     }
 
     static let armMachine: UInt16 = 40
@@ -55,9 +61,9 @@ extension SymbolTable {
     /// Whether `name` is a mapping symbol of the architecture (marking code
     /// or data within a section, not naming anything): by prefix, as LLVM
     /// tells them ("$x", "$d.12").
-    static func isMappingSymbol(_ name: [UInt8], machine: UInt16) -> Bool {
-        guard name.count >= 2, name[0] == UInt8(ascii: "$") else { return false }
-        let kind = name[1]
+    static func isMappingSymbol<Name: Collection>(_ name: Name, machine: UInt16) -> Bool where Name.Element == UInt8 {
+        guard name.count >= 2, name.first == UInt8(ascii: "$") else { return false }
+        let kind = name[name.index(after: name.startIndex)]
         switch machine {
         case armMachine: return kind == UInt8(ascii: "a") || kind == UInt8(ascii: "d") || kind == UInt8(ascii: "t")
         case aarch64Machine, riscvMachine: return kind == UInt8(ascii: "d") || kind == UInt8(ascii: "x")

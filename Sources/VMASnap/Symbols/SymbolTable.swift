@@ -27,6 +27,12 @@ public struct SymbolTable: Hashable, Sendable {
     /// empty when no function has one.
     let sourceFileIndexes: [UInt32]
     static let noSourceFile = UInt32.max
+    /// A coarse index into `starts`: `bucketStarts[b]` is the number of
+    /// starts below `firstStart + b << bucketShift`, so that a lookup
+    /// searches a few neighbours instead of the whole table (whose binary
+    /// search misses the cache at every step in a large library).
+    let bucketStarts: [UInt32]
+    let bucketShift: UInt64
     /// Source lines, when the table carries them (a stored table made with
     /// lines); tables read from files leave lines to DWARF.
     public let lines: LineTable?
@@ -62,60 +68,20 @@ public struct SymbolTable: Hashable, Sendable {
     ///   - functions: Functions in symbol table order.
     ///   - lines: Source lines, if any.
     public init(buildID: BuildID?, segments: [ELFSegment], functions: [Function], lines: LineTable? = nil) {
-        // Sort by (start, size), stable (the position breaks ties), then keep
-        // the last of each start: the largest size, the latest in the table.
-        let order = functions.indices.sorted {
-            let a = functions[$0], b = functions[$1]
-            return (a.start, a.size, $0) < (b.start, b.size, $1)
-        }
-        var starts: [UInt64] = []
-        var sizes: [UInt64] = []
-        var kept: [Int] = []
-        starts.reserveCapacity(order.count)
-        sizes.reserveCapacity(order.count)
-        kept.reserveCapacity(order.count)
-        for index in order {
-            let function = functions[index]
-            if let last = starts.last, last == function.start {
-                sizes[sizes.count - 1] = function.size
-                kept[kept.count - 1] = index
-            } else {
-                starts.append(function.start)
-                sizes.append(function.size)
-                kept.append(index)
-            }
-        }
-        var nameStarts: [UInt32] = [0]
-        var names: [UInt8] = []
-        var sourceFiles: [[UInt8]] = []
-        var sourceFileNumbers: [[UInt8]: UInt32] = [:]
-        var sourceFileIndexes: [UInt32] = []
-        nameStarts.reserveCapacity(kept.count + 1)
-        for (position, index) in kept.enumerated() {
-            if let file = functions[index].sourceFile {
-                if sourceFileIndexes.isEmpty { sourceFileIndexes = Array(repeating: SymbolTable.noSourceFile, count: kept.count) }
-                if let number = sourceFileNumbers[file] {
-                    sourceFileIndexes[position] = number
-                } else {
-                    sourceFileNumbers[file] = UInt32(sourceFiles.count)
-                    sourceFileIndexes[position] = UInt32(sourceFiles.count)
-                    sourceFiles.append(file)
+        var builder = Builder()
+        var files: [[UInt8]: UInt32] = [:]
+        for function in functions {
+            var file = Builder.noFile
+            if let name = function.sourceFile {
+                if let known = files[name] { file = known } else {
+                    file = UInt32(builder.sourceFiles.count)
+                    files[name] = file
+                    builder.sourceFiles.append(name)
                 }
             }
-            // Names are counted in 32 bits: beyond 4 GiB of names, the rest go unnamed.
-            if names.count + functions[index].name.count <= Int(UInt32.max) {
-                names.append(contentsOf: functions[index].name)
-            }
-            nameStarts.append(UInt32(names.count))
+            builder.add(start: function.start, size: function.size, name: function.name, sourceFile: file)
         }
-        // Of a segment, what maps offsets: alignment is not kept.
-        let loadable = segments.filter(\.isLoad).map {
-            ELFSegment(type: ELFSegment.loadType, flags: $0.flags, fileOffset: $0.fileOffset, virtualAddress: $0.virtualAddress,
-                       fileSize: $0.fileSize, memorySize: $0.memorySize, alignment: 0)
-        }
-        self.init(buildID: buildID, segments: loadable, starts: starts, sizes: sizes,
-                  nameStarts: nameStarts, names: names, sourceFiles: sourceFiles, sourceFileIndexes: sourceFileIndexes,
-                  lines: lines)
+        self = builder.table(buildID: buildID, segments: segments, lines: lines)
     }
 
     /// A table from its parts, already sorted and distinct.
@@ -130,6 +96,24 @@ public struct SymbolTable: Hashable, Sendable {
         self.sourceFiles = sourceFiles
         self.sourceFileIndexes = sourceFileIndexes
         self.lines = lines
+        (bucketStarts, bucketShift) = SymbolTable.buckets(starts)
+    }
+
+    /// The coarse index of `starts`: about two functions a bucket.
+    static func buckets(_ starts: [UInt64]) -> ([UInt32], UInt64) {
+        guard let first = starts.first, let last = starts.last, starts.count > 16, starts.count < Int(UInt32.max) else { return ([], 0) }
+        let span = last - first
+        var shift: UInt64 = 0
+        while shift < 63 && span >> shift > UInt64(starts.count / 2) { shift += 1 }
+        let count = Int(span >> shift) + 2
+        var buckets = [UInt32](repeating: 0, count: count)
+        var index = 0
+        for bucket in 0..<count {
+            let boundary = first &+ (UInt64(bucket) << shift)
+            while index < starts.count && starts[index] < boundary { index += 1 }
+            buckets[bucket] = UInt32(index)
+        }
+        return (buckets, shift)
     }
 
     /// The number of functions.
@@ -154,7 +138,16 @@ public struct SymbolTable: Hashable, Sendable {
     /// - Returns: The function's index, or nil.
     public func function(containing address: UInt64) -> Int? {
         starts.withUnsafeBufferPointer { starts -> Int? in
-            let low = starts.partitionPoint { $0 <= address }
+            var low: Int
+            if bucketStarts.isEmpty {
+                low = starts.partitionPoint { $0 <= address }
+            } else {
+                guard address >= starts[0] else { return nil }
+                let bucket = Int(min((address &- starts[0]) >> bucketShift, UInt64(bucketStarts.count - 1)))
+                let from = Int(bucketStarts[bucket])
+                let to = bucket + 1 < bucketStarts.count ? Int(bucketStarts[bucket + 1]) : starts.count
+                low = UnsafeBufferPointer(rebasing: starts[from..<to]).partitionPoint { $0 <= address } + from
+            }
             guard low > 0 else { return nil }
             let index = low &- 1
             let size = sizes[index]

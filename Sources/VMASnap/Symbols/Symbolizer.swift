@@ -25,6 +25,8 @@ public final class Symbolizer {
     public let demangles: Bool
 
     private var files: [BuildID: SymbolFile] = [:]
+    /// The last file answered: frames of one file come in runs.
+    private var last: SymbolFile?
     private var failures: [Failure: NoSymbolsReason] = [:]
     private var stored: [BuildID: SymbolTable] = [:]
 
@@ -71,7 +73,11 @@ public final class Symbolizer {
     /// - Returns: The symbol file, or why there is none.
     public func symbolFile(buildID: BuildID?, path: MappedPath) -> Lookup {
         guard let buildID else { return .missing(.noBuildID) }
-        if let file = files[buildID] { return .found(file) }
+        if let last, last.buildID == buildID { return .found(last) }
+        if let file = files[buildID] {
+            last = file
+            return .found(file)
+        }
         let failure = Failure(buildID: buildID, path: path)
         if let reason = failures[failure] { return .missing(reason) }
         switch load(buildID: buildID, path: path) {
@@ -116,7 +122,6 @@ public final class Symbolizer {
 
         var executable: Match?
         var fullSymbols: (table: ELFSymbolTable, sections: [ELFSection])?
-        var dynamicSymbols: ELFSymbolTable?
         var debugInfoPath: [UInt8]?
         var recordedPathChanged = false
         var linkAdded = false
@@ -135,11 +140,8 @@ public final class Symbolizer {
             }
             let holdsCode = elf.loadSegments.contains { $0.isExecutable && $0.fileSize > 0 }
             if executable == nil && holdsCode { executable = Match(path: candidate.path, elf: elf) }
-            if fullSymbols == nil, let table = try? elf.symbolTable(.full), table.symbols.count > 1 {
+            if fullSymbols == nil, let table = try? elf.symbolTable(.full), table.count > 1 {
                 fullSymbols = (table, elf.sections)
-            }
-            if dynamicSymbols == nil && holdsCode, let table = try? elf.symbolTable(.dynamic), table.symbols.count > 1 {
-                dynamicSymbols = table
             }
             if debugInfoPath == nil && elf.hasDebugInfo { debugInfoPath = candidate.path }
             // A debug link names a debug file next to the file: look there too.
@@ -160,7 +162,9 @@ public final class Symbolizer {
         if let fullSymbols {
             table = SymbolTable(elf: executable.elf, symbols: fullSymbols.table, sections: fullSymbols.sections, buildID: buildID)
         } else {
-            table = SymbolTable(elf: executable.elf, symbols: dynamicSymbols, buildID: buildID)
+            // .dynsym is read only when no file has a .symtab.
+            let dynamic = (try? executable.elf.symbolTable(.dynamic)).flatMap { $0.count > 1 ? $0 : nil }
+            table = SymbolTable(elf: executable.elf, symbols: dynamic, buildID: buildID)
         }
         if table.count == 0 && debugInfoPath == nil {
             // The file has nothing to name functions by; a stored table may.

@@ -64,17 +64,18 @@ final class ReadOnlyFile {
     /// when a read fails.
     func read(at offset: UInt64, count: Int) -> [UInt8]? {
         guard count >= 0, offset <= UInt64(Int64.max) - UInt64(count) else { return nil }
-        var bytes = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        while filled < count {
-            let result = bytes.withUnsafeMutableBytes { raw in
-                valueOrErrno { system.pread(descriptor, raw.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled)) }
+        var failed = false
+        // Read straight into the array's storage: no zero-filling first.
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var filled = 0
+            while filled < count {
+                let result = valueOrErrno { system.pread(descriptor, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled)) }
+                guard case .success(let got) = result else { failed = true; break }
+                if got == 0 { break }
+                filled += got
             }
-            guard case .success(let got) = result else { return nil }
-            if got == 0 { break }
-            filled += got
+            initialized = filled
         }
-        if filled < count { bytes.removeSubrange(filled...) }
-        return bytes
+        return failed ? nil : bytes
     }
 }

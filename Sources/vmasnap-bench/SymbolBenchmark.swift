@@ -1,0 +1,216 @@
+import Foundation
+import VMASnap
+
+/// Issue 14: symbolizing answers (build ID, file offset) with the
+/// `Symbolizer`, against llvm-symbolizer and addr2line on the same file
+/// offsets, converted to the ELF virtual addresses the tools take.
+struct SymbolBenchmark {
+    struct Row {
+        var name: String
+        /// Milliseconds: vmasnap in process; the tools as a process, and that
+        /// less the same tool's run on a tiny file (its start-up).
+        var vmasnap = 0.0
+        var llvm = 0.0
+        var llvmLoad = 0.0
+        var addr2line = 0.0
+        var addr2lineLoad = 0.0
+    }
+
+    struct Throughput {
+        var name: String
+        var frames = 0
+        /// Frames a second.
+        var vmasnap = 0.0
+        var vmasnapFastPath = 0.0
+        /// The share of frames named.
+        var named = 0.0
+        var llvm = 0.0
+        var addr2line = 0.0
+    }
+
+    struct Result {
+        var firstUse: [Row] = []
+        var throughput: [Throughput] = []
+    }
+
+    let tinyFile: String
+    let quick: Bool
+
+    static let llvmSymbolizer = "/opt/swift/usr/bin/llvm-symbolizer"
+    static let libc = "/usr/lib/x86_64-linux-gnu/libc.so.6"
+    static let swiftCore = "/opt/swift/usr/lib/swift/linux/libswiftCore.so"
+
+    /// A file to symbolize: its path, build ID, and random file offsets in
+    /// its code with the addresses they are at.
+    struct Target {
+        var path: String
+        var buildID: BuildID
+        var offsets: [UInt64]
+        var addresses: [UInt64]
+
+        init(path: String, count: Int, seed: UInt64) throws {
+            let elf = try ELFFile(path: path)
+            self.path = path
+            guard let buildID = elf.buildID() else { throw BenchmarkError.noBuildID(path) }
+            self.buildID = buildID
+            let code = elf.sections.filter { $0.isExecutable && $0.hasFileBytes && $0.size > 0 }
+            let total = code.reduce(0) { $0 + $1.size }
+            var generator = SeededGenerator(seed: seed)
+            offsets = []
+            for _ in 0..<count {
+                var pick = UInt64.random(in: 0..<total, using: &generator)
+                for section in code {
+                    if pick < section.size { offsets.append(section.fileOffset + pick); break }
+                    pick -= section.size
+                }
+            }
+            addresses = offsets.map { elf.virtualAddress(ofFileOffset: $0)! }
+        }
+    }
+
+    enum BenchmarkError: Error { case noBuildID(String) }
+
+    func run() throws -> Result {
+        var result = Result()
+        let runs = quick ? 3 : 7
+        var targets: [(String, Target, Bool)] = [("libc", try Target(path: Self.libc, count: quick ? 200_000 : 1_000_000, seed: 1), true)]
+        if FileManager.default.fileExists(atPath: Self.swiftCore) {
+            targets.append(("libswiftCore", try Target(path: Self.swiftCore, count: quick ? 200_000 : 1_000_000, seed: 2), false))
+        }
+        let tiny = try Target(path: tinyFile, count: 1, seed: 3)
+        let debugFile = "/usr/lib/debug/.build-id/\(targets[0].1.buildID.description.prefix(2))/\(targets[0].1.buildID.description.dropFirst(2)).debug"
+        let libcHasDebugFile = FileManager.default.fileExists(atPath: debugFile)
+
+        // First use: a new symbolizer, one answer; the tools: one address.
+        for (name, target, _) in targets {
+            var row = Row(name: "\(name), functions (symbol table)")
+            var ours = Samples(), llvm = Samples(), llvmTiny = Samples(), addr2line = Samples(), addr2lineTiny = Samples()
+            for _ in 0..<runs {
+                ours.add(firstUse(target, search: SymbolSearchPaths(), lines: false))
+                llvm.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(target.path)", "--no-inlines", "--debug-file-directory=/nonexistent"], [target.addresses[0]]))
+                llvmTiny.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(tiny.path)", "--no-inlines", "--debug-file-directory=/nonexistent"], tiny.addresses))
+                addr2line.add(try Self.tool("/usr/bin/addr2line", ["-f", "-e", target.path], [target.addresses[0]]))
+                addr2lineTiny.add(try Self.tool("/usr/bin/addr2line", ["-f", "-e", tiny.path], tiny.addresses))
+            }
+            row.vmasnap = ours.median / 1e6
+            row.llvm = llvm.median / 1e6
+            row.llvmLoad = (llvm.median - llvmTiny.median) / 1e6
+            row.addr2line = addr2line.median / 1e6
+            row.addr2lineLoad = (addr2line.median - addr2lineTiny.median) / 1e6
+            result.firstUse.append(row)
+        }
+        if libcHasDebugFile {
+            let target = targets[0].1
+            var row = Row(name: "libc, source line and inlines (its /usr/lib/debug file)")
+            var ours = Samples(), llvm = Samples(), llvmTiny = Samples(), addr2line = Samples(), addr2lineTiny = Samples()
+            for _ in 0..<runs {
+                ours.add(firstUse(target, search: SymbolSearchPaths(), lines: true))
+                llvm.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(target.path)", "--inlines"], [target.addresses[0]]))
+                llvmTiny.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(tiny.path)", "--inlines"], tiny.addresses))
+                addr2line.add(try Self.tool("/usr/bin/addr2line", ["-f", "-i", "-e", target.path], [target.addresses[0]]))
+                addr2lineTiny.add(try Self.tool("/usr/bin/addr2line", ["-f", "-i", "-e", tiny.path], tiny.addresses))
+            }
+            row.vmasnap = ours.median / 1e6
+            row.llvm = llvm.median / 1e6
+            row.llvmLoad = (llvm.median - llvmTiny.median) / 1e6
+            row.addr2line = addr2line.median / 1e6
+            row.addr2lineLoad = (addr2line.median - addr2lineTiny.median) / 1e6
+            result.firstUse.append(row)
+        }
+
+        // Throughput after warm-up: every offset once to warm, then timed.
+        for (name, target, _) in targets {
+            var row = Throughput(name: "\(name), functions", frames: target.offsets.count)
+            let symbolizer = Symbolizer()
+            let path = MappedPath(target.path)
+            var named = 0
+            for offset in target.offsets where symbolizer.symbolize(buildID: target.buildID, path: path, fileOffset: offset, lines: false).function?.function != nil {
+                named += 1
+            }
+            row.named = Double(named) / Double(target.offsets.count)
+            guard case .found(let file) = symbolizer.symbolFile(buildID: target.buildID, path: path) else { continue }
+            var full = Samples(), fast = Samples()
+            for _ in 0..<runs {
+                var start = Clock.threadCPU()
+                var sum = 0
+                for offset in target.offsets {
+                    sum &+= symbolizer.symbolize(buildID: target.buildID, path: path, fileOffset: offset, lines: false).function?.function?.count ?? 0
+                }
+                full.add(Double(target.offsets.count) / (Double(Clock.threadCPU() - start) / 1e9))
+                start = Clock.threadCPU()
+                for offset in target.offsets {
+                    if let found = file.function(atFileOffset: offset) { sum &+= file.name(of: found.index).count &+ Int(found.offset) }
+                }
+                fast.add(Double(target.offsets.count) / (Double(Clock.threadCPU() - start) / 1e9))
+                precondition(sum != 0)
+            }
+            row.vmasnap = full.median
+            row.vmasnapFastPath = fast.median
+            let sample = Array(target.addresses.prefix(quick ? 20_000 : 100_000))
+            row.llvm = Double(sample.count) / (try Self.tool(Self.llvmSymbolizer, ["--obj=\(target.path)", "--no-inlines", "--debug-file-directory=/nonexistent"], sample) / 1e9)
+            row.addr2line = Double(sample.count) / (try Self.tool("/usr/bin/addr2line", ["-f", "-e", target.path], sample) / 1e9)
+            result.throughput.append(row)
+        }
+        if libcHasDebugFile {
+            // With DWARF: distinct addresses (each answer computed), after the
+            // file's DWARF is open.
+            let target = targets[0].1
+            let count = quick ? 20_000 : 100_000
+            var row = Throughput(name: "libc, source lines and inlines, distinct addresses", frames: count)
+            var ours = Samples()
+            for run in 0..<max(1, runs / 2) {
+                let symbolizer = Symbolizer()
+                _ = symbolizer.symbolize(buildID: target.buildID, path: MappedPath(target.path), fileOffset: target.offsets[0])
+                let first = (run * count) % max(1, target.offsets.count - count)
+                let offsets = target.offsets[first..<first + count]
+                let start = Clock.threadCPU()
+                for offset in offsets { _ = symbolizer.symbolize(buildID: target.buildID, path: MappedPath(target.path), fileOffset: offset) }
+                ours.add(Double(count) / (Double(Clock.threadCPU() - start) / 1e9))
+            }
+            row.vmasnap = ours.median
+            let sample = Array(target.addresses.prefix(count))
+            row.llvm = Double(count) / (try Self.tool(Self.llvmSymbolizer, ["--obj=\(target.path)", "--inlines"], sample) / 1e9)
+            row.addr2line = Double(count) / (try Self.tool("/usr/bin/addr2line", ["-f", "-i", "-e", target.path], sample) / 1e9)
+            result.throughput.append(row)
+        }
+        return result
+    }
+
+    /// CPU nanoseconds from a new symbolizer to its first answer for `target`.
+    private func firstUse(_ target: Target, search: SymbolSearchPaths, lines: Bool) -> Double {
+        let start = Clock.threadCPU()
+        let symbolizer = Symbolizer(search: search)
+        let answer = symbolizer.symbolize(buildID: target.buildID, path: MappedPath(target.path), fileOffset: target.offsets[0], lines: lines)
+        let elapsed = Double(Clock.threadCPU() - start)
+        precondition(answer.missing == nil)
+        return elapsed
+    }
+
+    /// CPU nanoseconds (user + system) one run of `tool` takes to answer
+    /// `addresses` (one a line on stdin), its output discarded.
+    static func tool(_ tool: String, _ arguments: [String], _ addresses: [UInt64]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let text = Data(addresses.map { "0x" + String($0, radix: 16) }.joined(separator: "\n").utf8 + [10])
+        let start = Clock.childrenCPU()
+        try process.run()
+        let writer = input.fileHandleForWriting
+        writer.write(text)
+        try writer.close()
+        process.waitUntilExit()
+        // Foundation reaps the child on its own thread, just after it exits.
+        var spent = Clock.childrenCPU() - start
+        var waited = 0
+        while spent == 0 && waited < 100 {
+            usleep(1000)
+            waited += 1
+            spent = Clock.childrenCPU() - start
+        }
+        return Double(spent)
+    }
+}
