@@ -32,12 +32,19 @@ let package = Package(
             pkgConfig: "libdw",
             providers: [.apt(["libdw-dev"])]
         ),
+        // liblzma, from Debian's liblzma-dev (which libdw-dev brings): the
+        // xz-compressed symbol tables of MiniDebugInfo (.gnu_debugdata).
+        .systemLibrary(
+            name: "CLZMA",
+            pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"])]
+        ),
         // The toolchain's own demanglers: libstdc++'s __cxa_demangle and the
         // Swift runtime's swift_demangle.
         .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++")]),
         .target(
             name: "VMASnap",
-            dependencies: ["CProcmapQuery", "CZstd", "CDW", "CDemangle"],
+            dependencies: ["CProcmapQuery", "CZstd", "CDW", "CLZMA", "CDemangle"],
             swiftSettings: [.swiftLanguageMode(.v5)] + fuzzingSettings
         ),
         .executableTarget(

@@ -17,14 +17,16 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# What building and testing need: libzstd (the one non-Swift dependency),
-# pkg-config to find it, a C compiler for the test libraries, and perf for the
-# tests that record alongside it.
+# What building and testing need: libzstd and elfutils' libdw (the non-Swift
+# dependencies), pkg-config to find them, C and C++ compilers for the test
+# libraries, binutils (addr2line, objcopy, strip, readelf: oracles and test
+# files), xz (MiniDebugInfo test files), libc's debug file (libc6-dbg, /usr/lib/debug/.build-id) for the
+# symbolizer's libc oracle test, and perf for the tests that record alongside it.
 ensure_build_dependencies() {
-    ensure_packages libzstd-dev pkg-config
+    ensure_packages libzstd-dev libdw-dev pkg-config
 }
 
 ensure_test_dependencies() {
     ensure_build_dependencies
-    ensure_packages gcc libc6-dev linux-perf util-linux
+    ensure_packages gcc g++ libc6-dev libc6-dbg binutils xz-utils linux-perf util-linux
 }

@@ -26,11 +26,4 @@ extension FuzzEntryPoints {
         var writer = JSONWriter()
         writer.bytes(nil, Array(input))
     }
-
-    /// Reads a build ID from `image` as an ELF file, bounded.
-    public static func exerciseELF(_ image: [UInt8]) {
-        if let id = ELFBuildIDReader.buildID(in: image) {
-            precondition(!id.bytes.isEmpty && id.bytes.count <= BuildID.maximumLength)
-        }
-    }
 }

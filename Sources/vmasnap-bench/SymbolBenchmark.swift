@@ -73,53 +73,38 @@ struct SymbolBenchmark {
     func run() throws -> Result {
         var result = Result()
         let runs = quick ? 3 : 7
-        var targets: [(String, Target, Bool)] = [("libc", try Target(path: Self.libc, count: quick ? 200_000 : 1_000_000, seed: 1), true)]
+        var targets: [(String, Target)] = [("libc", try Target(path: Self.libc, count: quick ? 200_000 : 1_000_000, seed: 1))]
         if FileManager.default.fileExists(atPath: Self.swiftCore) {
-            targets.append(("libswiftCore", try Target(path: Self.swiftCore, count: quick ? 200_000 : 1_000_000, seed: 2), false))
+            targets.append(("libswiftCore", try Target(path: Self.swiftCore, count: quick ? 200_000 : 1_000_000, seed: 2)))
         }
         let tiny = try Target(path: tinyFile, count: 1, seed: 3)
         let debugFile = "/usr/lib/debug/.build-id/\(targets[0].1.buildID.description.prefix(2))/\(targets[0].1.buildID.description.dropFirst(2)).debug"
         let libcHasDebugFile = FileManager.default.fileExists(atPath: debugFile)
 
         // First use: a new symbolizer, one answer; the tools: one address.
-        for (name, target, _) in targets {
-            var row = Row(name: "\(name), functions (symbol table)")
+        func firstUseRow(_ name: String, _ target: Target, lines: Bool) throws -> Row {
+            let llvmOptions = lines ? ["--inlines"] : ["--no-inlines", "--debug-file-directory=/nonexistent"]
+            let addr2lineOptions = lines ? ["-f", "-i"] : ["-f"]
             var ours = Samples(), llvm = Samples(), llvmTiny = Samples(), addr2line = Samples(), addr2lineTiny = Samples()
             for _ in 0..<runs {
-                ours.add(firstUse(target, search: SymbolSearchPaths(), lines: false))
-                llvm.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(target.path)", "--no-inlines", "--debug-file-directory=/nonexistent"], [target.addresses[0]]))
-                llvmTiny.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(tiny.path)", "--no-inlines", "--debug-file-directory=/nonexistent"], tiny.addresses))
-                addr2line.add(try Self.tool("/usr/bin/addr2line", ["-f", "-e", target.path], [target.addresses[0]]))
-                addr2lineTiny.add(try Self.tool("/usr/bin/addr2line", ["-f", "-e", tiny.path], tiny.addresses))
+                ours.add(firstUse(target, search: SymbolSearchPaths(), lines: lines))
+                llvm.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(target.path)"] + llvmOptions, [target.addresses[0]]))
+                llvmTiny.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(tiny.path)"] + llvmOptions, tiny.addresses))
+                addr2line.add(try Self.tool("/usr/bin/addr2line", addr2lineOptions + ["-e", target.path], [target.addresses[0]]))
+                addr2lineTiny.add(try Self.tool("/usr/bin/addr2line", addr2lineOptions + ["-e", tiny.path], tiny.addresses))
             }
-            row.vmasnap = ours.median / 1e6
-            row.llvm = llvm.median / 1e6
-            row.llvmLoad = (llvm.median - llvmTiny.median) / 1e6
-            row.addr2line = addr2line.median / 1e6
-            row.addr2lineLoad = (addr2line.median - addr2lineTiny.median) / 1e6
-            result.firstUse.append(row)
+            return Row(name: name, vmasnap: ours.median / 1e6, llvm: llvm.median / 1e6, llvmLoad: (llvm.median - llvmTiny.median) / 1e6,
+                       addr2line: addr2line.median / 1e6, addr2lineLoad: (addr2line.median - addr2lineTiny.median) / 1e6)
+        }
+        for (name, target) in targets {
+            result.firstUse.append(try firstUseRow("\(name), functions (symbol table)", target, lines: false))
         }
         if libcHasDebugFile {
-            let target = targets[0].1
-            var row = Row(name: "libc, source line and inlines (its /usr/lib/debug file)")
-            var ours = Samples(), llvm = Samples(), llvmTiny = Samples(), addr2line = Samples(), addr2lineTiny = Samples()
-            for _ in 0..<runs {
-                ours.add(firstUse(target, search: SymbolSearchPaths(), lines: true))
-                llvm.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(target.path)", "--inlines"], [target.addresses[0]]))
-                llvmTiny.add(try Self.tool(Self.llvmSymbolizer, ["--obj=\(tiny.path)", "--inlines"], tiny.addresses))
-                addr2line.add(try Self.tool("/usr/bin/addr2line", ["-f", "-i", "-e", target.path], [target.addresses[0]]))
-                addr2lineTiny.add(try Self.tool("/usr/bin/addr2line", ["-f", "-i", "-e", tiny.path], tiny.addresses))
-            }
-            row.vmasnap = ours.median / 1e6
-            row.llvm = llvm.median / 1e6
-            row.llvmLoad = (llvm.median - llvmTiny.median) / 1e6
-            row.addr2line = addr2line.median / 1e6
-            row.addr2lineLoad = (addr2line.median - addr2lineTiny.median) / 1e6
-            result.firstUse.append(row)
+            result.firstUse.append(try firstUseRow("libc, source line and inlines (its /usr/lib/debug file)", targets[0].1, lines: true))
         }
 
         // Throughput after warm-up: every offset once to warm, then timed.
-        for (name, target, _) in targets {
+        for (name, target) in targets {
             var row = Throughput(name: "\(name), functions", frames: target.offsets.count)
             let symbolizer = Symbolizer()
             let path = MappedPath(target.path)

@@ -121,6 +121,45 @@ import Testing
                    "separate debug file (--debug-dir)")
     }
 
+    /// A stripped library with MiniDebugInfo names its static functions as
+    /// the unstripped library does (llvm-symbolizer on that file is the
+    /// oracle): the function's start and name, or an alias at the same start.
+    @Test func miniDebugInfoNamesWhatDynsymLacks() throws {
+        let files = try SymbolTestFiles.files.get()
+        let elf = try ELFFile(path: files.miniDebugInfo)
+        #expect(try elf.symbolTable(.full) == nil)
+        let embedded = try #require(elf.miniDebugInfo())
+        #expect(try embedded.symbolTable(.full) != nil)
+        let segments = try ReadelfSegments(path: files.inlined)
+        let offsets = try segments.sampleOffsets(path: files.inlined, count: 300, seed: 13)
+        let oracle = try SymbolOracle.llvm(object: files.inlined, addresses: offsets.map { segments.address(ofFileOffset: $0)! },
+                                           inlines: false, extraArguments: ["--debug-file-directory=/nonexistent"])
+        var addressOf: [String: UInt64] = [:]
+        for line in try CommandResult.run(["--defined-only", files.inlined], executable: "/usr/bin/nm").lines {
+            let fields = line.split(separator: " ")
+            if fields.count == 3, let address = UInt64(fields[0], radix: 16) { addressOf[String(fields[2])] = address }
+        }
+        let symbolizer = Symbolizer(search: Self.noSearch)
+        let buildID = try #require(BuildID(hex: "5e5e0003"))
+        var agreement = Agreement()
+        var hidden = 0
+        for (index, offset) in offsets.enumerated() {
+            agreement.addresses += 1
+            let ours = symbolizer.symbolize(buildID: buildID, path: MappedPath(files.miniDebugInfo), fileOffset: offset, lines: false)
+            let name = ours.function?.function.map { String(decoding: $0, as: UTF8.self) }
+            let expected = oracle[index].first?.function
+            if name == "hidden_helper" { hidden += 1 }
+            let start = ours.function?.offset.map { segments.address(ofFileOffset: offset)! - $0 }
+            if name == expected || (name != nil && expected != nil && addressOf[name!] == addressOf[expected!] && start == addressOf[name!]) {
+                agreement.frames += 1
+            } else {
+                agreement.mismatches.append("\(AddressText.format(offset)): ours \(name ?? "??"), llvm on the unstripped file \(expected ?? "??")")
+            }
+        }
+        #expect(hidden > 0, "a static function only MiniDebugInfo names")
+        Self.check(agreement, "MiniDebugInfo library against the unstripped library")
+    }
+
     @Test func libcWithItsDebugFile() throws {
         let libc = "/usr/lib/x86_64-linux-gnu/libc.so.6"
         guard FileManager.default.fileExists(atPath: libc) else { return }

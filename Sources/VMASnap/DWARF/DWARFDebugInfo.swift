@@ -14,7 +14,10 @@ import CDW
 public final class DWARFDebugInfo {
     /// The file's path.
     public let path: String
-    private let file: ReadOnlyFile
+    /// The open file libelf reads (nil for an image in memory).
+    private let file: ReadOnlyFile?
+    /// An image in memory that libelf reads (nil for a file).
+    private let image: UnsafeMutableRawBufferPointer?
     private let elf: OpaquePointer
     let dwarf: OpaquePointer
     /// Compilation units' address ranges, sorted by start (built on first use).
@@ -66,18 +69,40 @@ public final class DWARFDebugInfo {
     /// descriptor, so that a file replaced in between is never read).
     ///
     /// - Throws: `DWARFError`.
-    init(file: ReadOnlyFile, path: String) throws {
-        self.path = path
-        self.file = file
+    convenience init(file: ReadOnlyFile, path: String) throws {
         _ = elf_version(UInt32(EV_CURRENT))
         guard let elf = elf_begin(file.descriptor, ELF_C_READ, nil) else {
             throw DWARFError(code: 0, message: String(cString: elf_errmsg(-1)), path: path)
         }
+        try self.init(elf: elf, path: path, file: file, image: nil)
+    }
+
+    /// Reads the DWARF of an ELF image held in memory (the fuzz target's way
+    /// in; the image is copied).
+    ///
+    /// - Parameter image: The whole file.
+    /// - Throws: `DWARFError`.
+    public convenience init(image bytes: [UInt8]) throws {
+        let image = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 16)
+        bytes.withUnsafeBytes { image.copyMemory(from: $0) }
+        _ = elf_version(UInt32(EV_CURRENT))
+        guard let elf = elf_memory(image.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count) else {
+            image.deallocate()
+            throw DWARFError(code: 0, message: String(cString: elf_errmsg(-1)), path: "(memory)")
+        }
+        try self.init(elf: elf, path: "(memory)", file: nil, image: image)
+    }
+
+    private init(elf: OpaquePointer, path: String, file: ReadOnlyFile?, image: UnsafeMutableRawBufferPointer?) throws {
         guard let dwarf = dwarf_begin_elf(elf, DWARF_C_READ, nil) else {
             let code = dwarf_errno()
             elf_end(elf)
+            image?.deallocate()
             throw DWARFError(code: code, message: String(cString: dwarf_errmsg(code)), path: path)
         }
+        self.path = path
+        self.file = file
+        self.image = image
         self.elf = elf
         self.dwarf = dwarf
     }
@@ -85,6 +110,7 @@ public final class DWARFDebugInfo {
     deinit {
         dwarf_end(dwarf)
         elf_end(elf)
+        image?.deallocate()
     }
 
     /// The functions and source lines at `address`.

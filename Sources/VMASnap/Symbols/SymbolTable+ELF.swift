@@ -15,12 +15,26 @@ extension SymbolTable {
     ///     default).
     ///   - buildID: The build ID.
     public init(elf: ELFFile, symbols: ELFSymbolTable?, sections: [ELFSection]? = nil, buildID: BuildID?) {
-        let sections = sections ?? elf.sections
-        // The candidates' names are ranges of the string table itself.
-        var builder = Builder(names: symbols?.strings ?? [])
-        if let symbols {
-            builder.candidates.reserveCapacity(symbols.count)
-            let machine = elf.header.machine
+        self.init(elf: elf, tables: symbols.map { [(symbols: $0, sections: sections ?? elf.sections)] } ?? [], buildID: buildID)
+    }
+
+    /// The functions of several symbol tables of one file merged, as
+    /// `init(elf:symbols:sections:buildID:)` chooses them (used for a file's
+    /// .dynsym with the .symtab of its MiniDebugInfo, which holds only the
+    /// functions .dynsym lacks).
+    ///
+    /// - Parameters:
+    ///   - elf: The file whose segments map offsets.
+    ///   - tables: Symbol tables, each with the section headers it refers to.
+    ///   - buildID: The build ID.
+    public init(elf: ELFFile, tables: [(symbols: ELFSymbolTable, sections: [ELFSection])], buildID: BuildID?) {
+        // The candidates' names are ranges of the string tables themselves
+        // (one after another when there are several).
+        var builder = Builder(names: tables.count == 1 ? tables[0].symbols.strings : tables.flatMap(\.symbols.strings))
+        let machine = elf.header.machine
+        var base = 0
+        for (symbols, sections) in tables {
+            builder.candidates.reserveCapacity(builder.candidates.count + symbols.count)
             // Local symbols follow the STT_FILE symbol of their source file.
             var sourceFile = Builder.noFile
             symbols.strings.withUnsafeBufferPointer { strings in
@@ -47,9 +61,10 @@ extension SymbolTable {
                     // ARM Thumb functions have bit 0 set in their value.
                     if machine == SymbolTable.armMachine && symbol.type == ELFSymbol.functionType { value &= ~1 }
                     let file = symbol.binding == ELFSymbol.localBinding ? sourceFile : Builder.noFile
-                    builder.add(start: value, size: symbol.size, nameRange: range, sourceFile: file)
+                    builder.add(start: value, size: symbol.size, nameRange: range.lowerBound + base..<range.upperBound + base, sourceFile: file)
                 }
             }
+            base += symbols.strings.count
         }
         self = builder.table(buildID: buildID, segments: elf.programHeaders, lines: nil)
     }

@@ -162,9 +162,16 @@ public final class Symbolizer {
         if let fullSymbols {
             table = SymbolTable(elf: executable.elf, symbols: fullSymbols.table, sections: fullSymbols.sections, buildID: buildID)
         } else {
-            // .dynsym is read only when no file has a .symtab.
-            let dynamic = (try? executable.elf.symbolTable(.dynamic)).flatMap { $0.count > 1 ? $0 : nil }
-            table = SymbolTable(elf: executable.elf, symbols: dynamic, buildID: buildID)
+            // .dynsym is read only when no file has a .symtab; with it, the
+            // .symtab of the file's MiniDebugInfo, which holds the rest.
+            var tables: [(symbols: ELFSymbolTable, sections: [ELFSection])] = []
+            if let dynamic = try? executable.elf.symbolTable(.dynamic), dynamic.count > 1 {
+                tables.append((dynamic, executable.elf.sections))
+            }
+            if let mini = executable.elf.miniDebugInfo(), let full = try? mini.symbolTable(.full), full.count > 1 {
+                tables.append((full, mini.sections))
+            }
+            table = SymbolTable(elf: executable.elf, tables: tables, buildID: buildID)
         }
         if table.count == 0 && debugInfoPath == nil {
             // The file has nothing to name functions by; a stored table may.

@@ -155,6 +155,9 @@ enum SymbolTestFiles {
         var debugDirectory: String
         /// A C++ library (g++ -O2 -g).
         var cxx: String
+        /// The -O2 -g library stripped, with MiniDebugInfo (.gnu_debugdata)
+        /// made as Fedora makes it; `inlined` is the same code unstripped.
+        var miniDebugInfo: String
     }
 
     static let files = Result<Files, Error> {
@@ -187,8 +190,34 @@ enum SymbolTestFiles {
         try TestLibraries.run("/usr/bin/objcopy", ["--only-keep-debug", separated, debugFile])
         try TestLibraries.run("/usr/bin/strip", ["--strip-all", separated])
         try TestLibraries.run("/usr/bin/g++", ["-O2", "-g", "-shared", "-fPIC", "-o", path("libcxx.so"), cxx, "-Wl,--build-id=0x5e5e0007"])
+        let mini = try makeMiniDebugInfo(from: path("libinlined.so"), to: path("libmini.so"), scratch: path("mini"))
         return Files(pie: path("pie"), fixedAddress: path("fixed"), inlined: path("libinlined.so"), lld: path("liblld.so"),
                      stripped: path("libstripped.so"), separated: separated, separateDebugFile: debugFile,
-                     debugDirectory: debugDirectory, cxx: path("libcxx.so"))
+                     debugDirectory: debugDirectory, cxx: path("libcxx.so"), miniDebugInfo: mini)
+    }
+
+    /// A copy of `library` stripped, with the functions .dynsym lacks in an
+    /// xz-compressed .gnu_debugdata section (the recipe of Fedora's
+    /// find-debuginfo: nm, objcopy --keep-symbols, xz, objcopy --add-section).
+    static func makeMiniDebugInfo(from library: String, to output: String, scratch: String) throws -> String {
+        func names(_ arguments: [String]) throws -> Set<String> {
+            let text = try CommandResult.run(arguments + ["--format=posix", "--defined-only", library], executable: "/usr/bin/nm").standardOutput
+            return Set(text.split(separator: "\n").compactMap { line -> String? in
+                let fields = line.split(separator: " ")
+                return fields.count >= 2 && (arguments.contains("-D") || "Tt".contains(fields[1])) ? String(fields[0]) : nil
+            })
+        }
+        let keep = try names([]).subtracting(try names(["-D"])).sorted()
+        try (keep.joined(separator: "\n") + "\n").write(toFile: scratch + ".keep", atomically: true, encoding: .utf8)
+        try TestLibraries.run("/usr/bin/objcopy", ["--only-keep-debug", library, scratch + ".debug"])
+        try TestLibraries.run("/usr/bin/objcopy", ["-S", "--remove-section", ".gdb_index", "--remove-section", ".comment",
+                                                   "--keep-symbols=\(scratch).keep", scratch + ".debug", scratch + ".mini"])
+        try? FileManager.default.removeItem(atPath: scratch + ".mini.xz")
+        try TestLibraries.run("/usr/bin/xz", ["--keep", scratch + ".mini"])
+        try? FileManager.default.removeItem(atPath: output)
+        try FileManager.default.copyItem(atPath: library, toPath: output)
+        try TestLibraries.run("/usr/bin/strip", ["--strip-all", "--remove-section", ".comment", output])
+        try TestLibraries.run("/usr/bin/objcopy", ["--add-section", ".gnu_debugdata=\(scratch).mini.xz", output])
+        return output
     }
 }
