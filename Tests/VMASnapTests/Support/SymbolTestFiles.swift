@@ -133,6 +133,8 @@ enum SymbolTestFiles {
             return scale(box.total().x + shape.area()) + anonymous_count(counts);
         }
 
+        extern "C" unsigned long fixture_entry(unsigned long n) { return (unsigned long)cxx_entry((int)(n % 64)); }
+
         """
 
     struct Files {
