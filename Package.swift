@@ -15,10 +15,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Typed descriptors, errno and file operations (see README, "System layer").
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // The PROCMAP_QUERY ABI (Linux 6.11+), which Debian 12's headers predate.
         .target(name: "CProcmapQuery"),
+        // Linux calls Swift's Glibc module leaves out (signalfd, timerfd, epoll, getdents64).
+        .target(name: "CLinuxSystem"),
         // libzstd, from Debian's libzstd-dev.
         .systemLibrary(
             name: "CZstd",
@@ -44,16 +48,19 @@ let package = Package(
         .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++")]),
         .target(
             name: "VMASnap",
-            dependencies: ["CProcmapQuery", "CZstd", "CDW", "CLZMA", "CDemangle"],
-            swiftSettings: [.swiftLanguageMode(.v5)] + fuzzingSettings
+            dependencies: [
+                "CProcmapQuery", "CLinuxSystem", "CZstd", "CDW", "CLZMA", "CDemangle",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: fuzzingSettings
         ),
         .executableTarget(
             name: "vmasnap",
             dependencies: [
                 "VMASnap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         // A controllable target process for tests, demos and benchmarks (C, so
         // that its own address space is small and predictable).
@@ -61,20 +68,24 @@ let package = Package(
         // The benchmark suite behind Scripts/bench (built in release mode).
         .executableTarget(
             name: "vmasnap-bench",
-            dependencies: ["VMASnap", "CProcmapQuery", "CZstd"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: [
+                "VMASnap", "CProcmapQuery", "CZstd",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         // libFuzzer targets (Scripts/fuzz builds them with --sanitize=fuzzer).
         // What each fuzz target does with an input, shared with the tests
         // that replay the kept inputs (Tests/FuzzCorpus).
-        .target(name: "FuzzEntryPoints", dependencies: ["VMASnap"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-elf", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-recording", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "FuzzEntryPoints", dependencies: ["VMASnap"]),
+        .executableTarget(name: "fuzz-elf", dependencies: ["FuzzEntryPoints"]),
+        .executableTarget(name: "fuzz-recording", dependencies: ["FuzzEntryPoints"]),
+        .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"]),
         .testTarget(
             name: "VMASnapTests",
-            dependencies: ["VMASnap", "FuzzEntryPoints", "vmasnap", "vmasnap-fixture"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: [
+                "VMASnap", "FuzzEntryPoints", "vmasnap", "vmasnap-fixture",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
     ]
 )

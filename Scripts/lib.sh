@@ -20,13 +20,25 @@ ensure_packages() {
 # What building and testing need: libzstd and elfutils' libdw (the non-Swift
 # dependencies), pkg-config to find them, C and C++ compilers for the test
 # libraries, binutils (addr2line, objcopy, strip, readelf: oracles and test
-# files), xz (MiniDebugInfo test files), libc's debug file (libc6-dbg, /usr/lib/debug/.build-id) for the
-# symbolizer's libc oracle test, and perf for the tests that record alongside it.
+# files), xz (MiniDebugInfo test files), libc's debug file (libc6-dbg, in
+# /usr/lib/debug/.build-id) for the symbolizer's libc oracle test, and perf
+# for the tests that record alongside it.
 ensure_build_dependencies() {
     ensure_packages libzstd-dev libdw-dev pkg-config
 }
 
+# Scripts/check-layers is Python 3.
 ensure_test_dependencies() {
     ensure_build_dependencies
-    ensure_packages gcc g++ libc6-dev libc6-dbg binutils xz-utils linux-perf util-linux
+    ensure_packages gcc g++ libc6-dev libc6-dbg binutils xz-utils linux-perf util-linux python3
+}
+
+# What Scripts/kernel-matrix needs besides the tests' own: qemu to boot the
+# kernels, busybox (static) for the guest's tools, cpio for its initramfs,
+# binutils' readelf for the oracle, and the static libraries a fully static
+# vmasnap links (glibc's, libzstd's, libdw's, libelf's, zlib's and lzma's .a
+# files come with their -dev packages; libdw.a also needs libbz2.a).
+ensure_kernel_matrix_dependencies() {
+    ensure_test_dependencies
+    ensure_packages qemu-system-x86 busybox-static cpio binutils libbz2-dev
 }

@@ -1,5 +1,6 @@
 import CZstd
 import Foundation
+import SystemPackage
 import VMASnap
 
 /// 3e: what a recording costs on disk, measured by writing real captures
@@ -85,7 +86,7 @@ struct FileSizeBenchmark {
         let (fd, path) = try temporaryFile()
         defer { close(fd); unlink(path) }
         let header = RecordingHeader.current(options: "bench", backend: .ioctl, start: 0)
-        let writer = try RecordingWriter(fd: fd, header: header)
+        let writer = try RecordingWriter(descriptor: FileDescriptor(rawValue: fd), header: header)
         var time: Int64 = 1_000_000
         try writer.beginRound(time: time)
         var numbers: [Int] = []
@@ -115,7 +116,7 @@ struct FileSizeBenchmark {
         defer { close(fd); unlink(path) }
         // A keyframe interval of 0: every change is written as a keyframe.
         let header = RecordingHeader.current(options: "bench", backend: .ioctl, keyframeInterval: 0, start: 0)
-        let writer = try RecordingWriter(fd: fd, header: header)
+        let writer = try RecordingWriter(descriptor: FileDescriptor(rawValue: fd), header: header)
         let start = lseek(fd, 0, SEEK_END)
         try writer.beginRound(time: 1_000_000)
         let number = try writer.processSeen(process)
@@ -135,7 +136,7 @@ struct FileSizeBenchmark {
     private func firstRoundBytes(processes: [(RecordedProcess, [ExecutableMapping])]) throws -> Int {
         let (fd, path) = try temporaryFile()
         defer { close(fd); unlink(path) }
-        let writer = try RecordingWriter(fd: fd, header: RecordingHeader.current(options: "bench", backend: .ioctl, start: 0))
+        let writer = try RecordingWriter(descriptor: FileDescriptor(rawValue: fd), header: RecordingHeader.current(options: "bench", backend: .ioctl, start: 0))
         let start = lseek(fd, 0, SEEK_END)
         try writer.beginRound(time: 1_000_000)
         for (process, walk) in processes { _ = try writer.snapshot(process: try writer.processSeen(process), mappings: walk) }

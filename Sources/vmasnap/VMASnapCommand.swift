@@ -22,6 +22,13 @@ struct VMASnapCommand: ParsableCommand {
     /// argument is one line on stderr (exit status 64), not a usage dump;
     /// --help and --version print as usual.
     static func main() {
+        // Before anything is opened: 0-2 valid, write errors reported.
+        do {
+            try StandardStreams.prepare()
+        } catch {
+            StandardError.line("vmasnap: \(error)")
+            exit(withError: ExitCode(ExitStatus.failure.rawValue))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -22,8 +22,8 @@ import Testing
             try? FileManager.default.removeItem(atPath: output)
             recorder = Process()
             recorder.executableURL = URL(fileURLWithPath: BuildProducts.vmasnap)
-            recorder.arguments = ["record", "-o", output, "--interval", "10ms"] + extraArguments
-                + ["--", BuildProducts.fixture, "--script", "dlopen \(library); sleep 4000"]
+            recorder.arguments = ["record", "-o", output, "--interval", "50ms"] + extraArguments
+                + ["--", BuildProducts.fixture, "--script", "dlopen \(library); sleep 30000"]
             let answers = Pipe()
             recorder.standardOutput = answers
             recorder.standardError = FileHandle.nullDevice
@@ -40,37 +40,85 @@ import Testing
         }
 
         /// SIGKILL: the recorder gets no chance to write anything more.
-        func killHard() {
+        /// Returns the time of the kill.
+        @discardableResult
+        func killHard() -> Int64 {
             let children = FaultTests.children(of: recorder.processIdentifier)
+            let time = RecordingHeader.monotonicNow()
             kill(recorder.processIdentifier, SIGKILL)
-            recorder.waitUntilExit()
+            // Its children next, before waiting: Foundation sees the recorder's
+            // end only once every descendant has closed what it inherited.
             for child in children { kill(child, SIGKILL) }
+            recorder.waitUntilExit()
+            return time
         }
     }
 
-    /// Twenty recorders killed with SIGKILL at random moments: every file opens,
-    /// says it was cut short, and holds everything flushed a second or more
-    /// before the kill (the default flush interval is 1 s).
-    @Test(arguments: 0..<20)
-    func killedAtRandomMomentsEveryFileReadsBack(run: Int) throws {
-        var generator = SeededGenerator(seed: UInt64(run) &* 7919)
-        let library = try TestLibraries.build(name: "killed\(run)", buildID: String(format: "ab%06x", run))
-        let recording = try RunningRecorder(name: "killed\(run)", library: library)
-        let delay = Double.random(in: 0.05...2.6, using: &generator)
-        usleep(UInt32(delay * 1_000_000))
-        let killTime = RecordingHeader.monotonicNow()
-        recording.killHard()
+    /// The library every killed recorder's fixture loads, built once.
+    static let killedLibrary = Result { try TestLibraries.build(name: "killed", buildID: "ab0c0ffee0") }
 
-        let reader = try RecordingReader(path: recording.output)
-        #expect(reader.indexWasRebuilt)
-        #expect(reader.truncation != nil)
-        let histories = try reader.histories()
-        for record in reader.records() { _ = record }
-        // Flushed by the end of the first round at least a second after the load.
-        if killTime - recording.loadTime > 1_300_000_000 {
-            let fixture = try #require(histories.first { $0.process.command == Array("vmasnap-fixture".utf8) })
-            #expect(fixture.epochs.contains { epoch in epoch.mappings.contains { $0.path.lossyString == library } })
+    /// Twenty recorders killed with SIGKILL at random moments: every file opens,
+    /// says it was cut short, and holds only what the fixture really had
+    /// mapped; everything flushed a second or more before the kill (the
+    /// default flush interval is 1 s) is there. The twenty run at once (and
+    /// the library is built once), so that the test takes seconds.
+    @Test func killedAtRandomMomentsEveryFileReadsBack() throws {
+        var generator = SeededGenerator(seed: 7919)
+        let library = try TestLibraries.build(name: "killed", buildID: "ab0c0ffee0")
+        var runs: [(recording: RunningRecorder, fixture: Int32, mapped: Set<String>, killAt: Int64)] = []
+        var killTimes: [Int: Int64] = [:]
+        /// Kills the recorders whose moment has come (all of them, waiting for each, when `waiting`).
+        func killDue(waiting: Bool) {
+            for (run, entry) in runs.enumerated().sorted(by: { $0.element.killAt < $1.element.killAt })
+            where killTimes[run] == nil {
+                let wait = entry.killAt - RecordingHeader.monotonicNow()
+                if wait > 0 {
+                    guard waiting else { return }
+                    usleep(UInt32(wait / 1000))
+                }
+                killTimes[run] = entry.recording.killHard()
+            }
         }
+        for run in 0..<20 {
+            let recording = try RunningRecorder(name: "killed\(run)", library: library)
+            let fixture = try #require(FaultTests.children(of: recording.recorder.processIdentifier).first)
+            // Its executable mappings once the library is in: a superset of every snapshot.
+            let mapped = Set(try MapsTextLine.executableFileLines(pid: fixture).map { "\($0.start)-\($0.end) \($0.path)" })
+            let delay = Int64(Double.random(in: 0.05...2.6, using: &generator) * 1e9)
+            runs.append((recording, fixture, mapped, RecordingHeader.monotonicNow() + delay))
+            killDue(waiting: false)
+        }
+        killDue(waiting: true)
+        var withLibrary = 0
+        for (run, entry) in runs.enumerated() {
+            let killTime = killTimes[run]!
+            let reader = try RecordingReader(path: entry.recording.output)
+            #expect(reader.indexWasRebuilt, "run \(run)")
+            #expect(reader.truncation?.isCutShort == true, "run \(run)")
+            #expect(reader.header.options.contains("record -o \(entry.recording.output) --interval 50ms"), "run \(run)")
+            let histories = try reader.histories()
+            // Only the fixture, only mappings it had, the library with its build ID, no round after the kill.
+            for history in histories {
+                #expect(history.process.identity.pid == entry.fixture, "run \(run)")
+                #expect(history.goneTime == nil, "run \(run)")
+                for mapping in history.epochs.flatMap(\.mappings) {
+                    #expect(entry.mapped.contains("\(mapping.start)-\(mapping.end) \(mapping.path.lossyString)"), "run \(run)")
+                    if mapping.path.lossyString == library { #expect(mapping.buildID?.description == "ab0c0ffee0") }
+                }
+            }
+            if let last = reader.summary.lastTime { #expect(last <= killTime, "run \(run)") }
+            if killTime - entry.recording.loadTime > 1_600_000_000 {
+                // Flushed by the end of the first round at least a second after the load.
+                let fixture = try #require(histories.first { $0.process.command == Array("vmasnap-fixture".utf8) })
+                #expect(fixture.epochs.contains { $0.mappings.contains { $0.path.lossyString == library } }, "run \(run)")
+                withLibrary += 1
+            } else if killTime - reader.header.start < 900_000_000 {
+                // Nothing flushed yet (the first flush is a second in): the header and nothing else.
+                #expect(histories.isEmpty && reader.summary.rounds == 0, "run \(run)")
+            }
+        }
+        // The seed spreads the kills over both cases.
+        #expect(withLibrary >= 3 && withLibrary <= 17)
     }
 
     /// RLIMIT_FSIZE: a write past the limit fails (EFBIG, SIGXFSZ ignored); the
@@ -127,7 +175,9 @@ import Testing
         recorder.arguments = ["record", "-a", "--interval", "2ms", "-o", output]
         recorder.standardError = FileHandle.nullDevice
         try recorder.run()
-        usleep(UInt32.random(in: 300_000...900_000, using: &generator))
+        // Once it has flushed a dozen rounds (however loaded the machine), at a random moment.
+        #expect(eventually(seconds: 30) { ((try? RecordingReader(path: output))?.summary.rounds ?? 0) > 12 })
+        usleep(UInt32.random(in: 0...300_000, using: &generator))
         kill(recorder.processIdentifier, SIGINT)
         recorder.waitUntilExit()
         #expect(recorder.terminationStatus == 0)

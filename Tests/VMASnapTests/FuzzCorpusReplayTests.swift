@@ -4,7 +4,8 @@ import FuzzEntryPoints
 
 /// The inputs kept from fuzzing (Tests/FuzzCorpus: minimized findings and
 /// inputs that reached new code), replayed through the same entry points as
-/// the libFuzzer targets: none may crash.
+/// the libFuzzer targets: none may crash, and each must give what it gave
+/// when it was kept (the digest of every input's outcome; see `Outcomes`).
 @Suite struct FuzzCorpusReplayTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("FuzzCorpus")
@@ -18,21 +19,39 @@ import FuzzEntryPoints
     @Test func recordingInputs() throws {
         let inputs = try Self.inputs("recording")
         #expect(inputs.count >= 20)
-        for input in inputs { FuzzEntryPoints.exerciseRecording(atPath: input.path) }
+        var outcomes = Outcomes()
+        for input in inputs {
+            outcomes.note(input.lastPathComponent + ": " + FuzzEntryPoints.exerciseRecording(atPath: input.path))
+        }
+        // The two whole recordings read as such.
+        #expect(outcomes.lines.contains { $0.hasPrefix("clean.vmasnap: records") && $0.hasSuffix("truncation: none") })
+        #expect(outcomes.lines.contains { $0.hasPrefix("cut-short.vmasnap: records") && $0.contains("cut short") })
+        #expect(outcomes.digest == Self.recordingDigest, "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 
     @Test func textInputs() throws {
         let inputs = try Self.inputs("text")
         #expect(inputs.count >= 20)
+        var outcomes = Outcomes()
         for input in inputs {
             let bytes = try [UInt8](Data(contentsOf: input))
-            bytes.withUnsafeBufferPointer { FuzzEntryPoints.exerciseText($0) }
+            outcomes.note(input.lastPathComponent + ": " + bytes.withUnsafeBufferPointer { FuzzEntryPoints.exerciseText($0) })
         }
+        #expect(outcomes.digest == Self.textDigest, "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 
     @Test func elfInputs() throws {
         let inputs = try Self.inputs("elf")
         #expect(inputs.count >= 20)
-        for input in inputs { FuzzEntryPoints.exerciseELF(try [UInt8](Data(contentsOf: input))) }
+        var outcomes = Outcomes()
+        for input in inputs {
+            outcomes.note(input.lastPathComponent + ": " + FuzzEntryPoints.exerciseELF(try [UInt8](Data(contentsOf: input))))
+        }
+        #expect(outcomes.digest == Self.elfDigest, "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
+
+    // What the kept inputs give, as of the last change meant to alter it.
+    static let recordingDigest = "42:4ea06af4"
+    static let textDigest = "40:9e18ddef"
+    static let elfDigest = "64:bbff7b3a"
 }

@@ -9,6 +9,10 @@ import Testing
         let limitPath = "/proc/sys/vm/max_map_count"
         let limit = Int((try String(contentsOfFile: limitPath, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         if limit < 110_000 { try "262144\n".write(toFile: limitPath, atomically: false, encoding: .utf8) }
+        // Restored whatever happens: other tests (and other users of the machine) keep the default.
+        defer {
+            if limit < 110_000 { try? "\(limit)\n".write(toFile: limitPath, atomically: false, encoding: .utf8) }
+        }
         let loaded = try LoadedFixture(prefix: "vmas100k")
         try loaded.fixture.send("anon 100000")
         #expect(try MapsTextLine.read(pid: loaded.fixture.pid).count > 100_000)

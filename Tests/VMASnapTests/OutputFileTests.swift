@@ -13,7 +13,7 @@ import Foundation
 
     static func write(_ file: OutputFile, _ text: String) {
         let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(file.descriptor, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBytes { Glibc.write(file.descriptor.rawValue, $0.baseAddress, $0.count) }
     }
 
     static func contents(_ path: String) -> String? {
@@ -38,7 +38,7 @@ import Foundation
         #expect(status.st_mode & 0o7777 == 0o600)
         // The descriptor written after publishing is the file at the path.
         var written = stat()
-        fstat(file.descriptor, &written)
+        fstat(file.descriptor.rawValue, &written)
         #expect(written.st_ino == status.st_ino)
         #expect(Self.contents(path) == "header+body")
         // Nothing else is left in the directory (the temporary name is gone).
@@ -99,7 +99,7 @@ import Foundation
 
     @Test func aWorldWritableDirectoryIsRefusedUnlessForced() throws {
         let directory = try Self.directory("open", mode: 0o777)
-        #expect(throws: OutputFileError.unsafeDirectory(directory: directory, mode: UInt32(S_IFDIR) | 0o777)) {
+        #expect(throws: WriterError.unsafeDirectory(directory: directory, mode: UInt32(S_IFDIR) | 0o777)) {
             try OutputFile.create(path: directory + "/rec.data")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
@@ -117,14 +117,14 @@ import Foundation
     @Test func aDirectoryAtThePathIsAClearError() throws {
         let directory = try Self.directory("isdir")
         try FileManager.default.createDirectory(atPath: directory + "/rec.data", withIntermediateDirectories: false)
-        #expect(throws: OutputFileError.isDirectory(path: directory + "/rec.data")) {
+        #expect(throws: WriterError.isDirectory(path: directory + "/rec.data")) {
             try OutputFile.create(path: directory + "/rec.data")
         }
-        #expect(throws: OutputFileError.isDirectory(path: directory + "/")) { try OutputFile.create(path: directory + "/") }
+        #expect(throws: WriterError.isDirectory(path: directory + "/")) { try OutputFile.create(path: directory + "/") }
     }
 
     @Test func aMissingDirectoryNamesIt() throws {
-        let error = #expect(throws: OutputFileError.self) { try OutputFile.create(path: "/nonexistent-vmasnap/rec.data") }
+        let error = #expect(throws: WriterError.self) { try OutputFile.create(path: "/nonexistent-vmasnap/rec.data") }
         #expect(error?.description == "cannot open /nonexistent-vmasnap: No such file or directory (ENOENT)")
     }
 

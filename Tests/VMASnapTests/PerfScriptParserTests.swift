@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import SystemPackage
 @testable import VMASnap
 
 @Suite struct PerfScriptParserTests {
@@ -110,13 +111,27 @@ import Foundation
         var perf = PerfScriptParser()
         var list = AddressListParser()
         var accepted = 0
+        var outcomes = Outcomes()
         for _ in 0..<20_000 {
             let length = Int.random(in: 0..<40, using: &random)
             let line = (0..<length).map { _ in alphabet.randomElement(using: &random)! }
-            if (try? perf.parse(line: line)) != nil { accepted += 1 }
-            _ = try? list.parse(line: line)
+            let perfLine: String
+            do {
+                perfLine = "\(try perf.parse(line: line))"
+                accepted += 1
+            } catch {
+                perfLine = "\(error)"
+            }
+            let listLine: String
+            do {
+                listLine = "\(String(describing: try list.parse(line: line)))"
+            } catch {
+                listLine = "\(error)"
+            }
+            outcomes.note(perfLine + " | " + listLine)
         }
         #expect(accepted > 0)
+        #expect(outcomes.digest == "20000:a5bcbdf6", "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 
     @Test func addressListLines() throws {
@@ -157,7 +172,7 @@ import Foundation
         _ = text.utf8CString.withUnsafeBufferPointer { write(fds[1], $0.baseAddress, $0.count - 1) }
         close(fds[1])
         var lines: [String] = []
-        try LineReader(fd: fds[0]).forEachLine { line, number in
+        try LineReader(descriptor: FileDescriptor(rawValue: fds[0])).forEachLine { line, number in
             lines.append("\(number):" + String(decoding: line, as: UTF8.self))
         }
         close(fds[0])
@@ -167,6 +182,6 @@ import Foundation
         try (String(repeating: "a", count: LineReader.maximumLineLength + 10) + "\nx\n").write(toFile: path, atomically: true, encoding: .utf8)
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
-        #expect(throws: InputError.self) { try LineReader(fd: fd).forEachLine { _, _ in } }
+        #expect(throws: InputError.self) { try LineReader(descriptor: FileDescriptor(rawValue: fd)).forEachLine { _, _ in } }
     }
 }

@@ -17,7 +17,7 @@ import Foundation
 
     @Test func kernelThreadsAreMarked() throws {
         // kthreadd is pid 2 on every Linux system.
-        let kthreadd = try #require(try ProcessDirectory().entry(pid: 2))
+        let kthreadd = try #require(try ProcessDirectory().stat(pid: 2))
         #expect(kthreadd.isKernelThread)
     }
 
@@ -29,17 +29,20 @@ import Foundation
         #expect(child.parentPID == getpid())
         fixture.kill()
         // Reaped: gone from /proc.
-        #expect(try ProcessDirectory().entry(pid: fixture.pid) == nil)
+        #expect(try ProcessDirectory().stat(pid: fixture.pid) == nil)
     }
 
     @Test func parsesACommandNameWithParenthesesAndSpaces() {
         let text = Array("42 (a) (b c) S 7 42 42 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 123456 1 2 3\n".utf8)
-        let entry = text.withUnsafeBytes { ProcessDirectory.parseStat($0, pid: 42) }
-        #expect(entry == ProcessEntry(identity: ProcessIdentity(pid: 42, startTime: 123456), parentPID: 7, state: UInt8(ascii: "S"), isKernelThread: false))
+        let stat = ProcessStat.parse(text)
+        #expect(stat == ProcessStat(
+            pid: 42, command: Array("a) (b c".utf8), state: UInt8(ascii: "S"), parentPID: 7, flags: 4194560, startTime: 123456))
+        #expect(stat?.identity == ProcessIdentity(pid: 42, startTime: 123456))
+        #expect(stat?.isKernelThread == false)
         let truncated = Array("42 (a) S 7 42 42 0 -1 4194560 1 2".utf8)
-        #expect(truncated.withUnsafeBytes { ProcessDirectory.parseStat($0, pid: 42) } == nil)
+        #expect(ProcessStat.parse(truncated) == nil)
         let noName = Array("42 a S 7".utf8)
-        #expect(noName.withUnsafeBytes { ProcessDirectory.parseStat($0, pid: 42) } == nil)
+        #expect(ProcessStat.parse(noName) == nil)
     }
 
     @Test func readsTheExecutableLink() throws {

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import SystemPackage
 @testable import VMASnap
 import CProcmapQuery
 
@@ -126,7 +127,7 @@ import CProcmapQuery
         let trigger = Trigger()
         trigger.pid = fixture.pid
         var system = SystemCalls.live
-        system.procmapQuery = { fd, query in
+        system.procmapQuery = { descriptor, query throws(Errno) in
             if trigger.armed {
                 trigger.queries += 1
                 if trigger.queries == 2 {
@@ -135,7 +136,7 @@ import CProcmapQuery
                     _ = eventually { ProcessStat.read(pid: trigger.pid).map { $0.state == UInt8(ascii: "Z") } ?? true }
                 }
             }
-            return vmasnap_procmap_query(fd, query)
+            try SystemCalls.live.procmapQuery(descriptor, query)
         }
         let harness = try RecorderHarness(target: .processes([fixture.pid]), system: system)
         try harness.round()
@@ -218,9 +219,9 @@ import CProcmapQuery
     @Test func descendantsAreFoundThroughParentPids() throws {
         // A command whose child forks a grandchild: both found from the command's pid.
         let harness = try RecorderHarness(target: .command(["/bin/sh", "-c", "\(BuildProducts.fixture) --script 'sleep 5000' & wait $!"]))
-        let command = try ChildCommand(["/bin/sh", "-c", "\(BuildProducts.fixture) --script 'sleep 5000' & wait $!"])
+        let command = try ChildCommand(["/bin/sh", "-c", "\(BuildProducts.fixture) --script 'sleep 5000' & wait $!"], system: .live)
         harness.recorder.command = command
-        var found: [ProcessEntry] = []
+        var found: [ProcessStat] = []
         #expect(eventually { found = harness.recorder.descendants(in: harness.recorder.processes.scan()); return found.count == 2 })
         #expect(found.contains { $0.pid == command.pid })
         let grandchild = try #require(found.first { $0.pid != command.pid })

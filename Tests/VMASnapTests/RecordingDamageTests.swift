@@ -105,6 +105,7 @@ import Foundation
         #expect(frames.contains { $0.prefix.encodingByte == FrameEncoding.stored.rawValue })
         var random = SeededGenerator(seed: 99)
         var errors = 0
+        var outcomes = Outcomes()
         for iteration in 0..<1500 {
             var damaged = bytes
             if iteration % 10 == 9 {
@@ -115,9 +116,11 @@ import Foundation
                 damaged.replaceSubrange(crcOffset..<headerLength, with: withUnsafeBytes(of: crc.littleEndian, Array.init))
                 try Self.write(damaged, to: path)
                 do {
-                    Self.exercise(try RecordingReader(path: path))
+                    let reader = try RecordingReader(path: path)
+                    outcomes.note(Outcomes.describe(reader, records: Self.exercise(reader)))
                 } catch let error as FormatError {
                     #expect(error.offset < UInt64(headerLength))
+                    outcomes.note("refused: \(error)")
                 }
                 continue
             }
@@ -137,7 +140,7 @@ import Foundation
             damaged.replaceSubrange((payload - 4)..<payload, with: withUnsafeBytes(of: crc.value.littleEndian, Array.init))
             try Self.write(damaged, to: path)
             let reader = try RecordingReader(path: path)
-            Self.exercise(reader)
+            outcomes.note(Outcomes.describe(reader, records: Self.exercise(reader)))
             do {
                 _ = try reader.histories()
             } catch let error as FormatError {
@@ -147,12 +150,14 @@ import Foundation
             if reader.truncation != nil { errors += 1 }
         }
         #expect(errors > 0)
+        #expect(outcomes.digest == "1500:00b1ecf7", "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 
     @Test func randomBytesNeverTrap() throws {
         let (bytes, _) = try Self.smallRecording()
         let path = RecordingReaderTests.temporaryPath("random")
         var random = SeededGenerator(seed: 1234)
+        var outcomes = Outcomes()
         for iteration in 0..<400 {
             var damaged: [UInt8]
             switch iteration % 4 {
@@ -178,8 +183,16 @@ import Foundation
                 }
             }
             try Self.write(damaged, to: path)
-            guard let reader = try? RecordingReader(path: path) else { continue }
-            Self.exercise(reader)
+            do {
+                let reader = try RecordingReader(path: path)
+                outcomes.note(Outcomes.describe(reader, records: Self.exercise(reader)))
+            } catch {
+                outcomes.note("refused: \(error)")
+            }
         }
+        // Every kind of damage met: refused files, and files read up to the damage.
+        #expect(outcomes.lines.contains { $0.hasPrefix("refused") })
+        #expect(outcomes.lines.contains { $0.contains("truncation: cut short") })
+        #expect(outcomes.digest == "400:fb033bb7", "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 }

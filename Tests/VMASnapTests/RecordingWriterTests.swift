@@ -78,26 +78,70 @@ import Foundation
     @Test func refusesWhatTheFormatCannotStore() throws {
         let path = Self.temporaryPath("refuse")
         let writer = try RecordingWriter(path: path, header: Self.header())
-        #expect(throws: RecordingError.notInRound) { try writer.snapshot(process: 0, mappings: []) }
-        #expect(throws: RecordingError.timeOutOfOrder(time: 5, previous: 1_000_000_000)) { try writer.beginRound(time: 5) }
+        #expect(throws: WriterError.notInRound) { try writer.snapshot(process: 0, mappings: []) }
+        #expect(throws: WriterError.timeOutOfOrder(time: 5, previous: 1_000_000_000)) { try writer.beginRound(time: 5) }
         try writer.beginRound(time: 2_000_000_000)
-        #expect(throws: RecordingError.roundNotEnded) { try writer.beginRound(time: 3_000_000_000) }
+        #expect(throws: WriterError.roundNotEnded) { try writer.beginRound(time: 3_000_000_000) }
         let number = try writer.processSeen(Self.process)
-        #expect(throws: RecordingError.self) {
+        #expect(throws: WriterError.self) {
             try writer.snapshot(process: number, mappings: [Self.mapping(0x40_0010, 0x40_2000)])
         }
-        #expect(throws: RecordingError.self) {
+        #expect(throws: WriterError.self) {
             try writer.snapshot(process: number, mappings: [Self.mapping(0x50_0000, 0x50_2000), Self.mapping(0x40_0000, 0x40_2000)])
         }
-        #expect(throws: RecordingError.unknownProcess(7)) { try writer.snapshot(process: 7, mappings: []) }
+        #expect(throws: WriterError.unknownProcess(7)) { try writer.snapshot(process: 7, mappings: []) }
         _ = try writer.snapshot(process: number, mappings: [Self.mapping(0x40_0000, 0x40_2000)])
-        #expect(throws: RecordingError.duplicateSnapshot(process: number)) {
+        #expect(throws: WriterError.duplicateSnapshot(process: number)) {
             try writer.snapshot(process: number, mappings: [])
         }
         try writer.processGone(process: number, reason: .exited)
-        #expect(throws: RecordingError.processGone(number)) { try writer.processGone(process: number, reason: .exited) }
+        #expect(throws: WriterError.processGone(number)) { try writer.processGone(process: number, reason: .exited) }
         try writer.endRound()
         try writer.finish()
-        #expect(throws: RecordingError.closed) { try writer.beginRound(time: 4_000_000_000) }
+        #expect(throws: WriterError.closed) { try writer.beginRound(time: 4_000_000_000) }
+    }
+}
+
+extension RecordingWriterTests {
+    /// A change (mappings removed and added), as kernel events will report
+    /// them, gives the same file as the whole set would.
+    @Test func aChangeIsRecordedAsTheSetItLeadsTo() throws {
+        let a = Self.mapping(0x40_0000, 0x40_2000)
+        let b = Self.mapping(0x50_0000, 0x50_1000, path: "/usr/lib/liby.so")
+        let c = Self.mapping(0x60_0000, 0x60_4000, path: "/usr/lib/libz.so")
+        var files: [[UInt8]] = []
+        for byChange in [false, true] {
+            let path = Self.temporaryPath("change-\(byChange)")
+            let writer = try RecordingWriter(path: path, header: Self.header())
+            try writer.beginRound(time: 2_000_000_000)
+            let number = try writer.processSeen(Self.process)
+            #expect(throws: WriterError.self) { try writer.record(SnapshotDiff(removed: [], added: [a]), process: number) }
+            _ = try writer.snapshot(process: number, mappings: [a, b])
+            try writer.endRound()
+            try writer.beginRound(time: 2_100_000_000)
+            let outcome = byChange
+                ? try writer.record(SnapshotDiff(removed: [b], added: [c]), process: number, time: 2_100_000_500)
+                : try writer.snapshot(process: number, mappings: [a, c], walkTime: 2_100_000_500)
+            #expect(outcome == .delta)
+            try writer.endRound()
+            try writer.beginRound(time: 2_200_000_000)
+            if byChange {
+                // Removing what the process does not have, or adding over what it has, is refused.
+                #expect(throws: WriterError.invalidChange("process 0 has no mapping 0x500000-0x501000 to remove")) {
+                    try writer.record(SnapshotDiff(removed: [b], added: []), process: number)
+                }
+                #expect(throws: WriterError.self) {
+                    try writer.record(SnapshotDiff(removed: [], added: [Self.mapping(0x60_1000, 0x60_2000)]), process: number)
+                }
+                #expect(try writer.record(SnapshotDiff(removed: [c], added: [c]), process: number) == .unchanged)
+            }
+            try writer.endRound()
+            try writer.finish()
+            files.append([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            let history = try RecordingReader(path: path).history(of: number)
+            #expect(history.epochs.map(\.mappings) == [[a, b], [a, c]])
+            #expect(history.epochs[1].firstSeen == 2_100_000_500)
+        }
+        #expect(files[0] == files[1])
     }
 }

@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Why a process's mappings could not be captured.
 public enum CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
     /// No process has this pid.
@@ -27,7 +29,7 @@ public enum CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
         case .ioctlUnsupported(let release):
             return "this kernel (\(release)) has no PROCMAP_QUERY ioctl (Linux 6.11 or later); use --backend text"
         case .queryRejected(let pid, let errno):
-            return "the kernel rejected a PROCMAP_QUERY on process \(pid) with \(errno.name ?? String(errno.rawValue)) "
+            return "the kernel rejected a PROCMAP_QUERY on process \(pid) with \(errno.symbol ?? String(errno.rawValue)) "
                 + "(\(errno)): this is a bug in vmasnap, please report it"
         case .system(let error):
             return error.description

@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CProcmapQuery
+import SystemPackage
 
 /// Captures a process's executable mappings with the PROCMAP_QUERY ioctl.
 ///
@@ -18,7 +16,7 @@ public final class IoctlCapture: MappingCapture {
     public var backend: CaptureBackend { .ioctl }
 
     private let system: SystemCalls
-    private let fd: Int32
+    private let maps: OwnedDescriptor
     private var previous: [ExecutableMapping] = []
     private var previousKeys: [MappingKey] = []
     private var fileBuildIDs: [FileKey: BuildID?] = [:]
@@ -36,6 +34,8 @@ public final class IoctlCapture: MappingCapture {
         PROCMAP_QUERY_FILE_BACKED_VMA.rawValue | PROCMAP_QUERY_VMA_EXECUTABLE.rawValue)
 
     /// Opens /proc/PID/maps of `pid`.
+    ///
+    /// - Throws: `CaptureError`: no such process, permission denied (ptrace), or another open failure.
     public convenience init(pid: Int32) throws {
         try self.init(pid: pid, system: .live)
     }
@@ -43,13 +43,12 @@ public final class IoctlCapture: MappingCapture {
     init(pid: Int32, system: SystemCalls) throws {
         self.pid = pid
         self.system = system
-        self.fd = try ProcFiles.open(pid: pid, file: "maps", system: system)
+        self.maps = try ProcFiles.open(pid: pid, file: "maps", system: system)
         nameBuffer = .allocate(byteCount: 4352, alignment: 8)
         buildIDBuffer = .allocate(byteCount: BuildID.maximumLength, alignment: 8)
     }
 
     deinit {
-        _ = system.close(fd)
         nameBuffer.deallocate()
         buildIDBuffer.deallocate()
     }
@@ -61,6 +60,8 @@ public final class IoctlCapture: MappingCapture {
     /// with no allocation and no reference counting. From the first difference
     /// on, a new array is built; only mappings not in the previous walk are
     /// queried again with name and build-ID buffers.
+    ///
+    /// - Throws: `CaptureError`: the process exited, the kernel lacks the ioctl, or rejected a query.
     public func capture() throws -> [ExecutableMapping] {
         if previous.isEmpty { return try firstWalk() }
         var matched = 0
@@ -130,9 +131,11 @@ public final class IoctlCapture: MappingCapture {
         request.size = UInt64(MemoryLayout<procmap_query>.size)
         request.query_flags = IoctlCapture.walkFlags
         request.query_addr = address
-        switch valueOrErrno({ system.procmapQuery(fd, &request) }) {
-        case .success: return true
-        case .failure(let errno): return try handle(errno)
+        do throws(Errno) {
+            try system.procmapQuery(maps.descriptor, &request)
+            return true
+        } catch {
+            return try handle(error)
         }
     }
 
@@ -145,24 +148,22 @@ public final class IoctlCapture: MappingCapture {
         request.query_addr = address
         request.build_id_size = UInt32(buildIDBuffer.count)
         request.build_id_addr = UInt64(UInt(bitPattern: buildIDBuffer.baseAddress))
-        switch valueOrErrno({ system.procmapQuery(fd, &request) }) {
-        case .success:
-            var mapping = mapping(from: request, named: true)
-            mapping.path = nameFromMapsText(start: mapping.start)
-            return mapping
-        case .failure(let errno):
-            guard try handle(errno) else { return nil }
+        do throws(Errno) {
+            try system.procmapQuery(maps.descriptor, &request)
+        } catch {
+            _ = try handle(error)
             return nil
         }
+        var mapping = mapping(from: request, named: true)
+        mapping.path = nameFromMapsText(start: mapping.start)
+        return mapping
     }
 
     /// The path of the mapping at `start` as the maps text shows it, read
     /// through the same descriptor; empty if it is not there.
     private func nameFromMapsText(start: UInt64) -> MappedPath {
         var buffer: [UInt8] = []
-        guard case .success(let length) = ProcFiles.readAll(fd: fd, into: &buffer, system: system) else {
-            return MappedPath(bytes: [])
-        }
+        guard let length = try? maps.readAll(into: &buffer) else { return MappedPath(bytes: []) }
         var name: [UInt8] = []
         buffer.withUnsafeBufferPointer { text in
             MapsTextParser.forEachExecutableFileLine(UnsafeBufferPointer(rebasing: text[0..<length])) { line in
@@ -175,15 +176,17 @@ public final class IoctlCapture: MappingCapture {
     /// ENOENT ends a walk (false); everything else is thrown.
     private func handle(_ errno: Errno) throws -> Bool {
         switch errno {
-        case .noSuchFile: return false
+        case .noSuchFileOrDirectory: return false
         case .noSuchProcess: throw CaptureError.processExited(pid: pid)
-        case .inappropriateIoctl: throw CaptureError.ioctlUnsupported(kernelRelease: KernelInfo.release)
+        case .inappropriateIOCTLForDevice: throw CaptureError.ioctlUnsupported(kernelRelease: KernelInfo.release(system: system))
         default: throw CaptureError.queryRejected(pid: pid, errno: errno)
         }
     }
 
     /// The executable file-backed mapping covering `address` now, with its
     /// name and build ID, or nil: one ioctl, without COVERING_OR_NEXT.
+    ///
+    /// - Throws: `CaptureError`, as `capture()` does.
     public func mapping(covering address: UInt64) throws -> ExecutableMapping? {
         try query(address: address, flags: IoctlCapture.coveringFlags, names: true)
     }
@@ -201,11 +204,11 @@ public final class IoctlCapture: MappingCapture {
                 request.build_id_size = UInt32(buildIDBuffer.count)
                 request.build_id_addr = UInt64(UInt(bitPattern: buildIDBuffer.baseAddress))
             }
-            switch valueOrErrno({ system.procmapQuery(fd, &request) }) {
-            case .success:
+            do throws(Errno) {
+                try system.procmapQuery(maps.descriptor, &request)
                 return mapping(from: request, named: names)
-            case .failure(let errno):
-                if errno == .nameTooLong && names {
+            } catch {
+                if error == .fileNameTooLong && names {
                     if nameBuffer.count < IoctlCapture.maximumNameBuffer {
                         let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: nameBuffer.count * 4, alignment: 8)
                         nameBuffer.deallocate()
@@ -218,7 +221,7 @@ public final class IoctlCapture: MappingCapture {
                     // take the name from the text.
                     return try unnamedQuery(address: address, flags: flags)
                 }
-                guard try handle(errno) else { return nil }
+                guard try handle(error) else { return nil }
             }
         }
     }

@@ -9,8 +9,12 @@ public protocol MappingCapture: AnyObject {
     /// How this capture reads it.
     var backend: CaptureBackend { get }
     /// Walks the process's executable file-backed mappings, in address order.
+    ///
+    /// - Throws: `CaptureError` (the process exited, the walk failed).
     func capture() throws -> [ExecutableMapping]
     /// The executable file-backed mapping that covers `address` now, or nil.
+    ///
+    /// - Throws: `CaptureError`, as `capture()` does.
     func mapping(covering address: UInt64) throws -> ExecutableMapping?
 }
 
@@ -20,6 +24,8 @@ public enum MappingCaptures {
     ///
     /// `.auto` chooses the ioctl when the kernel supports it (probed once per
     /// run), text otherwise.
+    ///
+    /// - Throws: `CaptureError`: the process cannot be opened, or `.ioctl` on a kernel without it.
     public static func open(pid: Int32, backend choice: BackendChoice = .auto) throws -> any MappingCapture {
         switch try resolve(choice) {
         case .ioctl: return try IoctlCapture(pid: pid)
@@ -28,6 +34,8 @@ public enum MappingCaptures {
     }
 
     /// The backend `choice` stands for on this kernel.
+    ///
+    /// - Throws: `CaptureError.ioctlUnsupported` for `.ioctl` before Linux 6.11; `.queryRejected` when the probe fails oddly.
     public static func resolve(_ choice: BackendChoice) throws -> CaptureBackend {
         switch choice {
         case .text: return .text

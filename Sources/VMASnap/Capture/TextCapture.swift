@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Captures a process's executable mappings by parsing /proc/PID/maps text,
 /// for kernels before 6.11.
@@ -16,7 +14,7 @@ public final class TextCapture: MappingCapture {
     public var backend: CaptureBackend { .text }
 
     private let system: SystemCalls
-    private var fd: Int32
+    private var maps: OwnedDescriptor
     private var buffer: [UInt8] = []
     private var buildIDs: [FileIdentity: BuildID?] = [:]
     private var paths: [[UInt8]: MappedPath] = [:]
@@ -27,6 +25,8 @@ public final class TextCapture: MappingCapture {
     }
 
     /// Opens /proc/PID/maps of `pid`.
+    ///
+    /// - Throws: `CaptureError`: no such process, permission denied (ptrace), or another open failure.
     public convenience init(pid: Int32) throws {
         try self.init(pid: pid, system: .live)
     }
@@ -34,12 +34,12 @@ public final class TextCapture: MappingCapture {
     init(pid: Int32, system: SystemCalls) throws {
         self.pid = pid
         self.system = system
-        self.fd = try ProcFiles.open(pid: pid, file: "maps", system: system)
+        self.maps = try ProcFiles.open(pid: pid, file: "maps", system: system)
     }
 
-    deinit { _ = system.close(fd) }
-
     /// Reads and parses the maps text, keeping executable file-backed lines.
+    ///
+    /// - Throws: `CaptureError`: the process exited, or reading the text failed.
     public func capture() throws -> [ExecutableMapping] {
         var lines = try readLines()
         for index in lines.indices {
@@ -49,6 +49,8 @@ public final class TextCapture: MappingCapture {
     }
 
     /// The mapping covering `address`, from a full read of the text.
+    ///
+    /// - Throws: `CaptureError`, as `capture()` does.
     public func mapping(covering address: UInt64) throws -> ExecutableMapping? {
         guard var mapping = try readLines().first(where: { $0.contains(address) }) else { return nil }
         mapping.buildID = buildID(for: mapping)
@@ -61,13 +63,12 @@ public final class TextCapture: MappingCapture {
         if length == 0 {
             // A descriptor opened before an exec() reads as empty: the old mm is
             // gone. Reopen once; a process with no mappings at all has exited.
-            _ = system.close(fd)
-            fd = try ProcFiles.open(pid: pid, file: "maps", system: system)
+            maps = try ProcFiles.open(pid: pid, file: "maps", system: system)
             length = try read()
             if length == 0 { throw CaptureError.processExited(pid: pid) }
         }
         var mappings: [ExecutableMapping] = []
-        let pageSize = KernelInfo.pageSize
+        let pageSize = UInt64(system.pageSize())
         buffer.withUnsafeBufferPointer { text in
             MapsTextParser.forEachExecutableFileLine(UnsafeBufferPointer(rebasing: text[0..<length])) { line in
                 let path: MappedPath
@@ -86,10 +87,12 @@ public final class TextCapture: MappingCapture {
     }
 
     private func read() throws -> Int {
-        switch ProcFiles.readAll(fd: fd, into: &buffer, system: system) {
-        case .success(let count): return count
-        case .failure(let errno) where errno == .noSuchProcess: throw CaptureError.processExited(pid: pid)
-        case .failure(let errno): throw CaptureError.system(SystemError(.read, "/proc/\(pid)/maps", errno))
+        do throws(Errno) {
+            return try maps.readAll(into: &buffer)
+        } catch .noSuchProcess {
+            throw CaptureError.processExited(pid: pid)
+        } catch {
+            throw CaptureError.system(SystemError(.read, "/proc/\(pid)/maps", error))
         }
     }
 

@@ -294,7 +294,7 @@ public final class DWARFDebugInfo {
 
     /// libdw's row for `address`, or nil between sequences.
     static func row(at address: UInt64, in rows: [LineRow]) -> Int? {
-        let low = rows.partitionPoint { $0.address <= address }
+        let low = rows.partitionPoint(where: { $0.address > address })
         guard low > 0, rows[low - 1].line >= 0 else { return nil }
         return rows[low - 1].line
     }
@@ -433,7 +433,7 @@ public final class DWARFDebugInfo {
     /// Ranges may nest or overlap a little: the few before the last start at
     /// or below the address are checked too.
     static func find(_ address: UInt64, in ranges: [AddressRange]) -> UInt64? {
-        var index = ranges.partitionPoint { $0.start <= address } - 1
+        var index = ranges.partitionPoint(where: { $0.start > address }) - 1
         var checked = 0
         while index >= 0 && checked < 16 {
             if address < ranges[index].end { return ranges[index].offset }

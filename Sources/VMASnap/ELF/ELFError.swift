@@ -6,7 +6,8 @@ public enum ELFError: Error, Hashable, Sendable, CustomStringConvertible {
     case notELF
     /// A structure lies (partly) past the end of the file.
     case outOfBounds(ELFStructure, offset: UInt64, size: UInt64)
-    /// A table's entries are smaller than its class requires.
+    /// A table's entries are smaller than its class requires (or, for a
+    /// symbol table, implausibly large).
     case badEntrySize(ELFStructure, UInt64)
     /// A count or size beyond what vmasnap reads.
     case tooLarge(ELFStructure, UInt64, limit: UInt64)
@@ -22,7 +23,7 @@ public enum ELFError: Error, Hashable, Sendable, CustomStringConvertible {
         case .outOfBounds(let structure, let offset, let size):
             return "the \(structure) lies past the end of the file (offset \(Hex.address(offset)), \(size) bytes)"
         case .badEntrySize(let structure, let size):
-            return "the \(structure) has entries of \(size) bytes, too small"
+            return "the \(structure) has entries of \(size) bytes, a size its class does not allow"
         case .tooLarge(let structure, let value, let limit):
             return "the \(structure) is too large (\(value), at most \(limit))"
         case .badLink(let structure, let index):

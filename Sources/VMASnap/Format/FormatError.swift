@@ -69,7 +69,7 @@ public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
             }
         }
 
-        private func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16) }
+        private func hex(_ value: UInt32) -> String { Hex.address(UInt64(value)) }
     }
 
     /// The byte of the file where the problem is: exact for the header and

@@ -110,7 +110,7 @@ struct RecordDecoder {
             }
             return .gone(process: process, reason: reason, delay: try decodeDelay(&body))
         case .frames, .definitions, .processIndex, .summary:
-            throw body.error(.invalid("index record type 0x\(String(type.rawValue, radix: 16)) in a records frame"))
+            throw body.error(.invalid("index record type \(Hex.address(UInt64(type.rawValue))) in a records frame"))
         }
     }
 
@@ -143,7 +143,7 @@ struct RecordDecoder {
                 throw body.error(.invalid("a mapping ends beyond 2^64"), at: at)
             }
             guard flags & 0xE0 == 0 else {
-                throw body.error(.invalid("unknown mapping flags 0x\(String(flags, radix: 16))"), at: at)
+                throw body.error(.invalid("unknown mapping flags \(Hex.address(UInt64(flags)))"), at: at)
             }
             var pageSize = unit
             if flags & 0x10 != 0 {

@@ -26,14 +26,9 @@ extension ProcessHistory {
     /// first snapshot and from the time the process was found gone.
     public func mappings(at time: Int64) -> [ExecutableMapping]? {
         if let goneTime, time >= goneTime { return nil }
-        var low = 0
-        var high = epochs.count
-        while low < high {
-            let middle = (low + high) >> 1
-            if epochs[middle].firstSeen <= time { low = middle + 1 } else { high = middle }
-        }
-        guard low > 0 else { return nil }
-        return AddressIndexBuilder.sorted(epochs[low - 1].mappings)
+        let after = epochs.partitionPoint { $0.firstSeen > time }
+        guard after > 0 else { return nil }
+        return AddressIndexBuilder.sorted(epochs[after - 1].mappings)
     }
 
     /// The mappings removed and added between the snapshot in effect at

@@ -13,10 +13,6 @@ public struct DeviceNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// "MAJOR:MINOR" in lowercase hex, at least two digits each, as /proc/PID/maps prints it.
     public var description: String {
-        func hex(_ value: UInt32) -> String {
-            let digits = String(value, radix: 16)
-            return digits.count < 2 ? "0" + digits : digits
-        }
-        return "\(hex(major)):\(hex(minor))"
+        "\(Hex.digits(UInt64(major), minimumDigits: 2)):\(Hex.digits(UInt64(minor), minimumDigits: 2))"
     }
 }

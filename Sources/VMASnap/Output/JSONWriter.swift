@@ -60,7 +60,11 @@ public struct JSONWriter {
     public mutating func integer<Value: BinaryInteger>(_ key: String?, _ value: Value?) {
         guard let value else { return null(key) }
         separate(key)
-        text.append(contentsOf: String(value).utf8)
+        if let value = Int64(exactly: value) {
+            Decimal.append(value, to: &text)
+        } else {
+            text.append(contentsOf: String(value).utf8)
+        }
     }
 
     /// A number member or element with a fixed number of decimals (times in seconds).
@@ -109,8 +113,8 @@ public struct JSONWriter {
                     text.append(contentsOf: bytes[index..<index + length])
                     index += length
                 } else {
-                    let digits = Array("0123456789abcdef".utf8)
-                    text.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+                    text.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "x")])
+                    Hex.append(byte: byte, to: &text)
                     index += 1
                 }
                 continue
@@ -130,10 +134,7 @@ public struct JSONWriter {
     }
 
     private mutating func appendEscape(_ unit: UInt16) {
-        let digits = Array("0123456789abcdef".utf8)
         text.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) {
-            text.append(digits[Int((unit >> UInt16(shift)) & 0xF)])
-        }
+        Hex.append(UInt64(unit), minimumDigits: 4, to: &text)
     }
 }

@@ -21,24 +21,36 @@ public struct AddressListParser {
     public init() {}
 
     /// Parses the next line (without its newline); nil for a line to skip.
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse<Bytes: Collection>(line: Bytes) throws -> Entry? where Bytes.Element == UInt8 {
         let bytes = Array(line)
         return try bytes.withUnsafeBufferPointer { try parse(line: $0) }
     }
 
     /// Parses the next line (without its newline); nil for a line to skip.
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse(line: UnsafeBufferPointer<UInt8>) throws -> Entry? {
-        // Borrowed for the call, so that its storage is reused, not copied.
-        var addresses: [UInt64] = []
-        swap(&addresses, &self.addresses)
-        defer { swap(&addresses, &self.addresses) }
-        guard let (pid, time) = try parseStack(line: line, addresses: &addresses) else { return nil }
-        guard addresses.count == 1 else {
-            throw InputError(line: lineNumber, problem: .wrongFieldCount(2 + addresses.count), text: line)
+        lineNumber += 1
+        var fields = FieldScanner(line)
+        guard let pidField = fields.next() else { return nil }
+        if line[pidField.lowerBound] == UInt8(ascii: "#") { return nil }
+        guard let timeField = fields.next(), let addressField = fields.next() else {
+            var counter = FieldScanner(line)
+            throw InputError(line: lineNumber, problem: .wrongFieldCount(counter.count()), text: line)
         }
-        return Entry(pid: pid, time: time, address: addresses[0])
+        let extra = fields.count()
+        guard extra == 0 else { throw InputError(line: lineNumber, problem: .wrongFieldCount(3 + extra), text: line) }
+        guard let pid = PerfScriptParser.decimal(UnsafeBufferPointer(rebasing: line[pidField])) else {
+            throw InputError(line: lineNumber, problem: .badProcessID, text: line)
+        }
+        guard let time = LookupTime(text: UnsafeBufferPointer(rebasing: line[timeField])) else {
+            throw InputError(line: lineNumber, problem: .badTime, text: line)
+        }
+        guard let address = Hex.parseAddress(UnsafeBufferPointer(rebasing: line[addressField])) else {
+            throw InputError(line: lineNumber, problem: .badAddress, text: line)
+        }
+        return Entry(pid: pid, time: time, address: address)
     }
-
-    /// The addresses of the line being parsed (kept to reuse its storage).
-    private var addresses: [UInt64] = []
 }

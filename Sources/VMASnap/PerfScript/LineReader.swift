@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Reads lines from a file descriptor in large chunks, without a String
 /// or an allocation per line: lookups read millions of perf script lines.
 public struct LineReader {
@@ -5,18 +7,32 @@ public struct LineReader {
     /// `InputError`, so that input without newlines cannot exhaust memory.
     public static let maximumLineLength = 1 << 16
 
-    private let fd: Int32
+    private let descriptor: FileDescriptor
     private let name: String
+    private let system: SystemCalls
 
-    /// A reader of `fd` (not owned: it is not closed), called `name` in errors.
-    public init(fd: Int32, name: String = "standard input") {
-        self.fd = fd
+    /// A reader of `descriptor` (not owned: it is not closed), called `name` in errors.
+    ///
+    /// - Parameters:
+    ///   - descriptor: where the lines come from, standard input by default.
+    ///   - name: what errors call it.
+    public init(descriptor: FileDescriptor = .standardInput, name: String = "standard input") {
+        self.init(descriptor: descriptor, name: name, system: .live)
+    }
+
+    init(descriptor: FileDescriptor, name: String, system: SystemCalls) {
+        self.descriptor = descriptor
         self.name = name
+        self.system = system
     }
 
     /// Calls `body` with each line, without its newline (a final line
     /// without one included), and its number from 1. The bytes are valid
     /// only during the call.
+    ///
+    /// - Parameter body: takes each line and its number; what it throws ends the reading.
+    /// - Throws: `SystemError` when reading fails, `InputError` for a line
+    ///   longer than `maximumLineLength`, and what `body` throws.
     public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         let chunk = 1 << 16
         var buffer = [UInt8](repeating: 0, count: LineReader.maximumLineLength + chunk + 1)
@@ -25,10 +41,10 @@ public struct LineReader {
         var endOfInput = false
         while !endOfInput {
             let count = try buffer.withUnsafeMutableBytes { raw -> Int in
-                let result = valueOrErrno { SystemCalls.live.read(fd, raw.baseAddress! + filled, chunk) }
-                switch result {
-                case .success(let count): return count
-                case .failure(let errno): throw SystemError(.read, name, errno)
+                do throws(Errno) {
+                    return try system.read(descriptor, UnsafeMutableRawBufferPointer(rebasing: raw[filled..<filled + chunk]))
+                } catch {
+                    throw SystemError(.read, name, error)
                 }
             }
             if count == 0 { endOfInput = true }

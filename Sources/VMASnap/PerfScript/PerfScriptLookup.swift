@@ -28,6 +28,8 @@ public struct PerfScriptLookup {
 
     /// Reads one line (without its newline), giving `answer` every address
     /// it completes, in input order.
+    ///
+    /// - Throws: `InputError` for a line it cannot read, and what `answer` throws.
     public mutating func read(line: UnsafeBufferPointer<UInt8>, answer: (PerfScriptAnswer) throws -> Void) throws {
         switch try parser.parse(line: line) {
         case .sample(let next):
@@ -46,6 +48,8 @@ public struct PerfScriptLookup {
     }
 
     /// Reads one line given as bytes.
+    ///
+    /// - Throws: `InputError` for a line it cannot read, and what `answer` throws.
     public mutating func read<Bytes: Collection>(line: Bytes, answer: (PerfScriptAnswer) throws -> Void) throws where Bytes.Element == UInt8 {
         let bytes = Array(line)
         try bytes.withUnsafeBufferPointer { try read(line: $0, answer: answer) }
@@ -53,6 +57,8 @@ public struct PerfScriptLookup {
 
     /// Ends the current sample: classifies and resolves its frames. Call it
     /// once at the end of the input.
+    ///
+    /// - Throws: what `answer` throws.
     public mutating func finish(answer: (PerfScriptAnswer) throws -> Void) throws {
         defer {
             sample = nil

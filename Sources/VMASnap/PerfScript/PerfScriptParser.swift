@@ -13,12 +13,16 @@ public struct PerfScriptParser {
     public init() {}
 
     /// Parses the next line (without its newline).
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse<Bytes: Collection>(line: Bytes) throws -> PerfScriptLine where Bytes.Element == UInt8 {
         let bytes = Array(line)
         return try bytes.withUnsafeBufferPointer { try parse(line: $0) }
     }
 
     /// Parses the next line (without its newline).
+    ///
+    /// - Throws: `InputError` naming the line and what is wrong with it.
     public mutating func parse(line: UnsafeBufferPointer<UInt8>) throws -> PerfScriptLine {
         lineNumber += 1
         var fields = FieldScanner(line)
@@ -90,18 +94,7 @@ public struct PerfScriptParser {
 
     /// A decimal Int32, maybe negative; nil on anything else or overflow.
     static func decimal(_ text: UnsafeBufferPointer<UInt8>) -> Int32? {
-        var digits = text[...]
-        let negative = digits.first == UInt8(ascii: "-")
-        if negative { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.count <= 10 else { return nil }
-        var value: Int64 = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-        }
-        if negative { value = -value }
-        guard let result = Int32(exactly: value) else { return nil }
-        return result
+        Decimal.parseSigned(text).flatMap { Int32(exactly: $0) }
     }
 
     /// What the trailing "(DSO)" says, found by matching parentheses back

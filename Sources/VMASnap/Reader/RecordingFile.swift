@@ -1,59 +1,57 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// A recording file open for reading by offset (pread), so that a reader
 /// holds only the frames it is decoding, never the whole file.
 final class RecordingFile {
-    let fd: Int32
+    let file: OwnedDescriptor
     let path: String
     /// The size when opened.
     let size: UInt64
-    let system = SystemCalls.live
 
     /// Opens `path` read-only.
-    init(path: String) throws {
-        let result = path.withCString { cPath in valueOrErrno { SystemCalls.live.open(cPath, O_RDONLY | O_CLOEXEC, 0) } }
-        let fd: Int32
-        switch result {
-        case .success(let opened):
-            fd = opened
-        case .failure(let errno):
-            throw SystemError(.open, path, errno)
+    ///
+    /// - Throws: `SystemError` when it cannot be opened or read (an I/O
+    ///   error is one, never a damaged recording); `FormatError` when it is
+    ///   not a regular file, or one whose size the kernel does not tell
+    ///   (/proc and /sys files say 0 and hold text): not a recording.
+    init(path: String, system: SystemCalls = .live) throws {
+        do throws(Errno) {
+            file = try OwnedDescriptor.open(path, .readOnly, system: system)
+        } catch {
+            throw SystemError(.open, path, error)
         }
-        self.fd = fd
         self.path = path
-        switch valueOrErrno({ SystemCalls.live.seek(fd, 0, SEEK_END) }) {
-        case .success(let end):
-            size = UInt64(end)
-        case .failure(let errno):
-            _ = SystemCalls.live.close(fd)
-            throw SystemError(.read, path, errno)
+        let status: Stat
+        do throws(Errno) {
+            status = try system.status(file.descriptor)
+        } catch {
+            throw SystemError(.stat, path, error)
+        }
+        guard status.type == .regular else {
+            throw FormatError(offset: 0, reason: .invalid("not a regular file (a recording is read by offset)"))
+        }
+        size = UInt64(max(status.size, 0))
+        if size == 0 {
+            let probe: [UInt8]
+            do throws(Errno) {
+                probe = try file.read(at: 0, count: 1)
+            } catch {
+                throw SystemError(.read, path, error)
+            }
+            if !probe.isEmpty { throw FormatError(offset: 0, reason: .notARecording) }
         }
     }
 
-    deinit { _ = system.close(fd) }
-
     /// Up to `count` bytes at `offset`: fewer only at the end of the file.
+    ///
+    /// - Throws: `SystemError` when pread fails (EIO from a failing disk).
     func read(at offset: UInt64, count: Int) throws -> [UInt8] {
         guard offset < size, count > 0 else { return [] }
         let wanted = Int(min(UInt64(count), size - offset))
-        var buffer = [UInt8](repeating: 0, count: wanted)
-        var done = 0
-        while done < wanted {
-            let result = buffer.withUnsafeMutableBytes { raw in
-                valueOrErrno { system.pread(fd, raw.baseAddress! + done, wanted - done, off_t(offset) + off_t(done)) }
-            }
-            switch result {
-            case .success(0):
-                buffer.removeSubrange(done...)
-                return buffer
-            case .success(let n):
-                done += n
-            case .failure(let errno):
-                throw SystemError(.read, path, errno)
-            }
+        do throws(Errno) {
+            return try file.read(at: Int64(offset), count: wanted)
+        } catch {
+            throw SystemError(.read, path, error)
         }
-        return buffer
     }
 }

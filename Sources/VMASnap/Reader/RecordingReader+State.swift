@@ -6,6 +6,8 @@ extension RecordingReader {
     /// snapshot (and not gone), the last mappings recorded.
     ///
     /// Decodes only the frames from that keyframe to `time`.
+    ///
+    /// - Throws: `FormatError` when a frame it needs is damaged; `SystemError` when reading fails.
     public func state(of number: Int, at time: Int64) throws -> [ExecutableMapping]? {
         guard number >= 0, number < index.processes.count, time >= header.start else { return nil }
         let entry = index.processes[number]
@@ -58,6 +60,8 @@ extension RecordingReader {
     /// Everything the recording says about process `number`: its distinct
     /// mapping sets over time and the snapshots that saw each. Decodes the
     /// frames from its first record to its last.
+    ///
+    /// - Throws: `FormatError` for an unknown process or a damaged frame; `SystemError` when reading fails.
     public func history(of number: Int) throws -> ProcessHistory {
         guard number >= 0, number < index.processes.count else {
             throw FormatError(offset: 0, reason: .undefined("process number", number: UInt64(max(number, 0))))
@@ -80,6 +84,8 @@ extension RecordingReader {
 
     /// The histories of every process, by process number, in one pass over
     /// the frames.
+    ///
+    /// - Throws: `FormatError` when a frame is damaged; `SystemError` when reading fails.
     public func histories() throws -> [ProcessHistory] {
         var accumulators: [Int: HistoryAccumulator] = [:]
         for (number, process) in definitions.processes.enumerated() {

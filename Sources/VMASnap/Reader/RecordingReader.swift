@@ -18,6 +18,9 @@ public final class RecordingReader {
     /// finds it, or later by `records()` when a frame the index lists fails
     /// its checks.
     public internal(set) var truncation: Truncation?
+    /// An I/O error that stopped `records()` or `verify()` (EIO from a
+    /// failing disk): not damage in the file, so not a `truncation`.
+    public internal(set) var readError: SystemError?
     /// Whether the index was rebuilt by scanning the frames (no usable footer).
     public let indexWasRebuilt: Bool
 
@@ -31,8 +34,15 @@ public final class RecordingReader {
     /// cannot be opened or read, and `FormatError` when it is not a recording
     /// this version reads (wrong magic, another major version, a damaged
     /// header).
-    public init(path: String) throws {
-        file = try RecordingFile(path: path)
+    ///
+    /// - Throws: `SystemError` (open, stat, read) or `FormatError` (not a recording this version reads).
+    public convenience init(path: String) throws {
+        try self.init(path: path, system: .live)
+    }
+
+    /// Opens the recording at `path`, reading through `system`.
+    init(path: String, system: SystemCalls) throws {
+        file = try RecordingFile(path: path, system: system)
         let prefix = try file.read(at: 0, count: FormatConstants.headerPrefixLength)
         let (_, _, bodyLength) = try RecordingHeader.decodePrefix(prefix)
         headerLength = FormatConstants.headerPrefixLength + bodyLength + 4

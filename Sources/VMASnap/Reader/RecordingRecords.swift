@@ -44,6 +44,10 @@ public struct RecordingRecords: Sequence {
                     storedLength: frame.storedLength, decodedLength: frame.payload.count))
             } catch {
                 done = true
+                if let error = error as? SystemError {
+                    reader.readError = error
+                    return nil
+                }
                 let formatError = error as? FormatError
                     ?? FormatError(offset: reader.index.frames[frameNumber].offset, reason: .invalid(String(describing: error)))
                 reader.noteTruncation(Truncation(offset: reader.index.frames[frameNumber].offset, error: formatError))

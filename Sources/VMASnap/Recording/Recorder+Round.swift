@@ -1,16 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One round: list the processes to follow, note those gone, walk the others.
 extension Recorder {
     /// Runs one round; returns how the recording ends if this round ends it.
     func round() throws -> RecordingOutcome.Ending? {
         let commandEnded = command?.reap(everyChild: configuration.adoptsOrphans) ?? false
         let listing = list()
-        let time = MonotonicClock.now()
+        let time = system.now(.monotonic)
         try writer.beginRound(time: time)
-        var listed: [Int32: ProcessEntry] = [:]
+        var listed: [Int32: ProcessStat] = [:]
         listed.reserveCapacity(listing.count)
         for entry in listing { listed[entry.pid] = entry }
 
@@ -41,11 +37,11 @@ extension Recorder {
     }
 
     /// The processes this round looks at, in pid order.
-    func list() -> [ProcessEntry] {
-        var entries: [ProcessEntry]
+    func list() -> [ProcessStat] {
+        var entries: [ProcessStat]
         switch configuration.target {
         case .processes:
-            entries = pendingTargets.compactMap { processes.entry(pid: $0) }
+            entries = pendingTargets.compactMap { processes.stat(pid: $0) }
         case .allProcesses:
             entries = processes.scan().filter { !$0.isKernelThread }
         case .command:
@@ -59,11 +55,11 @@ extension Recorder {
     /// from the command, the processes already followed (whose parent may have
     /// exited since) and, as a subreaper, this process's other children
     /// (orphans reparented here between two rounds), everything below them.
-    func descendants(in entries: [ProcessEntry]) -> [ProcessEntry] {
+    func descendants(in entries: [ProcessStat]) -> [ProcessStat] {
         guard let command else { return [] }
-        var children: [Int32: [ProcessEntry]] = [:]
-        var roots: [ProcessEntry] = []
-        let me = getpid()
+        var children: [Int32: [ProcessStat]] = [:]
+        var roots: [ProcessStat] = []
+        let me = system.processID()
         for entry in entries {
             children[entry.parentPID, default: []].append(entry)
             if entry.pid == command.pid && command.exit == nil {
@@ -74,7 +70,7 @@ extension Recorder {
                 roots.append(entry)
             }
         }
-        var found: [ProcessEntry] = []
+        var found: [ProcessStat] = []
         var seen: Set<Int32> = []
         while let entry = roots.popLast() {
             guard seen.insert(entry.pid).inserted else { continue }
@@ -86,7 +82,7 @@ extension Recorder {
 
     /// Starts following a process not seen before: opens its capture, checks
     /// that the pid still names the same process, walks it, records it.
-    func follow(_ entry: ProcessEntry) throws {
+    func follow(_ entry: ProcessStat) throws {
         if case .processes = configuration.target, targetIdentities[entry.pid] != entry.identity {
             // -p names a process, not a pid: a later process with the pid is not followed.
             pendingTargets.remove(entry.pid)
@@ -98,11 +94,11 @@ extension Recorder {
         do {
             capture = try openCapture(pid: entry.pid)
             // The pid may have been reused between the listing and the open.
-            guard processes.entry(pid: entry.pid)?.identity == entry.identity else {
+            guard processes.stat(pid: entry.pid)?.identity == entry.identity else {
                 settle(entry.identity)
                 return
             }
-            walkTime = MonotonicClock.now()
+            walkTime = system.now(.monotonic)
             mappings = try capture.capture()
         } catch CaptureError.permissionDenied, CaptureError.system {
             // Counted and left out: one unreadable process never stops an -a recording.
@@ -113,10 +109,8 @@ extension Recorder {
             settle(entry.identity)
             return
         }
-        let stat = ProcessStat.read(pid: entry.pid)
         let process = RecordedProcess(
-            identity: entry.identity, parentPID: entry.parentPID,
-            command: stat?.identity == entry.identity ? stat!.command : [],
+            identity: entry.identity, parentPID: entry.parentPID, command: entry.command,
             executable: processes.executable(pid: entry.pid))
         let number = try writer.processSeen(process)
         _ = try writer.snapshot(process: number, mappings: mappings, walkTime: walkTime)
@@ -127,10 +121,10 @@ extension Recorder {
     /// the process gone is reopened once if the pid still names the same
     /// process: that is an exec(), which leaves the old descriptor reading an
     /// address space that no longer exists.
-    func walk(_ process: TrackedProcess, entry: ProcessEntry) throws {
+    func walk(_ process: TrackedProcess, entry: ProcessStat) throws {
         var mappings: [ExecutableMapping]
         // When the walk began: a change it sees is dated then, not at the round's start.
-        var walkTime = MonotonicClock.now()
+        var walkTime = system.now(.monotonic)
         do {
             mappings = try process.capture.capture()
         } catch CaptureError.noSuchProcess, CaptureError.processExited {
@@ -138,17 +132,15 @@ extension Recorder {
             guard entry.state != UInt8(ascii: "Z") else { return try end(process, reason: .exited) }
             do {
                 let capture = try openCapture(pid: entry.pid)
-                guard processes.entry(pid: entry.pid)?.identity == process.identity else {
+                guard let stat = processes.stat(pid: entry.pid), stat.identity == process.identity else {
                     return try end(process, reason: .exited)
                 }
-                walkTime = MonotonicClock.now()
+                walkTime = system.now(.monotonic)
                 mappings = try capture.capture()
                 process.capture = capture
                 // The same process under a new name: keep the recording's in step.
-                if let stat = ProcessStat.read(pid: entry.pid), stat.identity == process.identity {
-                    try writer.processExecuted(
-                        process: process.number, command: stat.command, executable: processes.executable(pid: entry.pid))
-                }
+                try writer.processExecuted(
+                    process: process.number, command: stat.command, executable: processes.executable(pid: entry.pid))
             } catch CaptureError.noSuchProcess, CaptureError.processExited {
                 return try end(process, reason: .exited)
             } catch CaptureError.permissionDenied, CaptureError.system {
@@ -173,7 +165,7 @@ extension Recorder {
     /// Records `process` gone and stops following it.
     func end(_ process: TrackedProcess, reason: ProcessEnd) throws {
         // Found gone now, which may be well after the round began.
-        try writer.processGone(process: process.number, reason: reason, time: MonotonicClock.now())
+        try writer.processGone(process: process.number, reason: reason, time: system.now(.monotonic))
         tracked[process.identity.pid] = nil
         settle(process.identity)
     }

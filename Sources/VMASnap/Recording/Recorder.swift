@@ -1,13 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Records the executable mappings of processes over time into a
 /// `RecordingWriter`: one round per interval, each walking every process
-/// followed, until the duration passes, SIGINT or SIGTERM arrives, the -p
-/// processes are gone or the command exits.
+/// followed, until the duration passes (with a last round at its end),
+/// SIGINT or SIGTERM arrives, the -p processes are gone or the command exits.
 ///
-///     let writer = try RecordingWriter(fd: file.descriptor, header: header)
+///     let writer = try RecordingWriter(path: "run.data", header: .current(options: …, backend: .ioctl))
 ///     let recorder = try Recorder(configuration: configuration, writer: writer)
 ///     let outcome = try recorder.run { status in … }
 ///
@@ -17,11 +15,13 @@ import Glibc
 /// interval does not drift with the time a round takes; a round's time is
 /// read just before its walks.
 ///
-/// `run` blocks SIGINT and SIGTERM (and SIGCHLD with a command) in the calling
-/// thread and waits for them between rounds, so a signal is handled between
-/// two rounds, never in the middle of a write. Call it from the main thread of
-/// a process that has not started other threads, or block those signals in
-/// every thread first, or they end the process before the recorder sees them.
+/// `run` sleeps in one `EventLoop`, whose sources are the signals (SIGINT and
+/// SIGTERM, and SIGCHLD with a command, blocked and read from a signalfd),
+/// the round timer and the status timer: a signal is handled between two
+/// rounds, never in the middle of a write, and kernel event sources join the
+/// same loop. Call it from the main thread of a process that has not started
+/// other threads, or block those signals in every thread first, or they end
+/// the process before the recorder sees them.
 public final class Recorder {
     /// What is recorded.
     public let configuration: RecorderConfiguration
@@ -44,6 +44,8 @@ public final class Recorder {
     var start: Int64 = 0
 
     /// A recorder that has not started yet.
+    ///
+    /// - Throws: `CaptureError.system` when /proc cannot be opened.
     public convenience init(configuration: RecorderConfiguration, writer: RecordingWriter) throws {
         try self.init(configuration: configuration, writer: writer, system: .live)
     }
@@ -58,7 +60,7 @@ public final class Recorder {
     /// The status now.
     public var status: RecorderStatus {
         var status = RecorderStatus()
-        status.elapsed = start == 0 ? 0 : MonotonicClock.now() - start
+        status.elapsed = start == 0 ? 0 : system.now(.monotonic) - start
         status.liveProcesses = tracked.count
         status.processesSeen = writer.statistics.processes
         status.unreadableProcesses = unreadableCount
@@ -70,27 +72,36 @@ public final class Recorder {
     /// footer). With a command, starts it first and returns once it has
     /// exited (after forwarding SIGINT or SIGTERM to it).
     ///
-    /// Throws when the recording cannot start (the command cannot be
-    /// started); an error while recording (a full disk) stops it and is
-    /// returned in `RecordingOutcome.failure`, after `stopped` is called with
-    /// it at once, and with a command after the command has exited.
+    /// An error while recording (a full disk) stops it and is returned in
+    /// `RecordingOutcome.failure`, after `stopped` is called with it at once,
+    /// and with a command after the command has exited.
     ///
     /// - Parameters:
     ///   - progress: called every `statusInterval` while waiting between rounds.
     ///   - stopped: called as soon as an error stops the recording.
+    /// - Returns: how the recording ended.
+    /// - Throws: when the recording cannot start: an invalid configuration
+    ///   (`RecorderError`), a command that cannot be started, signals or
+    ///   timers that cannot be set up.
     public func run(progress: ((RecorderStatus) -> Void)? = nil, stopped: ((Error) -> Void)? = nil) throws
         -> RecordingOutcome
     {
+        try configuration.validateTiming()
         let commandArguments: [String]?
         if case .command(let arguments) = configuration.target { commandArguments = arguments } else { commandArguments = nil }
-        let signals = try BlockedSignals(
-            commandArguments == nil ? [SIGINT, SIGTERM] : [SIGINT, SIGTERM, SIGCHLD], system: system)
+        let signals = try SignalDescriptor(
+            commandArguments == nil ? [.interrupt, .terminate] : [.interrupt, .terminate, .childEnded], system: system)
         defer { signals.restore() }
+        let loop = try EventLoop(system: system)
+        let roundTimer = try DeadlineTimer(system: system)
+        let statusTimer = try DeadlineTimer(system: system)
 
         if let commandArguments {
             if configuration.adoptsOrphans {
-                if case .failure(let errno) = valueOrErrno({ system.setChildSubreaper(1) }) {
-                    throw CaptureError.system(SystemError(.signal, "the recorder (PR_SET_CHILD_SUBREAPER)", errno))
+                do throws(Errno) {
+                    try system.becomeChildSubreaper()
+                } catch {
+                    throw CaptureError.system(SystemError(.signal, "the recorder (PR_SET_CHILD_SUBREAPER)", error))
                 }
             }
             do {
@@ -103,58 +114,82 @@ public final class Recorder {
         }
         if case .processes(let pids) = configuration.target {
             for pid in pids {
-                if let entry = processes.entry(pid: pid) { targetIdentities[pid] = entry.identity }
+                if let stat = processes.stat(pid: pid) { targetIdentities[pid] = stat.identity }
                 pendingTargets.insert(pid)
             }
         }
 
-        start = MonotonicClock.now()
-        let stopTime = configuration.duration.map { start + $0 }
-        var deadline = start
-        var nextStatus = start + configuration.statusInterval
+        start = system.now(.monotonic)
+        let stopTime = configuration.duration.map { Recorder.adding(start, $0) }
         var ending: RecordingOutcome.Ending?
         var failure: Error?
+        var roundDue = true
+        var recording = true
 
-        recording: while true {
+        try loop.add(signals.descriptor) { [self] in
+            for signal in signals.take() {
+                if signal == .childEnded {
+                    // The command or an adopted orphan ended. The command's end
+                    // calls for a last round now; the round reaps.
+                    if recording, command?.reap(everyChild: configuration.adoptsOrphans) == true { roundDue = true }
+                } else if recording {
+                    ending = .signal(signal.rawValue)
+                } else {
+                    command?.forward(signal)
+                }
+            }
+        }
+        try loop.add(roundTimer.descriptor) { if roundTimer.expired() { roundDue = true } }
+        if let progress {
+            try statusTimer.schedule(at: Recorder.adding(start, configuration.statusInterval))
+            try loop.add(statusTimer.descriptor) { [self] in
+                guard statusTimer.expired(), let deadline = statusTimer.deadline else { return }
+                progress(status)
+                try statusTimer.schedule(at: Recorder.nextDeadline(
+                    after: deadline, every: configuration.statusInterval, now: system.now(.monotonic)))
+            }
+        }
+
+        var deadline = start
+        while ending == nil {
+            if roundDue {
+                roundDue = false
+                do {
+                    ending = try round()
+                } catch {
+                    failure = error
+                    ending = .failed
+                    stopped?(error)
+                }
+                if ending != nil { break }
+                // The round at the stop time is the last.
+                if let stopTime, deadline >= stopTime {
+                    ending = .duration
+                    break
+                }
+                // The next deadline on the grid start + k * interval that is
+                // still ahead: rounds that took too long skip slots instead of
+                // piling up. The stop time takes the place of a later one.
+                deadline = Recorder.nextDeadline(after: deadline, every: configuration.interval, now: system.now(.monotonic))
+                if let stopTime { deadline = min(deadline, stopTime) }
+                do {
+                    try roundTimer.schedule(at: deadline)
+                } catch {
+                    failure = error
+                    ending = .failed
+                    stopped?(error)
+                    break
+                }
+            }
             do {
-                ending = try round()
+                try loop.wait()
             } catch {
                 failure = error
                 ending = .failed
                 stopped?(error)
             }
-            if ending != nil { break }
-
-            // The next deadline on the grid start + k * interval that is still
-            // ahead: rounds that took too long skip slots instead of piling up.
-            let now = MonotonicClock.now()
-            deadline += configuration.interval
-            if deadline <= now { deadline += ((now - deadline) / configuration.interval + 1) * configuration.interval }
-            if let stopTime, deadline >= stopTime { deadline = stopTime }
-            while true {
-                let wake = progress == nil ? deadline : min(deadline, nextStatus)
-                if let signal = signals.wait(until: wake) {
-                    // SIGCHLD: the command or an adopted orphan ended. The
-                    // command's end calls for a last round now; the round reaps.
-                    if signal != SIGCHLD {
-                        ending = .signal(signal)
-                        break recording
-                    }
-                    if command?.reap(everyChild: configuration.adoptsOrphans) == true { break }
-                    continue
-                }
-                let now = MonotonicClock.now()
-                if let progress, now >= nextStatus {
-                    progress(status)
-                    nextStatus += ((now - nextStatus) / configuration.statusInterval + 1) * configuration.statusInterval
-                }
-                if now >= deadline { break }
-            }
-            if let stopTime, MonotonicClock.now() >= stopTime, command?.exit == nil {
-                ending = .duration
-                break
-            }
         }
+        recording = false
 
         if failure == nil {
             do {
@@ -166,20 +201,31 @@ public final class Recorder {
         }
         var commandExit: CommandExit?
         if let command {
-            if case .signal(let signal) = ending { command.forward(signal) }
-            commandExit = waitForCommand(command, signals: signals)
+            if case .signal(let number) = ending { command.forward(Signal(rawValue: number)) }
+            // Wait for it, forwarding SIGINT and SIGTERM; a second's timeout
+            // also covers a SIGCHLD taken by another thread.
+            while !command.reap(everyChild: configuration.adoptsOrphans) {
+                if (try? loop.wait(milliseconds: 1000)) == nil { break }
+            }
+            commandExit = command.exit
         }
         return RecordingOutcome(ending: ending ?? .failed, commandExit: commandExit, status: status, failure: failure)
     }
 
-    /// Waits for the command to exit, forwarding SIGINT and SIGTERM to it.
-    private func waitForCommand(_ command: ChildCommand, signals: BlockedSignals) -> CommandExit {
-        while !command.reap(everyChild: configuration.adoptsOrphans) {
-            // A second's timeout also covers a SIGCHLD taken by another thread.
-            if let signal = signals.wait(until: MonotonicClock.now() + 1_000_000_000), signal != SIGCHLD {
-                command.forward(signal)
-            }
-        }
-        return command.exit!
+    /// The first deadline on the grid `previous + k * interval` (k ≥ 1) after
+    /// `now`, or just `previous + interval` if that is still ahead; never
+    /// past `Int64.max`.
+    static func nextDeadline(after previous: Int64, every interval: Int64, now: Int64) -> Int64 {
+        let next = adding(previous, interval)
+        guard next <= now else { return next }
+        let skipped = (now - next) / interval + 1
+        let (span, overflow) = skipped.multipliedReportingOverflow(by: interval)
+        return overflow ? Int64.max : adding(next, span)
+    }
+
+    /// `time + span`, or `Int64.max` when that does not fit.
+    static func adding(_ time: Int64, _ span: Int64) -> Int64 {
+        let (sum, overflow) = time.addingReportingOverflow(span)
+        return overflow ? Int64.max : sum
     }
 }

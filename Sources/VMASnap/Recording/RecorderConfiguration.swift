@@ -40,11 +40,11 @@ public struct RecorderConfiguration: Hashable, Sendable {
     /// Checks what can be checked before a file is created: the interval and
     /// duration, and that every -p process exists and its mappings can be
     /// read (an error here is the same as the one a capture gives).
+    ///
+    /// - Throws: `RecorderError` for an interval, duration or command that
+    ///   cannot be recorded; `CaptureError` when a -p process cannot be read.
     public func validate() throws {
-        guard interval >= RecorderConfiguration.minimumInterval else {
-            throw RecorderError.intervalTooShort(nanoseconds: interval)
-        }
-        if let duration, duration <= 0 { throw RecorderError.durationNotPositive(nanoseconds: duration) }
+        try validateTiming()
         switch target {
         case .processes(let pids):
             for pid in pids {
@@ -54,10 +54,28 @@ public struct RecorderConfiguration: Hashable, Sendable {
                     throw RecorderError.noSuchProcess(pid: pid)
                 }
             }
-        case .command(let arguments):
-            if arguments.isEmpty { throw RecorderError.cannotStart(command: "", errno: .noSuchFile) }
-        case .allProcesses:
+        case .command, .allProcesses:
             break
+        }
+    }
+
+    /// The checks `Recorder.run` makes itself: an interval and a duration it
+    /// can count with (no division by zero, no overflow), a command to start,
+    /// a status interval.
+    func validateTiming() throws {
+        guard interval >= RecorderConfiguration.minimumInterval else {
+            throw RecorderError.intervalTooShort(nanoseconds: interval)
+        }
+        guard interval <= DurationText.maximum else { throw RecorderError.tooLong(nanoseconds: interval) }
+        if let duration {
+            guard duration > 0 else { throw RecorderError.durationNotPositive(nanoseconds: duration) }
+            guard duration <= DurationText.maximum else { throw RecorderError.tooLong(nanoseconds: duration) }
+        }
+        guard statusInterval > 0, statusInterval <= DurationText.maximum else {
+            throw RecorderError.intervalTooShort(nanoseconds: statusInterval)
+        }
+        if case .command(let arguments) = target, arguments.first?.isEmpty ?? true {
+            throw RecorderError.cannotStart(command: "", errno: .noSuchFileOrDirectory)
         }
     }
 }

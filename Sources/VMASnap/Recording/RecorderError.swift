@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Why a recording could not start or go on.
 public enum RecorderError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The command to record could not be started (not found, not executable...).
@@ -8,12 +10,14 @@ public enum RecorderError: Error, Hashable, Sendable, CustomStringConvertible {
     case intervalTooShort(nanoseconds: Int64)
     /// The duration is not positive.
     case durationNotPositive(nanoseconds: Int64)
+    /// An interval or duration longer than `DurationText.maximum`.
+    case tooLong(nanoseconds: Int64)
 
     /// One line for a user.
     public var description: String {
         switch self {
         case .cannotStart(let command, let errno):
-            let name = errno.name.map { " (\($0))" } ?? ""
+            let name = errno.symbol.map { " (\($0))" } ?? ""
             return "cannot start \(TextEscaping.escape(command)): \(errno)\(name)"
         case .noSuchProcess(let pid):
             return "no such process: \(pid)"
@@ -21,6 +25,8 @@ public enum RecorderError: Error, Hashable, Sendable, CustomStringConvertible {
             return "interval \(DurationText.format(nanoseconds)) is too short: the shortest is 1ms"
         case .durationNotPositive(let nanoseconds):
             return "duration \(DurationText.format(nanoseconds)) is not positive"
+        case .tooLong(let nanoseconds):
+            return "\(DurationText.format(nanoseconds)) is too long: the longest interval or duration is 100 years"
         }
     }
 }

@@ -47,7 +47,7 @@ public struct LineTable: Hashable, Sendable {
     /// - Returns: The row's file and line, or nil when the address is before
     ///   every row or in a gap after the end of a sequence.
     public func location(at address: UInt64) -> (file: [UInt8], line: Int)? {
-        let low = rows.partitionPoint { $0.address <= address }
+        let low = rows.partitionPoint(where: { $0.address > address })
         guard low > 0, let file = rows[low - 1].file else { return nil }
         return (files[file], rows[low - 1].line)
     }

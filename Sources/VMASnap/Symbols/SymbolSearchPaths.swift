@@ -52,6 +52,19 @@ public struct SymbolSearchPaths: Hashable, Sendable {
         return SymbolSearchPaths(debugDirectories: debugDirectories, debuginfodCaches: caches)
     }
 
+    /// `standard(debugDirectories:environment:)` with this process's
+    /// environment.
+    ///
+    /// - Parameter debugDirectories: User debug directories (`--debug-dir`).
+    /// - Returns: The search paths.
+    public static func standard(debugDirectories: [String] = []) -> SymbolSearchPaths {
+        var environment: [String: String] = [:]
+        for name in ["DEBUGINFOD_CACHE_PATH", "HOME", "XDG_CACHE_HOME"] {
+            if let value = SystemCalls.live.environmentVariable(name) { environment[name] = value }
+        }
+        return standard(debugDirectories: debugDirectories, environment: environment)
+    }
+
     /// A place where a file with some build ID may be.
     struct Candidate: Hashable {
         /// The path, raw bytes.

@@ -140,13 +140,13 @@ public struct SymbolTable: Hashable, Sendable {
         starts.withUnsafeBufferPointer { starts -> Int? in
             var low: Int
             if bucketStarts.isEmpty {
-                low = starts.partitionPoint { $0 <= address }
+                low = starts.partitionPoint(where: { $0 > address })
             } else {
                 guard address >= starts[0] else { return nil }
                 let bucket = Int(min((address &- starts[0]) >> bucketShift, UInt64(bucketStarts.count - 1)))
                 let from = Int(bucketStarts[bucket])
                 let to = bucket + 1 < bucketStarts.count ? Int(bucketStarts[bucket + 1]) : starts.count
-                low = UnsafeBufferPointer(rebasing: starts[from..<to]).partitionPoint { $0 <= address } + from
+                low = UnsafeBufferPointer(rebasing: starts[from..<to]).partitionPoint(where: { $0 > address }) + from
             }
             guard low > 0 else { return nil }
             let index = low &- 1

@@ -1,63 +1,122 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CProcmapQuery
+import SystemPackage
 
 /// The system calls vmasnap makes, as a table of functions.
 ///
 /// Everything that touches the kernel goes through one of these, so that a
 /// test can count the calls (for example, that a steady-state walk is K+1
-/// ioctls with no name buffers) or make one fail, while the code under test
-/// runs against the real kernel. `live` is the table of the real calls.
-struct SystemCalls {
-    var open: (_ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32
-    var openat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32, _ mode: mode_t) -> Int32
-    var close: (_ fd: Int32) -> Int32
-    var read: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
-    var pread: (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int, _ offset: off_t) -> Int
-    var write: (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int
-    var seek: (_ fd: Int32, _ offset: off_t, _ whence: Int32) -> off_t
-    var procmapQuery: (_ fd: Int32, _ query: UnsafeMutablePointer<procmap_query>) -> Int32
-    var dataSync: (_ fd: Int32) -> Int32 = { Glibc.fdatasync($0) }
-    var truncate: (_ fd: Int32, _ length: off_t) -> Int32 = { Glibc.ftruncate($0, $1) }
-    // The recorder's: output files, the command it starts, its signals.
-    var renameat: (_ fromDirectory: Int32, _ from: UnsafePointer<CChar>, _ toDirectory: Int32, _ to: UnsafePointer<CChar>)
-        -> Int32 = { Glibc.renameat($0, $1, $2, $3) }
-    var unlinkat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ flags: Int32) -> Int32 = { Glibc.unlinkat($0, $1, $2) }
-    var fchmod: (_ fd: Int32, _ mode: mode_t) -> Int32 = { Glibc.fchmod($0, $1) }
-    var fstat: (_ fd: Int32, _ status: UnsafeMutablePointer<stat>) -> Int32 = { Glibc.fstat($0, $1) }
-    var fstatat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ status: UnsafeMutablePointer<stat>, _ flags: Int32)
-        -> Int32 = { Glibc.fstatat($0, $1, $2, $3) }
-    var readlinkat: (_ directory: Int32, _ path: UnsafePointer<CChar>, _ buffer: UnsafeMutablePointer<CChar>, _ count: Int)
-        -> Int = { Glibc.readlinkat($0, $1, $2, $3) }
-    var kill: (_ pid: pid_t, _ signal: Int32) -> Int32 = { Glibc.kill($0, $1) }
-    var waitpid: (_ pid: pid_t, _ status: UnsafeMutablePointer<Int32>?, _ options: Int32) -> pid_t = { Glibc.waitpid($0, $1, $2) }
-    var signalWait: (_ signals: UnsafePointer<sigset_t>, _ timeout: UnsafePointer<timespec>) -> Int32 = { Glibc.sigtimedwait($0, nil, $1) }
-    var setChildSubreaper: (_ enabled: Int32) -> Int32 = { vmasnap_set_child_subreaper($0) }
+/// ioctls with no name buffers) or make one fail (EIO from a read, ENOSPC
+/// from a write), while the code under test runs against the real kernel.
+/// Each object that makes calls keeps the table it was given; `live` is the
+/// table of the real calls (`SystemCalls+Live.swift`, the only file that
+/// imports Glibc).
+///
+/// Descriptors, errno and file permissions are swift-system's types. Every
+/// call is retried while a signal interrupts it (EINTR), except `close`,
+/// which Linux never lets be retried. A failure throws the `Errno`.
+struct SystemCalls: Sendable {
+    // MARK: Files
 
-    /// The real system calls.
-    static let live = SystemCalls(
-        open: { Glibc.open($0, $1, $2) },
-        openat: { Glibc.openat($0, $1, $2, $3) },
-        close: { Glibc.close($0) },
-        read: { Glibc.read($0, $1, $2) },
-        pread: { Glibc.pread($0, $1, $2, $3) },
-        write: { Glibc.write($0, $1, $2) },
-        seek: { Glibc.lseek($0, $1, $2) },
-        procmapQuery: { vmasnap_procmap_query($0, $1) }
-    )
-}
+    /// open(2), or openat(2) when `directory` is given.
+    var open: @Sendable (
+        _ path: UnsafePointer<CChar>, _ directory: FileDescriptor?, _ mode: FileDescriptor.AccessMode,
+        _ options: FileDescriptor.OpenOptions, _ permissions: FilePermissions?
+    ) throws(Errno) -> FileDescriptor
+    /// close(2), once: never retried.
+    var close: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Void
+    /// read(2) at the descriptor's offset; 0 at the end of the file.
+    var read: @Sendable (_ descriptor: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int
+    /// pread(2).
+    var readAt: @Sendable (_ descriptor: FileDescriptor, _ offset: Int64, _ buffer: UnsafeMutableRawBufferPointer)
+        throws(Errno) -> Int
+    /// write(2) at the descriptor's offset.
+    var write: @Sendable (_ descriptor: FileDescriptor, _ bytes: UnsafeRawBufferPointer) throws(Errno) -> Int
+    /// lseek(2); returns the new offset.
+    var seek: @Sendable (_ descriptor: FileDescriptor, _ offset: Int64, _ origin: FileDescriptor.SeekOrigin)
+        throws(Errno) -> Int64
+    /// ftruncate(2).
+    var resize: @Sendable (_ descriptor: FileDescriptor, _ length: Int64) throws(Errno) -> Void
+    /// fdatasync(2).
+    var synchronizeData: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Void
+    /// fstat(2).
+    var status: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Stat
+    /// fstatat(2) of a name in `directory` itself, never following a symlink.
+    var statusAt: @Sendable (_ directory: FileDescriptor, _ name: UnsafePointer<CChar>) throws(Errno) -> Stat
+    /// fchmod(2).
+    var setPermissions: @Sendable (_ descriptor: FileDescriptor, _ permissions: FilePermissions) throws(Errno) -> Void
+    /// renameat(2) within one directory.
+    var rename: @Sendable (_ directory: FileDescriptor, _ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>)
+        throws(Errno) -> Void
+    /// unlinkat(2) of a file.
+    var unlink: @Sendable (_ directory: FileDescriptor, _ name: UnsafePointer<CChar>) throws(Errno) -> Void
+    /// readlinkat(2); returns the length (the target is not terminated).
+    var readLink: @Sendable (_ directory: FileDescriptor, _ name: UnsafePointer<CChar>, _ buffer: UnsafeMutableRawBufferPointer)
+        throws(Errno) -> Int
+    /// getdents64(2): directory entries into `buffer`; 0 at the end.
+    var readDirectory: @Sendable (_ directory: FileDescriptor, _ buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int
+    /// Whether the descriptor is open (fcntl F_GETFD).
+    var isOpen: @Sendable (_ descriptor: FileDescriptor) -> Bool
+    /// isatty(3).
+    var isTerminal: @Sendable (_ descriptor: FileDescriptor) -> Bool
 
-/// Runs a system call that returns -1 and sets `errno` on failure, retrying
-/// it while it is interrupted by a signal (EINTR).
-@inline(__always)
-func valueOrErrno<Value: FixedWidthInteger>(_ call: () -> Value) -> Result<Value, Errno> {
-    while true {
-        let value = call()
-        if value != -1 { return .success(value) }
-        let error = Errno.current
-        if error != .interrupted { return .failure(error) }
-    }
+    // MARK: The kernel and the machine
+
+    /// The PROCMAP_QUERY ioctl on a /proc/PID/maps descriptor.
+    var procmapQuery: @Sendable (_ descriptor: FileDescriptor, _ query: UnsafeMutablePointer<procmap_query>) throws(Errno) -> Void
+    /// uname(2).
+    var systemNames: @Sendable () throws(Errno) -> SystemNames
+    /// sysconf(_SC_PAGESIZE).
+    var pageSize: @Sendable () -> Int
+    /// sysconf(_SC_CLK_TCK): the unit of process start times.
+    var clockTicksPerSecond: @Sendable () -> Int
+    /// clock_gettime(2), in nanoseconds.
+    var now: @Sendable (_ clock: SystemClock) -> Int64
+    /// getpid(2).
+    var processID: @Sendable () -> Int32
+    /// getenv(3): the value of an environment variable, nil when unset.
+    var environmentVariable: @Sendable (_ name: String) -> String?
+
+    // MARK: Processes and signals
+
+    /// posix_spawnp(3) of `arguments[0]` with the environment, every signal at
+    /// its default disposition and none blocked; returns the pid.
+    var spawn: @Sendable (_ arguments: [String]) throws(Errno) -> Int32
+    /// waitpid(2) with WNOHANG for `pid` (-1: any child): the pid and wait
+    /// status of a child that ended, nil when none has.
+    var reapChild: @Sendable (_ pid: Int32) throws(Errno) -> (pid: Int32, status: Int32)?
+    /// kill(2).
+    var kill: @Sendable (_ pid: Int32, _ signal: Signal) throws(Errno) -> Void
+    /// prctl(PR_SET_CHILD_SUBREAPER, 1).
+    var becomeChildSubreaper: @Sendable () throws(Errno) -> Void
+    /// pthread_sigmask(SIG_BLOCK) in the calling thread; returns the signals
+    /// blocked before.
+    var blockSignals: @Sendable (_ signals: [Signal]) throws(Errno) -> [Signal]
+    /// pthread_sigmask(SIG_SETMASK): exactly `signals` blocked.
+    var setBlockedSignals: @Sendable (_ signals: [Signal]) throws(Errno) -> Void
+    /// sigaction(2) to SIG_IGN.
+    var ignoreSignal: @Sendable (_ signal: Signal) throws(Errno) -> Void
+    /// signalfd(2) for `signals` (non-blocking).
+    var signalDescriptor: @Sendable (_ signals: [Signal]) throws(Errno) -> FileDescriptor
+    /// One signal from a signalfd, nil when none is pending.
+    var readSignal: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> Signal?
+
+    // MARK: Timers and waiting
+
+    /// timerfd_create(2) on `clock` (non-blocking).
+    var timerDescriptor: @Sendable (_ clock: SystemClock) throws(Errno) -> FileDescriptor
+    /// timerfd_settime(2): expire once at `deadline` (absolute nanoseconds on
+    /// the timer's clock), or disarm when nil.
+    var setTimer: @Sendable (_ descriptor: FileDescriptor, _ deadline: Int64?) throws(Errno) -> Void
+    /// Reads a timerfd: the expirations since the last read, 0 when none.
+    var readTimer: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> UInt64
+    /// epoll_create1(2).
+    var createPoller: @Sendable () throws(Errno) -> FileDescriptor
+    /// epoll_ctl(EPOLL_CTL_ADD) for input, reporting `token` when ready.
+    var watch: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor, _ token: UInt64) throws(Errno) -> Void
+    /// epoll_ctl(EPOLL_CTL_DEL).
+    var unwatch: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor) throws(Errno) -> Void
+    /// epoll_wait(2) for up to `milliseconds` (-1: no limit): the tokens of
+    /// the ready descriptors, written to `tokens`; returns their count.
+    var waitForInput: @Sendable (_ poller: FileDescriptor, _ tokens: UnsafeMutableBufferPointer<UInt64>, _ milliseconds: Int32)
+        throws(Errno) -> Int
 }

@@ -1,8 +1,11 @@
+import SystemPackage
+
 /// A system call that failed: which operation, on what, and the errno.
 public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What vmasnap was doing when the call failed.
     public enum Operation: String, Hashable, Sendable {
         case open = "open"
+        case close = "close"
         case read = "read"
         case write = "write"
         case rename = "rename"
@@ -13,6 +16,7 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
         case spawn = "start"
         case wait = "wait for"
         case signal = "set up signals for"
+        case timer = "set a timer for"
         case query = "query"
     }
 
@@ -24,6 +28,11 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
     public var errno: Errno
 
     /// Describes a failed operation on `subject`.
+    ///
+    /// - Parameters:
+    ///   - operation: what was being done.
+    ///   - subject: the file, directory or command.
+    ///   - errno: the kernel's answer.
     public init(_ operation: Operation, _ subject: String, _ errno: Errno) {
         self.operation = operation
         self.subject = subject
@@ -32,7 +41,7 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// One line: "cannot open /x: No such file or directory (ENOENT)".
     public var description: String {
-        let name = errno.name.map { " (\($0))" } ?? ""
-        return "cannot \(operation.rawValue) \(subject): \(errno)\(name)"
+        let symbol = errno.symbol.map { " (\($0))" } ?? ""
+        return "cannot \(operation.rawValue) \(subject): \(errno)\(symbol)"
     }
 }

@@ -15,8 +15,7 @@ struct Diff: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording.")
-    var file: String
+    @OptionGroup var recording: RecordingFileArgument
 
     @Option(help: "The earlier time.")
     var from: LookupTime
@@ -24,39 +23,36 @@ struct Diff: ParsableCommand {
     @Option(help: "The later time.")
     var to: LookupTime
 
-    @Option(name: [.short, .customLong("pid")], help: "Only this process ID.")
-    var pid: ProcessID?
-
-    @Flag(help: "Print one JSON object a line.")
-    var json = false
+    @OptionGroup var process: ProcessOption
+    @OptionGroup var format: JSONOption
 
     func run() throws {
         try Failure.guarded {
-            let recording = try OpenedRecording(path: file)
+            let opened = try OpenedRecording(path: recording.file)
             let output = StandardOutput()
-            defer { output.flush() }
-            let fromTime = from.nanoseconds(start: recording.start)
-            let toTime = to.nanoseconds(start: recording.start)
-            for history in try recording.histories(pid: pid?.value) {
+            let fromTime = from.nanoseconds(start: opened.start)
+            let toTime = to.nanoseconds(start: opened.start)
+            for history in try opened.histories(pid: process.pid?.value) {
                 let changes = history.changes(from: fromTime, to: toTime)
                 guard !changes.isEmpty else { continue }
-                if !json { output.line(ProcessText.heading(history)) }
+                if !format.json { try output.line(ProcessText.heading(history)) }
                 for (change, mappings) in [("removed", changes.removed), ("added", changes.added)] {
                     for mapping in mappings {
-                        if json {
+                        if format.json {
                             var writer = JSONWriter()
                             writer.beginObject()
                             writer.integer("pid", history.process.identity.pid)
                             writer.string("change", change)
                             MappingJSON.writeMembers(of: mapping, to: &writer)
                             writer.endObject()
-                            output.line(bytes: writer.text)
+                            try output.line(bytes: writer.text)
                         } else {
-                            output.line("  \(change == "removed" ? "-" : "+") \(ProcessText.mapping(mapping))")
+                            try output.line("  \(change == "removed" ? "-" : "+") \(ProcessText.mapping(mapping))")
                         }
                     }
                 }
             }
+            try output.flush()
         }
     }
 }

@@ -41,7 +41,7 @@ extension Dump {
         case .gone(let process, let time, let reason):
             return ["gone \(TimeText.format(nanoseconds: time)) process \(process) \(reason)"]
         case .unknown(let type, let length):
-            return ["unknown record type 0x\(String(type, radix: 16)) length \(length) (skipped)"]
+            return ["unknown record type \(Hex.address(UInt64(type))) length \(length) (skipped)"]
         }
     }
 

@@ -14,26 +14,25 @@ struct Dump: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording.")
-    var file: String
-
-    @Flag(help: "Print JSON Lines, one object a record.")
-    var json = false
+    @OptionGroup var recording: RecordingFileArgument
+    @OptionGroup var format: JSONOption
 
     func run() throws {
         try Failure.guarded {
+            let file = recording.file
             let reader = try RecordingReader(path: file)
             let output = StandardOutput()
-            if json {
-                output.line(bytes: Self.headerJSON(reader.header))
-                for record in reader.records() { output.line(bytes: Self.json(record)) }
+            if format.json {
+                try output.line(bytes: Self.headerJSON(reader.header))
+                for record in reader.records() { try output.line(bytes: Self.json(record)) }
             } else {
-                output.line(Self.headerLine(reader.header))
+                try output.line(Self.headerLine(reader.header))
                 for record in reader.records() {
-                    for line in Self.lines(record) { output.line(line) }
+                    for line in Self.lines(record) { try output.line(line) }
                 }
             }
-            output.flush()
+            try output.flush()
+            if let error = reader.readError { throw error }
             if let truncation = reader.truncation {
                 StandardError.line("vmasnap: warning: \(TextEscaping.escape(file)) is \(TextEscaping.escape(truncation.description)); "
                     + "the records before it are shown")

@@ -14,22 +14,22 @@ struct Info: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording.")
-    var file: String
-
-    @Flag(help: "Print one JSON object.")
-    var json = false
+    @OptionGroup var recording: RecordingFileArgument
+    @OptionGroup var format: JSONOption
 
     func run() throws {
         try Failure.guarded {
+            let file = recording.file
             let reader = try RecordingReader(path: file)
             reader.verify()
+            if let error = reader.readError { throw error }
             let output = StandardOutput()
-            if json {
-                output.line(bytes: Self.json(reader, file: file))
+            if format.json {
+                try output.line(bytes: Self.json(reader, file: file))
             } else {
-                for line in Self.text(reader, file: file) { output.line(line) }
+                for line in Self.text(reader, file: file) { try output.line(line) }
             }
+            try output.flush()
         }
     }
 
@@ -78,9 +78,7 @@ struct Info: ParsableCommand {
 
     /// Decoded bytes per file byte, with two decimals.
     static func ratioText(_ summary: RecordingSummary) -> String {
-        let hundredths = Int((Double(summary.decodedBytes) / Double(max(summary.fileBytes, 1)) * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        Decimal.fixed(Int64((Double(summary.decodedBytes) / Double(max(summary.fileBytes, 1)) * 100).rounded()), places: 2)
     }
 
     static func json(_ reader: RecordingReader, file: String) -> [UInt8] {

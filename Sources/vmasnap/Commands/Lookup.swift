@@ -1,8 +1,5 @@
 import ArgumentParser
 import VMASnap
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `vmasnap lookup`: resolve addresses against a recording, after the fact.
 struct Lookup: ParsableCommand {
@@ -23,29 +20,38 @@ struct Lookup: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording.")
-    var file: String
+    /// Where the addresses come from, besides the command line.
+    enum Input: EnumerableFlag {
+        /// "PID TIME ADDRESS" lines on standard input.
+        case stdin
+        /// `perf script` text on standard input.
+        case perfScript
+
+        static func help(for value: Input) -> ArgumentHelp? {
+            switch value {
+            case .stdin: return "Read \"PID TIME ADDRESS [ADDRESS...]\" lines on standard input."
+            case .perfScript: return "Read `perf script -F pid,tid,time,ip --ns` text on standard input."
+            }
+        }
+    }
+
+    @OptionGroup var recording: RecordingFileArgument
 
     @Argument(help: "Addresses to resolve, in hex (with --pid and --time).")
     var addresses: [Address] = []
 
-    @Option(name: [.short, .customLong("pid")], help: "The process ID.")
-    var pid: ProcessID?
+    @OptionGroup var process: ProcessOption
 
     @Option(help: "The time: seconds on the recording's clock, or +SECONDS from its start.")
     var time: LookupTime?
 
-    @Flag(help: "Read \"PID TIME ADDRESS\" lines on standard input.")
-    var stdin = false
-
-    @Flag(help: "Read `perf script -F pid,tid,time,ip --ns` text on standard input.")
-    var perfScript = false
+    @Flag(exclusivity: .exclusive)
+    var input: Input?
 
     @Option(help: "How perf script call-chain frames hold user-space addresses: auto, absolute or relative.")
     var callchainAddresses: CallchainAddressMode = .auto
 
-    @Flag(help: "Print one JSON object a line.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     @OptionGroup var symbolOptions: SymbolOptions
 
@@ -57,96 +63,101 @@ struct Lookup: ParsableCommand {
 
     func validate() throws {
         try symbolOptions.check(impliedBy: folded)
-        if folded && json { throw ValidationError("--folded prints text; leave out --json") }
-        if timeUnit != .seconds && !stdin { throw ValidationError("--time-unit goes with --stdin") }
-        let forms = (addresses.isEmpty ? 0 : 1) + (stdin ? 1 : 0) + (perfScript ? 1 : 0)
-        guard forms == 1 else {
+        if folded && format.json { throw ValidationError("--folded prints text; leave out --json") }
+        if timeUnit != .seconds && input != .stdin { throw ValidationError("--time-unit goes with --stdin") }
+        switch (input, addresses.isEmpty) {
+        case (nil, true), (.some, false):
             throw ValidationError("give exactly one of: addresses (with --pid and --time), --stdin, --perf-script")
-        }
-        if addresses.isEmpty {
-            guard pid == nil, time == nil else { throw ValidationError("--pid and --time go with addresses, not with --stdin or --perf-script") }
-        } else {
-            guard pid != nil, time != nil else { throw ValidationError("addresses need --pid and --time") }
+        case (.some, true):
+            guard process.pid == nil, time == nil else {
+                throw ValidationError("--pid and --time go with addresses, not with --stdin or --perf-script")
+            }
+        case (nil, false):
+            guard process.pid != nil, time != nil else { throw ValidationError("addresses need --pid and --time") }
         }
     }
 
     func run() throws {
         try Failure.guarded {
-            let recording = try OpenedRecording(path: file)
-            let index = recording.loadingIndex()
+            let opened = try OpenedRecording(path: recording.file)
+            let index = opened.loadingIndex()
             let output = StandardOutput()
-            defer { output.flush() }
-            let printer = LookupPrinter(index: index, json: json, output: output)
-            let symbols = symbolOptions.symbols || folded ? SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(), json: json) : nil
+            // Answers printed before an error stand: out before its message.
+            defer { try? output.flush() }
+            let printer = LookupPrinter(index: index, json: format.json, output: output)
+            let symbols = symbolOptions.symbols || folded ? SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(), json: format.json) : nil
             printer.symbols = folded ? nil : symbols
             let stacks = folded ? FoldedStacks(index: index, symbols: symbols!) : nil
-            defer { stacks?.write(to: output) }
             defer {
                 // A damaged part of the recording: the pids it held answered from what loaded.
                 if let error = index.loadingErrors.first {
-                    output.flush()
+                    try? output.flush()
                     StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
                 }
             }
-            if perfScript {
+            switch input {
+            case .perfScript?:
                 var lookup = PerfScriptLookup(index: index, mode: callchainAddresses)
                 // A sample's frames come out together, after its line: a stack
                 // starts at a sample's ip, or at the first frame a line completes.
                 var line = 0
                 var stackLine = -1
-                let print = { (answer: PerfScriptAnswer) in
+                let print = { (answer: PerfScriptAnswer) throws in
                     if let stacks {
                         if !answer.isFrame || stackLine != line { stacks.begin(pid: answer.pid, time: answer.time) }
                         stackLine = line
                         stacks.add(address: answer.address, resolution: answer.resolution)
                         return
                     }
-                    printer.print(pid: answer.pid, time: answer.time, address: answer.address,
-                                  resolution: answer.resolution, isFrame: answer.isFrame)
+                    try printer.print(pid: answer.pid, time: answer.time, address: answer.address,
+                                      resolution: answer.resolution, isFrame: answer.isFrame)
                 }
-                try LineReader(fd: STDIN_FILENO).forEachLine { text, _ in
+                try LineReader().forEachLine { text, _ in
                     line += 1
                     try lookup.read(line: text, answer: print)
                 }
                 line += 1
                 try lookup.finish(answer: print)
+                try output.flush()
                 if lookup.foundRelativeFrames {
-                    output.flush()
                     StandardError.line(
                         "vmasnap: note: the call chains hold user-space frames as offsets in their files (perf 6.1 prints "
                             + "them so); they are reported as \"relative\", not resolved; `perf script -G` gives the samples' addresses")
                 }
-            } else if stdin {
+            case .stdin?:
                 var parser = AddressListParser()
                 var cursor = LookupCursor(index: index)
                 var stack: [UInt64] = []
-                try LineReader(fd: STDIN_FILENO).forEachLine { line, _ in
+                try LineReader().forEachLine { line, _ in
                     guard let entry = try parser.parseStack(line: line, timeUnit: timeUnit, addresses: &stack) else { return }
-                    let time = entry.time.nanoseconds(start: recording.start)
+                    let time = entry.time.nanoseconds(start: opened.start)
                     stacks?.begin(pid: entry.pid, time: time)
                     for (position, address) in stack.enumerated() {
                         let resolution = cursor.resolve(pid: entry.pid, time: time, address: address)
                         if let stacks {
                             stacks.add(address: address, resolution: resolution)
                         } else {
-                            printer.print(pid: entry.pid, time: time, address: address, resolution: resolution, isFrame: position > 0)
+                            try printer.print(pid: entry.pid, time: time, address: address, resolution: resolution, isFrame: position > 0)
                         }
                     }
                 }
-            } else if let pid, let time {
+            case nil:
+                guard let pid = process.pid?.value, let time else { return }
                 var cursor = LookupCursor(index: index)
-                let nanoseconds = time.nanoseconds(start: recording.start)
+                let nanoseconds = time.nanoseconds(start: opened.start)
                 // Folded, the addresses are one stack, leaf first.
-                stacks?.begin(pid: pid.value, time: nanoseconds)
+                stacks?.begin(pid: pid, time: nanoseconds)
                 for address in addresses {
-                    let resolution = cursor.resolve(pid: pid.value, time: nanoseconds, address: address.value)
+                    let resolution = cursor.resolve(pid: pid, time: nanoseconds, address: address.value)
                     if let stacks {
                         stacks.add(address: address.value, resolution: resolution)
                     } else {
-                        printer.print(pid: pid.value, time: nanoseconds, address: address.value, resolution: resolution)
+                        try printer.print(pid: pid, time: nanoseconds, address: address.value, resolution: resolution)
                     }
                 }
             }
+            try stacks?.write(to: output)
+            try output.flush()
         }
     }
 }

@@ -12,33 +12,32 @@ struct Maps: ParsableCommand {
             """
     )
 
-    @Option(name: [.short, .customLong("pid")], help: "The process ID.")
-    var pid: ProcessID
+    @OptionGroup var process: ProcessOption
+    @OptionGroup var format: JSONOption
+    @OptionGroup var reading: BackendOption
 
-    @Flag(help: "Print one JSON object.")
-    var json = false
-
-    @Option(help: "How to read the mappings: auto (ioctl where the kernel has it), ioctl or text.")
-    var backend: BackendChoice = .auto
+    func validate() throws { _ = try process.required() }
 
     func run() throws {
         try Failure.guarded {
-            let capture = try MappingCaptures.open(pid: pid.value, backend: backend)
+            let pid = try process.required()
+            let capture = try MappingCaptures.open(pid: pid, backend: reading.backend)
             let mappings = try capture.capture()
             let output = StandardOutput()
-            if json {
+            if format.json {
                 var writer = JSONWriter()
                 writer.beginObject()
-                writer.integer("pid", pid.value)
+                writer.integer("pid", pid)
                 writer.string("backend", capture.backend.rawValue)
                 writer.beginArray("mappings")
                 for mapping in mappings { MappingJSON.write(mapping, to: &writer) }
                 writer.endArray()
                 writer.endObject()
-                output.line(bytes: writer.text)
+                try output.line(bytes: writer.text)
             } else {
-                for mapping in mappings { output.line(MappingText.line(mapping)) }
+                for mapping in mappings { try output.line(MappingText.line(mapping)) }
             }
+            try output.flush()
         }
     }
 }

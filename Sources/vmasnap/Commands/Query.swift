@@ -13,28 +13,26 @@ struct Query: ParsableCommand {
             """
     )
 
-    @Option(name: [.short, .customLong("pid")], help: "The process ID.")
-    var pid: ProcessID
+    @OptionGroup var process: ProcessOption
 
     @Argument(help: "Addresses to resolve, in hex.")
     var addresses: [Address]
 
-    @Flag(help: "Print one JSON object a line.")
-    var json = false
-
-    @Option(help: "How to read the mappings: auto, ioctl or text.")
-    var backend: BackendChoice = .auto
+    @OptionGroup var format: JSONOption
+    @OptionGroup var reading: BackendOption
 
     @OptionGroup var symbolOptions: SymbolOptions
 
     func validate() throws {
+        _ = try process.required()
         guard !addresses.isEmpty else { throw ValidationError("give at least one address") }
         try symbolOptions.check()
     }
 
     func run() throws {
         try Failure.guarded {
-            let capture = try MappingCaptures.open(pid: pid.value, backend: backend)
+            let pid = try process.required()
+            let capture = try MappingCaptures.open(pid: pid, backend: reading.backend)
             let output = StandardOutput()
             let symbolizer = symbolOptions.symbols ? symbolOptions.makeSymbolizer() : nil
             for address in addresses {
@@ -42,24 +40,25 @@ struct Query: ParsableCommand {
                 let symbols = mapping.flatMap { mapping in
                     symbolizer?.symbolize(buildID: mapping.buildID, path: mapping.path, fileOffset: mapping.fileOffset(of: address.value))
                 }
-                if json {
+                if format.json {
                     var writer = JSONWriter()
                     writer.beginObject()
-                    writer.integer("pid", pid.value)
+                    writer.integer("pid", pid)
                     writer.string("address", AddressText.format(address.value))
                     writer.string("status", mapping == nil ? "unmapped" : "mapped")
                     MappingJSON.writeResolution(mapping, address: address.value, to: &writer)
                     if symbolizer != nil { SymbolPrinter.write(symbols, to: &writer) }
                     writer.endObject()
-                    output.line(bytes: writer.text)
+                    try output.line(bytes: writer.text)
                 } else if let mapping {
-                    output.line(
+                    try output.line(
                         "\(AddressText.format(address.value)) \(mapping.path)+\(AddressText.format(mapping.fileOffset(of: address.value))) "
                             + (mapping.buildID?.description ?? "-") + (symbols.map { String(decoding: SymbolPrinter.text($0), as: UTF8.self) } ?? ""))
                 } else {
-                    output.line("\(AddressText.format(address.value)) not mapped")
+                    try output.line("\(AddressText.format(address.value)) not mapped")
                 }
             }
+            try output.flush()
         }
     }
 }

@@ -1,8 +1,5 @@
 import ArgumentParser
 import VMASnap
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `vmasnap record`: record the executable mappings of processes over time.
 struct Record: ParsableCommand {
@@ -26,11 +23,13 @@ struct Record: ParsableCommand {
     @Flag(name: [.short, .customLong("all")], help: "Record every process on the machine.")
     var all = false
 
-    @Option(help: ArgumentHelp("Time between rounds (default 100ms, 1s with -a).", valueName: "duration"))
-    var interval: String?
+    @Option(help: ArgumentHelp("Time between rounds (default 100ms, 1s with -a).", valueName: "duration"),
+            transform: DurationArgument.init(parsing:))
+    var interval: DurationArgument?
 
-    @Option(help: ArgumentHelp("Stop after this long.", valueName: "duration"))
-    var duration: String?
+    @Option(help: ArgumentHelp("Stop after this long, with a last round at the end.", valueName: "duration"),
+            transform: DurationArgument.init(parsing:))
+    var duration: DurationArgument?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The recording.", valueName: "file"))
     var output = "vmasnap.data"
@@ -38,8 +37,7 @@ struct Record: ParsableCommand {
     @Flag(help: "Write even into a directory that other users can write without the sticky bit.")
     var force = false
 
-    @Option(help: "How to read the mappings: auto (ioctl where the kernel has it), ioctl or text.")
-    var backend: BackendChoice = .auto
+    @OptionGroup var reading: BackendOption
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to start and record.", valueName: "command"))
     var command: [String] = []
@@ -52,9 +50,6 @@ struct Record: ParsableCommand {
                 : "give only one of -p, -a and -- COMMAND")
         }
         _ = try target()
-        for text in [interval, duration].compactMap({ $0 }) {
-            do { _ = try DurationText.parse(text) } catch { throw ValidationError(String(describing: error)) }
-        }
     }
 
     /// The target the options name.
@@ -86,21 +81,17 @@ struct Record: ParsableCommand {
     }
 
     func run() throws {
-        // A file size limit (RLIMIT_FSIZE) must fail a write with EFBIG, which
-        // the recorder reports, rather than kill it with SIGXFSZ.
-        signal(SIGXFSZ, SIG_IGN)
+        // A file size limit (RLIMIT_FSIZE) fails a write with EFBIG, which the
+        // recorder reports: SIGXFSZ is ignored (StandardStreams.prepare).
         let status: Int32 = try Failure.guarded {
-            let resolved = try MappingCaptures.resolve(backend)
+            let resolved = try MappingCaptures.resolve(reading.backend)
             var configuration = RecorderConfiguration(
-                target: try target(), interval: try interval.map { try DurationText.parse($0) },
-                duration: try duration.map { try DurationText.parse($0) }, backend: resolved)
+                target: try target(), interval: interval?.nanoseconds, duration: duration?.nanoseconds, backend: resolved)
             configuration.adoptsOrphans = true
             try configuration.validate()
 
-            let file = try OutputFile.create(path: output, force: force)
             let header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
-            let writer = try RecordingWriter(fd: file.descriptor, header: header)
-            try file.publish()
+            let writer = try RecordingWriter(path: output, header: header, force: force)
 
             let recorder = try Recorder(configuration: configuration, writer: writer)
             let statusLine = StatusLine.onTerminal()
@@ -112,7 +103,6 @@ struct Record: ParsableCommand {
                         + "; recording stopped, \(TextEscaping.escape(output)) holds what was written before")
                 })
             statusLine?.clear()
-            withExtendedLifetime(file) {}
 
             if outcome.status.unreadableProcesses > 0 {
                 let count = outcome.status.unreadableProcesses

@@ -15,24 +15,18 @@ struct Timeline: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording.")
-    var file: String
-
-    @Option(name: [.short, .customLong("pid")], help: "Only this process ID.")
-    var pid: ProcessID?
-
-    @Flag(help: "Print one JSON object a line.")
-    var json = false
+    @OptionGroup var recording: RecordingFileArgument
+    @OptionGroup var process: ProcessOption
+    @OptionGroup var format: JSONOption
 
     func run() throws {
         try Failure.guarded {
-            let recording = try OpenedRecording(path: file)
+            let opened = try OpenedRecording(path: recording.file)
             let output = StandardOutput()
-            defer { output.flush() }
-            for history in try recording.histories(pid: pid?.value) {
-                if !json { output.line(ProcessText.heading(history)) }
+            for history in try opened.histories(pid: process.pid?.value) {
+                if !format.json { try output.line(ProcessText.heading(history)) }
                 for event in history.timeline {
-                    if json {
+                    if format.json {
                         var writer = JSONWriter()
                         writer.beginObject()
                         writer.integer("pid", event.process.pid)
@@ -40,13 +34,14 @@ struct Timeline: ParsableCommand {
                         writer.string("event", event.kind.description)
                         MappingJSON.writeMembers(of: event.mapping, to: &writer)
                         writer.endObject()
-                        output.line(bytes: writer.text)
+                        try output.line(bytes: writer.text)
                     } else {
                         let kind = event.kind == .load ? "load  " : "unload"
-                        output.line("  \(TimeText.format(nanoseconds: event.time)) \(kind) \(ProcessText.mapping(event.mapping))")
+                        try output.line("  \(TimeText.format(nanoseconds: event.time)) \(kind) \(ProcessText.mapping(event.mapping))")
                     }
                 }
             }
+            try output.flush()
         }
     }
 }

@@ -21,6 +21,9 @@ enum ExitStatus: Int32 {
     case commandNotExecutable = 126
     /// `record -- COMMAND`: the command was not found (as a shell says).
     case commandNotFound = 127
+    /// Standard output was a pipe that closed: what a shell reports for a
+    /// command SIGPIPE ended (128 + 13), without a message.
+    case brokenPipe = 141
 
     /// The status for an error that a command let through.
     static func of(_ error: Error) -> ExitStatus {
@@ -36,13 +39,14 @@ enum ExitStatus: Int32 {
         case let error as RecorderError:
             switch error {
             case .noSuchProcess: return .noSuchProcess
-            case .cannotStart(_, let errno): return errno == .noSuchFile ? .commandNotFound : .commandNotExecutable
-            case .intervalTooShort, .durationNotPositive: return .usage
+            case .cannotStart(_, let errno):
+                return errno == .noSuchFileOrDirectory ? .commandNotFound : .commandNotExecutable
+            case .intervalTooShort, .durationNotPositive, .tooLong: return .usage
             }
-        case let error as OutputFileError:
+        case let error as WriterError:
             switch error {
             case .unsafeDirectory: return .permissionDenied
-            case .isDirectory, .system: return .failure
+            default: return .failure
             }
         case is FormatError: return .badRecording
         case is InputError: return .failure

@@ -58,10 +58,10 @@ final class FoldedStacks {
     }
 
     /// Writes every stack and its count, in byte order of the stacks.
-    func write(to output: StandardOutput) {
+    func write(to output: StandardOutput) throws {
         finish()
         for (stack, count) in counts.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            output.line(bytes: stack + Array(" \(count)".utf8))
+            try output.line(bytes: stack + Array(" \(count)".utf8))
         }
     }
 

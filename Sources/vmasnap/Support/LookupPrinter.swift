@@ -26,7 +26,7 @@ final class LookupPrinter {
     }
 
     /// Prints one answer; a call-chain frame is indented with a tab in text.
-    func print(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool = false) {
+    func print(pid: Int32, time: Int64, address: UInt64, resolution: Resolution, isFrame: Bool = false) throws {
         line.removeAll(keepingCapacity: true)
         let mapping = resolution.mappingID
         if json {
@@ -81,7 +81,7 @@ final class LookupPrinter {
                 }
             }
         }
-        output.line(bytes: line)
+        try output.line(bytes: line)
     }
 
     private func cachedPath(_ id: Int32) -> [UInt8] {
@@ -119,47 +119,10 @@ final class LookupPrinter {
         line.append(contentsOf: text.utf8)
     }
 
-    private func appendDecimal(_ value: Int32) {
-        if value < 0 { line.append(UInt8(ascii: "-")) }
-        appendUnsigned(UInt64(value.magnitude), minimumDigits: 1)
-    }
+    private func appendDecimal(_ value: Int32) { Decimal.append(Int64(value), to: &line) }
 
-    /// Seconds with nine decimals, exactly (Decimal's format, without a String).
-    private func appendTime(_ nanoseconds: Int64) {
-        if nanoseconds < 0 { line.append(UInt8(ascii: "-")) }
-        let magnitude = nanoseconds.magnitude
-        appendUnsigned(magnitude / 1_000_000_000, minimumDigits: 1)
-        line.append(UInt8(ascii: "."))
-        appendUnsigned(magnitude % 1_000_000_000, minimumDigits: 9)
-    }
+    /// Seconds with nine decimals, exactly, without a String.
+    private func appendTime(_ nanoseconds: Int64) { Decimal.appendSeconds(nanoseconds: nanoseconds, to: &line) }
 
-    private func appendUnsigned(_ value: UInt64, minimumDigits: Int) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            while count < minimumDigits {
-                buffer[count] = UInt8(ascii: "0")
-                count += 1
-            }
-            for position in stride(from: count - 1, through: 0, by: -1) { line.append(buffer[position]) }
-        }
-    }
-
-    private func appendHex(_ value: UInt64) {
-        let hexDigits: StaticString = "0123456789abcdef"
-        var shift = 60
-        while shift > 0 && (value >> UInt64(shift)) == 0 { shift -= 4 }
-        while shift >= 0 {
-            line.append(hexDigits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
-        }
-    }
+    private func appendHex(_ value: UInt64) { Hex.append(value, to: &line) }
 }

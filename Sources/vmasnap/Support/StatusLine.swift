@@ -1,7 +1,4 @@
 import VMASnap
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `record`'s line on a terminal, rewritten in place as the recording goes,
 /// and its summary at the end in the manner of perf's.
@@ -11,14 +8,14 @@ final class StatusLine {
     /// A status line if stderr is a terminal; nil otherwise (a log file wants
     /// only the summary).
     static func onTerminal() -> StatusLine? {
-        isatty(STDERR_FILENO) == 1 ? StatusLine() : nil
+        StandardStreams.isTerminal(.standardError) ? StatusLine() : nil
     }
 
     /// Replaces the line with `status`.
     func show(_ status: RecorderStatus) {
         let statistics = status.statistics
-        let ratio = StatusLine.fixed(Int64((statistics.compressionRatio * 10).rounded()), places: 1)
-        let text = "vmasnap record: \(StatusLine.fixed(status.elapsed / 100_000_000, places: 1))s, "
+        let ratio = Decimal.fixed(Int64((statistics.compressionRatio * 10).rounded()), places: 1)
+        let text = "vmasnap record: \(Decimal.fixed(status.elapsed / 100_000_000, places: 1))s, "
             + "\(status.liveProcesses) processes, \(statistics.snapshots) snapshots, \(statistics.changes) changes, "
             + "\(StatusLine.megabytes(statistics.bytesWritten)) MB written (\(ratio)x)"
         write("\r" + text + "\u{1B}[K")
@@ -43,20 +40,11 @@ final class StatusLine {
 
     /// Bytes in MB (2^20, as perf counts them) with three decimals.
     static func megabytes(_ bytes: UInt64) -> String {
-        fixed(Int64((bytes * 1000 + 524_288) / 1_048_576), places: 3)
+        Decimal.fixed(Int64((bytes * 1000 + 524_288) / 1_048_576), places: 3)
     }
 
-    /// `units` with the last `places` digits after a decimal point.
-    static func fixed(_ units: Int64, places: Int) -> String {
-        var divisor: Int64 = 1
-        for _ in 0..<places { divisor *= 10 }
-        var fraction = String(units % divisor)
-        while fraction.count < places { fraction = "0" + fraction }
-        return "\(units / divisor).\(fraction)"
-    }
-
+    /// A failure is ignored: the status line is only a courtesy.
     private func write(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        try? StandardStreams.write(Array(text.utf8), to: .standardError)
     }
 }

@@ -1,8 +1,5 @@
 import ArgumentParser
 import VMASnap
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The options that name code: `--symbols`, `--no-demangle`, `--debug-dir`,
 /// shared by `query` and `lookup`.
@@ -29,11 +26,7 @@ struct SymbolOptions: ParsableArguments {
     /// The symbolizer these options ask for: the debug directories given,
     /// /usr/lib/debug and the debuginfod client cache.
     func makeSymbolizer() -> Symbolizer {
-        var environment: [String: String] = [:]
-        for name in ["DEBUGINFOD_CACHE_PATH", "HOME", "XDG_CACHE_HOME"] {
-            if let value = getenv(name) { environment[name] = String(cString: value) }
-        }
-        let search = SymbolSearchPaths.standard(debugDirectories: debugDirectories, environment: environment)
+        let search = SymbolSearchPaths.standard(debugDirectories: debugDirectories)
         return Symbolizer(search: search, demangle: !noDemangle)
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// A running `vmasnap-fixture`, driven line by line through its stdin.
 /// Every command answers one line; `send` returns its fields after "ok".
-final class FixtureProcess {
+/// Unchecked Sendable: a test drives it from one place at a time (a system
+/// call hook may kill it from inside a walk).
+final class FixtureProcess: @unchecked Sendable {
     let process = Process()
     private let input = Pipe()
     private let output = Pipe()

@@ -16,7 +16,7 @@ final class RecorderHarness {
         recorder = try Recorder(configuration: configuration, writer: writer, system: system)
         if case .processes(let pids) = target {
             for pid in pids {
-                if let entry = recorder.processes.entry(pid: pid) { recorder.targetIdentities[pid] = entry.identity }
+                if let entry = recorder.processes.stat(pid: pid) { recorder.targetIdentities[pid] = entry.identity }
                 recorder.pendingTargets.insert(pid)
             }
         }

@@ -4,12 +4,25 @@ import Foundation
 /// chose (of any length, to prove nothing assumes 20 bytes) and an exported
 /// `fixture_entry` that the fixture's `spin` command runs.
 enum TestLibraries {
-    /// A directory for this test run's files, removed by nobody (tests are short-lived, /tmp is cleaned).
+    /// A directory for this test run's files, removed when the test process exits.
     static let directory: URL = {
         let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vmasnap-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { removeDirectory() }
         return url
     }()
+
+    /// Removes `directory` (unmounting a tmpfs a test left mounted in it first).
+    private static func removeDirectory() {
+        let path = directory.path
+        if let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) {
+            for line in mounts.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                if fields.count > 1, fields[1].hasPrefix(path) { umount2(String(fields[1]), 0) }
+            }
+        }
+        try? FileManager.default.removeItem(atPath: path)
+    }
 
     /// The C compiler: $CC, cc, gcc or the toolchain's clang.
     static let compiler: String = {

@@ -21,7 +21,7 @@ public enum TextEscaping {
                     output.append(contentsOf: bytes[index..<index + length])
                     index += length
                 } else {
-                    appendHex(byte, to: &output)
+                    appendEscape(byte, to: &output)
                     index += 1
                 }
                 continue
@@ -31,7 +31,7 @@ public enum TextEscaping {
             case UInt8(ascii: "\t"): output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case UInt8(ascii: "\r"): output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
-            case 0..<0x20, 0x7F: appendHex(byte, to: &output)
+            case 0..<0x20, 0x7F: appendEscape(byte, to: &output)
             default: output.append(byte)
             }
             index += 1
@@ -47,8 +47,8 @@ public enum TextEscaping {
         return false
     }
 
-    private static func appendHex(_ byte: UInt8, to output: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
-        output.append(contentsOf: [0x5C, UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    private static func appendEscape(_ byte: UInt8, to output: inout [UInt8]) {
+        output.append(contentsOf: [0x5C, UInt8(ascii: "x")])
+        Hex.append(byte: byte, to: &output)
     }
 }

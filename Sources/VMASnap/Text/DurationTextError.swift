@@ -8,7 +8,7 @@ public struct DurationTextError: Error, Hashable, Sendable, CustomStringConverti
         case missingUnit
         /// A unit other than ns, us, ms, s, m and h.
         case unknownUnit
-        /// More than Int64 nanoseconds (292 years).
+        /// More than `DurationText.maximum` (100 years).
         case tooLarge
         /// A fraction of a nanosecond, such as "1.5ns".
         case finerThanNanosecond
@@ -32,7 +32,7 @@ public struct DurationTextError: Error, Hashable, Sendable, CustomStringConverti
         case .notANumber: why = "expected a number and a unit"
         case .missingUnit: why = "a unit is needed"
         case .unknownUnit: why = "unknown unit"
-        case .tooLarge: why = "too large"
+        case .tooLarge: why = "too large (at most 100 years)"
         case .finerThanNanosecond: why = "finer than a nanosecond"
         }
         return "invalid duration '\(TextEscaping.escape(text))': \(why) (such as 1ms, 250ms, 2s, 1.5s or 1m; units ns, us, ms, s, m, h)"

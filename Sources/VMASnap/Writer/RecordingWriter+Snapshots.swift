@@ -2,11 +2,15 @@ extension RecordingWriter {
     /// The number of `process` in this recording: a new one (and a PROCESS
     /// record) the first time its identity is seen, the same one until it is
     /// gone. May be called between rounds; its record goes with the next round.
+    ///
+    /// - Parameter process: the process as first seen.
+    /// - Returns: its number.
+    /// - Throws: `WriterError` for a negative pid or a closed writer.
     public func processSeen(_ process: RecordedProcess) throws -> Int {
         try checkOpen()
         if let number = liveNumbers[process.identity] { return number }
         guard process.identity.pid >= 0, process.parentPID >= 0 else {
-            throw RecordingError.invalidProcess("negative pid in \(process.identity) (parent \(process.parentPID))")
+            throw WriterError.invalidProcess("negative pid in \(process.identity) (parent \(process.parentPID))")
         }
         let executable = process.executable.map { pathNumber($0) }
         let number = processes.count
@@ -22,6 +26,8 @@ extension RecordingWriter {
     /// Records that process `number` ran exec(): the same process (pid and
     /// start time), now named `command` and running `executable`. Its new
     /// mappings come with its next snapshot, as any change does.
+    ///
+    /// - Throws: `WriterError` for an unknown or gone process, or a closed writer.
     public func processExecuted(process number: Int, command: [UInt8], executable: MappedPath?) throws {
         try checkOpen()
         try checkLive(number)
@@ -36,28 +42,79 @@ extension RecordingWriter {
     /// `mappings` must be in address order, not overlapping, with start, end
     /// and offset multiples of 4096, as every capture returns them.
     ///
-    /// `walkTime` is when the walk of this process began (nanoseconds on the
-    /// header's clock), if later than the round's time: a change is dated
-    /// then, so that no lookup takes a set the walk had not yet seen as in
-    /// effect. Processes walked late in a long round need it.
+    /// - Parameters:
+    ///   - number: the process, as `processSeen` numbered it.
+    ///   - mappings: every executable mapping the walk found.
+    ///   - walkTime: when the walk of this process began (nanoseconds on the
+    ///     header's clock), if later than the round's time: a change is dated
+    ///     then, so that no lookup takes a set the walk had not yet seen as in
+    ///     effect. Processes walked late in a long round need it.
+    /// - Returns: what was written.
+    /// - Throws: `WriterError` outside a round, for an unknown, gone or
+    ///   already snapshotted process, or for mappings the format cannot store.
     public func snapshot(process number: Int, mappings: [ExecutableMapping], walkTime: Int64? = nil) throws -> SnapshotOutcome {
+        try checkSnapshot(of: number)
+        try validate(mappings)
+        let diff = processes[number].mappings.map { SnapshotDiff(from: $0, to: mappings) }
+        return write(process: number, mappings: mappings, diff: diff, time: walkTime)
+    }
+
+    /// Records a change of process `number`'s mappings in this round: the
+    /// mappings removed and added, as kernel events report them, rather than
+    /// the whole set. The writer applies it to the mappings it has for the
+    /// process and writes what `snapshot` would for the result.
+    ///
+    /// - Parameters:
+    ///   - change: mappings the process no longer has (each exactly as
+    ///     recorded) and mappings it gained, in address order.
+    ///   - number: the process, which must have had a snapshot.
+    ///   - time: when the change happened (nanoseconds on the header's
+    ///     clock), if later than the round's time.
+    /// - Returns: what was written (`.unchanged` when the change cancels out).
+    /// - Throws: `WriterError.invalidChange` when it removes a mapping the
+    ///   process does not have or the process has no snapshot yet,
+    ///   `.invalidMapping` when the result cannot be stored, and what
+    ///   `snapshot` throws.
+    public func record(_ change: SnapshotDiff, process number: Int, time: Int64? = nil) throws -> SnapshotOutcome {
+        try checkSnapshot(of: number)
+        guard let current = processes[number].mappings else {
+            throw WriterError.invalidChange("process \(number) has no snapshot to change: its first must be a whole set")
+        }
+        if !change.removed.isEmpty {
+            let present = Set(current)
+            for mapping in change.removed where !present.contains(mapping) {
+                throw WriterError.invalidChange(
+                    "process \(number) has no mapping \(AddressText.format(mapping.start))-\(AddressText.format(mapping.end)) to remove")
+            }
+        }
+        let mappings = change.applied(to: current)
+        try validate(mappings)
+        return write(process: number, mappings: mappings, diff: SnapshotDiff(from: current, to: mappings), time: time)
+    }
+
+    /// The checks common to `snapshot` and `record`.
+    private func checkSnapshot(of number: Int) throws {
         try checkOpen()
-        guard let time = roundTime else { throw RecordingError.notInRound }
-        let delay = delayAfterRound(walkTime)
+        guard roundTime != nil else { throw WriterError.notInRound }
         try checkLive(number)
         guard processes[number].lastSnapshotRound != roundCount else {
-            throw RecordingError.duplicateSnapshot(process: number)
+            throw WriterError.duplicateSnapshot(process: number)
         }
-        try validate(mappings)
+    }
+
+    /// Writes the snapshot giving `mappings` (checked), `diff` from the
+    /// process's previous one (nil for its first).
+    private func write(process number: Int, mappings: [ExecutableMapping], diff: SnapshotDiff?, time: Int64?) -> SnapshotOutcome {
+        let roundTime = self.roundTime!
+        let delay = delayAfterRound(time)
         let outcome: SnapshotOutcome
-        if let previous = processes[number].mappings {
-            let diff = SnapshotDiff(from: previous, to: mappings)
+        if let diff {
             if diff.isEmpty {
                 outcome = .unchanged
             } else {
                 let stored = mappings.map { store($0) }
                 let keyframe = Record.keyframe(process: number, mappings: stored, delay: delay)
-                if time - processes[number].lastKeyframeTime >= UInt64(max(header.keyframeInterval, 0)) {
+                if roundTime - processes[number].lastKeyframeTime >= UInt64(max(header.keyframeInterval, 0)) {
                     outcome = .keyframe
                     roundRecords.append(keyframe)
                 } else {
@@ -80,7 +137,7 @@ extension RecordingWriter {
         }
         switch outcome {
         case .keyframe:
-            processes[number].lastKeyframeTime = time
+            processes[number].lastKeyframeTime = roundTime
             statistics.keyframes += 1
         case .delta:
             statistics.deltas += 1
@@ -95,9 +152,12 @@ extension RecordingWriter {
     /// Records that process `number` is gone, and why. A later process with
     /// the same identity gets a new number. `time` is when it was found gone,
     /// if later than the round's time: lookups answer "after-exit" only from then.
+    ///
+    /// - Throws: `WriterError` outside a round, for an unknown or gone process,
+    ///   or a closed writer.
     public func processGone(process number: Int, reason: ProcessEnd, time: Int64? = nil) throws {
         try checkOpen()
-        guard roundTime != nil else { throw RecordingError.notInRound }
+        guard roundTime != nil else { throw WriterError.notInRound }
         try checkLive(number)
         roundRecords.append(.gone(process: number, reason: reason.rawValue, delay: delayAfterRound(time)))
         processes[number].gone = true
@@ -110,8 +170,8 @@ extension RecordingWriter {
     }
 
     private func checkLive(_ number: Int) throws {
-        guard number >= 0, number < processes.count else { throw RecordingError.unknownProcess(number) }
-        guard !processes[number].gone else { throw RecordingError.processGone(number) }
+        guard number >= 0, number < processes.count else { throw WriterError.unknownProcess(number) }
+        guard !processes[number].gone else { throw WriterError.processGone(number) }
     }
 
     /// Checks that the format can store the walk: aligned, non-empty, ascending,
@@ -123,18 +183,18 @@ extension RecordingWriter {
             // Only for the messages: formatting it for every mapping showed in profiles.
             var place: String { "\(AddressText.format(mapping.start))-\(AddressText.format(mapping.end))" }
             guard mapping.start % unit == 0, mapping.end % unit == 0, mapping.offset % unit == 0 else {
-                throw RecordingError.invalidMapping("\(place) offset \(AddressText.format(mapping.offset)) is not page-aligned")
+                throw WriterError.invalidMapping("\(place) offset \(AddressText.format(mapping.offset)) is not page-aligned")
             }
-            guard mapping.end > mapping.start else { throw RecordingError.invalidMapping("\(place) is empty") }
+            guard mapping.end > mapping.start else { throw WriterError.invalidMapping("\(place) is empty") }
             guard mapping.start >= previousEnd else {
-                throw RecordingError.invalidMapping("\(place) is out of address order or overlaps the mapping before it")
+                throw WriterError.invalidMapping("\(place) is out of address order or overlaps the mapping before it")
             }
             guard mapping.permissions.rawValue <= 0x0F else {
-                throw RecordingError.invalidMapping("\(place) has unknown permission bits")
+                throw WriterError.invalidMapping("\(place) has unknown permission bits")
             }
-            guard mapping.pageSize > 0 else { throw RecordingError.invalidMapping("\(place) has page size 0") }
+            guard mapping.pageSize > 0 else { throw WriterError.invalidMapping("\(place) has page size 0") }
             guard mapping.device.minor < 1 << 20 else {
-                throw RecordingError.invalidMapping("\(place) has minor device number \(mapping.device.minor) (over 20 bits)")
+                throw WriterError.invalidMapping("\(place) has minor device number \(mapping.device.minor) (over 20 bits)")
             }
             previousEnd = mapping.end
         }

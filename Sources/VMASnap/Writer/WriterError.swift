@@ -1,5 +1,11 @@
-/// Why the writer refused a call or could not write.
-public enum RecordingError: Error, Hashable, Sendable, CustomStringConvertible {
+/// Why the writer could not create its file, refused a call, or could not write.
+public enum WriterError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Other users may write into the output's directory and it lacks the
+    /// sticky bit, so they could rename, replace or delete the recording (or
+    /// plant names next to it); `force` overrides this.
+    case unsafeDirectory(directory: String, mode: UInt32)
+    /// The output path names a directory.
+    case isDirectory(path: String)
     /// A header field cannot be stored (explained).
     case invalidHeader(String)
     /// The descriptor is not at the start of the file.
@@ -7,6 +13,9 @@ public enum RecordingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A mapping the format cannot store: unaligned, empty, out of order or
     /// overlapping (explained); real VMAs never are.
     case invalidMapping(String)
+    /// A change that does not apply to the process's mappings: it removes one
+    /// the process does not have (explained).
+    case invalidChange(String)
     /// A process description the format cannot store (explained).
     case invalidProcess(String)
     /// No process has this number.
@@ -15,7 +24,7 @@ public enum RecordingError: Error, Hashable, Sendable, CustomStringConvertible {
     case processGone(Int)
     /// The process already has a snapshot in this round.
     case duplicateSnapshot(process: Int)
-    /// `snapshot` or `processGone` outside beginRound…endRound.
+    /// A snapshot, change or gone process outside beginRound…endRound.
     case notInRound
     /// `beginRound` inside a round.
     case roundNotEnded
@@ -25,7 +34,7 @@ public enum RecordingError: Error, Hashable, Sendable, CustomStringConvertible {
     case roundTooLarge(bytes: Int)
     /// The writer was finished, or failed earlier.
     case closed
-    /// Writing or syncing the file failed.
+    /// Creating, writing, syncing or closing the file failed.
     case system(SystemError)
     /// The writer's own records failed its index's checks: a bug in vmasnap.
     case inconsistent(String)
@@ -33,14 +42,21 @@ public enum RecordingError: Error, Hashable, Sendable, CustomStringConvertible {
     /// One line for a user.
     public var description: String {
         switch self {
+        case .unsafeDirectory(let directory, let mode):
+            return "refusing to write into \(TextEscaping.escape(directory)): other users can write there "
+                + "(mode \(String(mode & 0o7777, radix: 8))) and it has no sticky bit; "
+                + "choose another directory with -o, or use --force"
+        case .isDirectory(let path):
+            return "cannot write the recording to \(TextEscaping.escape(path)): it is a directory"
         case .invalidHeader(let reason): return "cannot write the recording header: \(reason)"
         case .notAtStart(let offset): return "the recording must start at byte 0 of its file, not \(offset)"
         case .invalidMapping(let reason): return "cannot record a mapping: \(reason)"
+        case .invalidChange(let reason): return "cannot record a change: \(reason)"
         case .invalidProcess(let reason): return "cannot record a process: \(reason)"
         case .unknownProcess(let number): return "no recorded process has number \(number)"
         case .processGone(let number): return "recorded process \(number) is already gone"
         case .duplicateSnapshot(let number): return "recorded process \(number) already has a snapshot in this round"
-        case .notInRound: return "snapshots and gone processes must be recorded between beginRound and endRound"
+        case .notInRound: return "snapshots, changes and gone processes must be recorded between beginRound and endRound"
         case .roundNotEnded: return "beginRound called before the previous round ended"
         case .timeOutOfOrder(let time, let previous):
             return "round time \(time) ns is before \(previous) ns (the start or the previous round)"

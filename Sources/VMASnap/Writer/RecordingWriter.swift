@@ -1,33 +1,35 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Writes a recording: the header at once, then one frame per flush, then at
 /// `finish()` the index frame and the footer (see Formats/vmasnap.md).
 ///
 /// Use it round by round:
 ///
-///     let writer = try RecordingWriter(fd: fd, header: .current(options: …, backend: .ioctl))
+///     let writer = try RecordingWriter(path: "run.data", header: .current(options: …, backend: .ioctl))
 ///     try writer.beginRound(time: now)
 ///     let number = try writer.processSeen(process)          // once per process; idempotent
 ///     _ = try writer.snapshot(process: number, mappings: walk)
+///     _ = try writer.record(change, process: another, time: when)   // or only what changed
 ///     try writer.processGone(process: other, reason: .exited)
 ///     try writer.endRound()                                  // flushes when due
 ///     …
 ///     try writer.finish()
 ///
-/// In every round, call `snapshot` or `processGone` for every process that has
-/// had a snapshot and is not gone: the format records an unchanged snapshot as
-/// nothing, so a process without either in a round counts as confirmed
-/// unchanged in it.
+/// A process that has had a snapshot and is not gone counts as confirmed
+/// unchanged in every round without a `snapshot`, `record(_:process:time:)`
+/// or `processGone` of it: the format records an unchanged snapshot as
+/// nothing. A caller that walks every process calls `snapshot` each round;
+/// one that learns of changes (kernel events) calls `record` with each change.
 ///
 /// Records wait in memory and are written as one frame, by one write loop,
 /// when `flushInterval` has passed since the last flush at the end of a round,
 /// when more than 1 MiB waits, on `flush()` and on `finish()`. A recorder
 /// killed in between loses only what waited; the file stays readable.
 ///
-/// The writer does not close a descriptor it was given; `init(path:header:)`
-/// opens its own and closes it in `finish()` (or when the writer goes away).
+/// `init(path:header:)` creates the file as `OutputFile` does (mode 0600, a
+/// temporary name renamed into place once the header is in it, never
+/// following a symlink), and closes it in `finish()`, reporting close's
+/// error; the writer never closes a descriptor it was given.
 /// Not thread-safe: use one writer from one thread.
 public final class RecordingWriter {
     /// The header written at the start of the file.
@@ -35,10 +37,11 @@ public final class RecordingWriter {
     /// What has been recorded so far.
     public internal(set) var statistics = RecordingStatistics()
 
-    let fd: Int32
-    let ownsDescriptor: Bool
+    let descriptor: FileDescriptor
+    /// The file the writer created and closes, if it did.
+    let output: OutputFile?
     let subject: String
-    let system = SystemCalls.live
+    let system: SystemCalls
     let compressor: ZstdCompressor?
     /// The file offset of the next byte written.
     var offset: UInt64 = 0
@@ -46,8 +49,6 @@ public final class RecordingWriter {
     var builder: IndexBuilder
     /// No more records may be written (finished, or failed beyond repair).
     var closed = false
-    /// The writer closed the descriptor it owns.
-    var descriptorClosed = false
 
     /// The records of the next frame, and their bytes.
     var pendingRecords: [Record] = []
@@ -92,59 +93,76 @@ public final class RecordingWriter {
         var gone = false
     }
 
-    /// Starts a recording on `fd`, which must be at the start of an empty file
-    /// (or a pipe), by writing the header at once. The writer does not close `fd`.
+    /// Starts a recording on `descriptor`, which must be at the start of an
+    /// empty file (or a pipe), by writing the header at once. The writer does
+    /// not close it.
     ///
-    /// - Parameter compression: compress frames with zstd where that helps
-    ///   (default); false writes every frame stored.
-    public convenience init(fd: Int32, header: RecordingHeader, compression: Bool = true) throws {
-        try self.init(fd: fd, ownsDescriptor: false, subject: "the recording", header: header, compression: compression)
+    /// - Parameters:
+    ///   - descriptor: where the recording goes.
+    ///   - header: the recording's header.
+    ///   - compression: compress frames with zstd where that helps (default);
+    ///     false writes every frame stored.
+    /// - Throws: `WriterError` when the header cannot be stored or written.
+    public convenience init(descriptor: FileDescriptor, header: RecordingHeader, compression: Bool = true) throws {
+        try self.init(
+            descriptor: descriptor, output: nil, subject: "the recording", header: header, compression: compression,
+            system: .live)
     }
 
-    /// Creates (or truncates) the file at `path`, mode 0644, and starts a
-    /// recording in it. The writer closes the file in `finish()`.
-    public convenience init(path: String, header: RecordingHeader, compression: Bool = true) throws {
-        let result = path.withCString { cPath in
-            valueOrErrno { SystemCalls.live.open(cPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        }
-        switch result {
-        case .success(let fd):
-            do {
-                try self.init(fd: fd, ownsDescriptor: true, subject: path, header: header, compression: compression)
-            } catch {
-                _ = SystemCalls.live.close(fd)
-                throw error
-            }
-        case .failure(let errno):
-            throw RecordingError.system(SystemError(.open, path, errno))
-        }
+    /// Creates the recording at `path` as `OutputFile` does: mode 0600, under a
+    /// temporary name renamed to `path` once the header is written (an
+    /// existing file becomes PATH.old), never through a symlink. `finish()`
+    /// closes it.
+    ///
+    /// - Parameters:
+    ///   - path: the recording.
+    ///   - header: the recording's header.
+    ///   - compression: compress frames with zstd where that helps.
+    ///   - force: write even into a directory others can write without the sticky bit.
+    /// - Throws: `WriterError` (see `OutputFile.create`, and the other initializer).
+    public convenience init(path: String, header: RecordingHeader, compression: Bool = true, force: Bool = false) throws {
+        try self.init(path: path, header: header, compression: compression, force: force, system: .live)
     }
 
-    init(fd: Int32, ownsDescriptor: Bool, subject: String, header: RecordingHeader, compression: Bool) throws {
-        if let problem = header.encodingProblem { throw RecordingError.invalidHeader(problem) }
-        self.fd = fd
-        self.ownsDescriptor = ownsDescriptor
+    convenience init(path: String, header: RecordingHeader, compression: Bool = true, force: Bool = false, system: SystemCalls)
+        throws
+    {
+        let output = try OutputFile(path: path, force: force, system: system)
+        try self.init(
+            descriptor: output.descriptor, output: output, subject: path, header: header, compression: compression,
+            system: system)
+        try output.publish()
+    }
+
+    init(
+        descriptor: FileDescriptor, output: OutputFile?, subject: String, header: RecordingHeader, compression: Bool,
+        system: SystemCalls
+    ) throws {
+        if let problem = header.encodingProblem { throw WriterError.invalidHeader(problem) }
+        self.descriptor = descriptor
+        self.output = output
         self.subject = subject
+        self.system = system
         self.header = header
         self.compressor = compression ? ZstdCompressor(level: FormatConstants.compressionLevel) : nil
         self.builder = IndexBuilder(start: header.start, keyframeInterval: header.keyframeInterval)
-        if case .success(let position) = valueOrErrno({ system.seek(fd, 0, SEEK_CUR) }), position != 0 {
-            throw RecordingError.notAtStart(offset: Int64(position))
+        // ESPIPE: a pipe, which has no offset to be at.
+        if let position = try? system.seek(descriptor, 0, .current), position != 0 {
+            throw WriterError.notAtStart(offset: position)
         }
         try write(header.encoded())
     }
 
-    deinit {
-        if ownsDescriptor && !descriptorClosed { _ = system.close(fd) }
-    }
-
     /// Begins a sampling round at `time` (nanoseconds on the header's clock,
     /// not before its start nor before the previous round).
+    ///
+    /// - Throws: `WriterError` when a round is open, the time is out of
+    ///   order, or the writer is closed.
     public func beginRound(time: Int64) throws {
         try checkOpen()
-        guard roundTime == nil else { throw RecordingError.roundNotEnded }
+        guard roundTime == nil else { throw WriterError.roundNotEnded }
         let previous = roundCount == 0 ? header.start : header.start + Int64(lastRoundTime)
-        guard time >= previous else { throw RecordingError.timeOutOfOrder(time: time, previous: previous) }
+        guard time >= previous else { throw WriterError.timeOutOfOrder(time: time, previous: previous) }
         roundTime = UInt64(time - header.start)
         roundCount += 1
         goneAfterSnapshot = 0
@@ -152,9 +170,11 @@ public final class RecordingWriter {
 
     /// Ends the round: writes its records (or merges it into a run of quiet
     /// rounds when nothing changed), and flushes when a flush is due.
+    ///
+    /// - Throws: `WriterError` outside a round, or when the flush fails.
     public func endRound() throws {
         try checkOpen()
-        guard let time = roundTime else { throw RecordingError.notInRound }
+        guard let time = roundTime else { throw WriterError.notInRound }
         roundTime = nil
         lastRoundTime = time
         statistics.rounds += 1
@@ -173,7 +193,7 @@ public final class RecordingWriter {
             }
             guard roundBytes + 32 <= FormatConstants.maximumDecodedLength else {
                 closed = true
-                throw RecordingError.roundTooLarge(bytes: roundBytes)
+                throw WriterError.roundTooLarge(bytes: roundBytes)
             }
             emitPendingQuiet()
             emit(.round(time: time))
@@ -188,6 +208,9 @@ public final class RecordingWriter {
 
     /// Writes the records of the rounds ended so far as one frame (nothing
     /// when there are none). Records of an open round wait for its end.
+    ///
+    /// - Throws: `WriterError.system` when the write fails (the file is cut
+    ///   back to the frame before), `.closed` after `finish()`.
     public func flush() throws {
         try checkOpen()
         emitPendingQuiet()
@@ -200,7 +223,7 @@ public final class RecordingWriter {
             for record in pendingRecords { try next.add(record) }
         } catch {
             closed = true
-            throw RecordingError.inconsistent(String(describing: error))
+            throw WriterError.inconsistent(String(describing: error))
         }
         next.endFrame(decodedLength: payload.count)
         let frame = FrameCodec.encode(kind: .records, payload: payload, compressor: compressor)
@@ -217,7 +240,10 @@ public final class RecordingWriter {
 
     /// Ends the recording: ends an open round, writes what waits, the index
     /// frame and the footer, and syncs the file's data (fdatasync). Closes the
-    /// file if the writer opened it. Nothing may be recorded afterwards.
+    /// file if the writer created it. Nothing may be recorded afterwards.
+    ///
+    /// - Throws: `WriterError.system` when a write, the sync or the close
+    ///   fails (the first of them); `.closed` when already finished.
     public func finish() throws {
         try checkOpen()
         if roundTime != nil { try endRound() }
@@ -230,21 +256,24 @@ public final class RecordingWriter {
         let footer = Footer(indexOffset: offset, indexLength: UInt64(indexFrame.count))
         try write(indexFrame + footer.encoded())
         closed = true
-        var failure: RecordingError?
-        if case .failure(let errno) = valueOrErrno({ system.dataSync(fd) }), errno != .invalidArgument {
-            // EINVAL: a pipe or another descriptor that cannot be synced.
-            failure = .system(SystemError(.sync, subject, errno))
+        var failure: WriterError?
+        do throws(Errno) {
+            try system.synchronizeData(descriptor)
+        } catch .invalidArgument {
+            // A pipe or another descriptor that cannot be synced.
+        } catch {
+            failure = .system(SystemError(.sync, subject, error))
         }
-        if ownsDescriptor {
-            descriptorClosed = true
-            // close() is not retried on EINTR: the descriptor is gone either way.
-            if system.close(fd) != 0, failure == nil { failure = .system(SystemError(.write, subject, Errno.current)) }
+        do {
+            try output?.close()
+        } catch let error as WriterError {
+            if failure == nil { failure = error }
         }
         if let failure { throw failure }
     }
 
     func checkOpen() throws {
-        if closed { throw RecordingError.closed }
+        if closed { throw WriterError.closed }
     }
 
     /// Appends a record to the next frame.
@@ -264,29 +293,16 @@ public final class RecordingWriter {
     /// Writes all of `bytes` at the end of the file. On failure, cuts the file
     /// back to where the write began, so no partial frame stays behind.
     private func write(_ bytes: [UInt8]) throws {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { raw in
-                valueOrErrno { system.write(fd, raw.baseAddress! + written, raw.count - written) }
-            }
-            switch result {
-            case .success(let count) where count > 0:
-                written += count
-            case .success:
-                try failWrite(Errno.noSpace, written: written)
-            case .failure(let errno):
-                try failWrite(errno, written: written)
-            }
+        do throws(Errno) {
+            try bytes.withUnsafeBytesTyped { (raw) throws(Errno) in try OwnedDescriptor.writeAll(raw, to: descriptor, system: system) }
+        } catch {
+            // Part of it may be in the file: cut back (a pipe cannot be; the
+            // reader stops at the partial frame).
+            _ = try? system.resize(descriptor, Int64(offset))
+            _ = try? system.seek(descriptor, Int64(offset), .start)
+            throw WriterError.system(SystemError(.write, subject, error))
         }
         offset += UInt64(bytes.count)
         statistics.bytesWritten = offset
-    }
-
-    private func failWrite(_ errno: Errno, written: Int) throws -> Never {
-        if written > 0 {
-            _ = valueOrErrno { system.truncate(fd, off_t(offset)) }
-            _ = valueOrErrno { system.seek(fd, off_t(offset), SEEK_SET) }
-        }
-        throw RecordingError.system(SystemError(.write, subject, errno))
     }
 }

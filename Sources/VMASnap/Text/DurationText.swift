@@ -8,9 +8,17 @@ public enum DurationText {
         ("m", 60_000_000_000), ("h", 3_600_000_000_000),
     ]
 
+    /// The longest duration accepted: 100 years, so that any time on the
+    /// clock plus a duration (or a few intervals) cannot overflow.
+    public static let maximum: Int64 = 100 * 365 * 86_400 * 1_000_000_000
+
     /// Parses `text` into nanoseconds, exactly (no floating point: "0.1s" is
     /// 100000000). A fraction finer than a nanosecond is an error rather than
     /// silently rounded.
+    ///
+    /// - Parameter text: a decimal number and a unit, such as "1.5s".
+    /// - Returns: nanoseconds, at most `maximum`.
+    /// - Throws: `DurationTextError` naming what is wrong.
     public static func parse(_ text: String) throws -> Int64 {
         let bytes = Array(text.utf8)
         var numberEnd = 0
@@ -27,7 +35,9 @@ public enum DurationText {
         guard parts.count <= 2, !(parts[0].isEmpty && (parts.count == 1 || parts[1].isEmpty)),
             parts.count == 1 || !parts[1].isEmpty
         else { throw DurationTextError(text: text, reason: .notANumber) }
-        guard let whole = accumulate(parts[0]) else { throw DurationTextError(text: text, reason: .tooLarge) }
+        guard let whole = parts[0].isEmpty ? 0 : Decimal.parse(parts[0]).flatMap({ Int64(exactly: $0) }) else {
+            throw DurationTextError(text: text, reason: .tooLarge)
+        }
         var (total, overflow) = whole.multipliedReportingOverflow(by: unit.nanoseconds)
         guard !overflow else { throw DurationTextError(text: text, reason: .tooLarge) }
         if parts.count == 2 {
@@ -44,6 +54,7 @@ public enum DurationText {
                 guard !overflow else { throw DurationTextError(text: text, reason: .tooLarge) }
             }
         }
+        guard total <= maximum else { throw DurationTextError(text: text, reason: .tooLarge) }
         return total
     }
 
@@ -55,9 +66,8 @@ public enum DurationText {
         }
         if nanoseconds >= 1_000_000_000 {
             // Seconds with as many decimals as needed.
-            var fraction = String(nanoseconds % 1_000_000_000)
-            if fraction == "0" { return "\(nanoseconds / 1_000_000_000)s" }
-            while fraction.count < 9 { fraction = "0" + fraction }
+            if nanoseconds % 1_000_000_000 == 0 { return "\(nanoseconds / 1_000_000_000)s" }
+            var fraction = Decimal.padded(UInt64(nanoseconds % 1_000_000_000), digits: 9)
             while fraction.hasSuffix("0") { fraction.removeLast() }
             return "\(nanoseconds / 1_000_000_000).\(fraction)s"
         }
@@ -68,16 +78,4 @@ public enum DurationText {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    private static func accumulate(_ digits: ArraySlice<UInt8>) -> Int64? {
-        var value: Int64 = 0
-        for digit in digits {
-            var overflow = false
-            (value, overflow) = value.multipliedReportingOverflow(by: 10)
-            if overflow { return nil }
-            (value, overflow) = value.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
-            if overflow { return nil }
-        }
-        return value
-    }
 }
