@@ -14,7 +14,7 @@
 /// use and kept, so that millions of frames cost a table lookup each.
 /// Not thread-safe: use one symbolizer per thread.
 ///
-///     let symbolizer = Symbolizer(search: .standard(environment: environment))
+///     let symbolizer = Symbolizer(search: .standard())
 ///     let answer = symbolizer.symbolize(buildID: mapping.buildID, path: mapping.path,
 ///                                       fileOffset: resolution.fileOffset!)
 ///     // answer.function?.function, answer.function?.offset, .file, .line, answer.inlined
