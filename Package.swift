@@ -80,6 +80,7 @@ let package = Package(
         .executableTarget(name: "fuzz-elf", dependencies: ["FuzzEntryPoints"]),
         .executableTarget(name: "fuzz-recording", dependencies: ["FuzzEntryPoints"]),
         .executableTarget(name: "fuzz-text", dependencies: ["FuzzEntryPoints"]),
+        .executableTarget(name: "fuzz-perfdata", dependencies: ["FuzzEntryPoints"]),
         .testTarget(
             name: "VMASnapTests",
             dependencies: [

@@ -30,6 +30,7 @@ ensure_build_dependencies() {
 # Scripts/check-layers is Python 3.
 ensure_test_dependencies() {
     ensure_build_dependencies
+    # python3 also runs the independent decoder of the golden files (Formats/golden/walkthrough.py).
     ensure_packages gcc g++ libc6-dev libc6-dbg binutils xz-utils linux-perf util-linux python3
 }
 

@@ -88,7 +88,7 @@ def seconds(start, t):
 
 HEADER_NAMES = {1: "clock", 2: "start", 3: "reference realtime", 4: "reference monotonic", 5: "boot ID",
                 6: "host name", 7: "kernel release", 8: "recorder options", 9: "clock ticks per second",
-                10: "capture backend", 11: "flush interval", 12: "keyframe interval"}
+                10: "capture backend", 11: "flush interval", 12: "keyframe interval", 13: "perf clock"}
 STRING_TAGS = {5, 6, 7, 8, 10}
 PERMS = lambda f: ("r" if f & 1 else "-") + ("w" if f & 2 else "-") + ("x" if f & 4 else "-") + ("s" if f & 8 else "p")
 REASONS = {0: "exited", 1: "unreadable", 2: "replaced"}
@@ -114,7 +114,8 @@ def records(cur, start, state, index):
         rtype = cur.u8()
         length = cur.varint()
         body = Cursor(cur.take(length), cur.base + cur.pos - length)
-        names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x05: "EXEC", 0x10: "ROUND", 0x11: "QUIET",
+        names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x05: "EXEC", 0x06: "PERF_CLOCK",
+                 0x10: "ROUND", 0x11: "QUIET",
                  0x20: "KEYFRAME", 0x21: "DELTA", 0x22: "GONE", 0x40: "FRAMES", 0x41: "DEFINITIONS",
                  0x42: "PROCESS (index)", 0x43: "SUMMARY"}
         line(cur.base + rec_start, cur.data[rec_start:body.base - cur.base],
@@ -147,6 +148,11 @@ def records(cur, start, state, index):
             field(body, lambda v: "executable %s" % ("unknown" if v == 0 else "path %d (%s)" % (v - 1, state["paths"][v - 1])), body.varint, 2)
             raw = body.take(length - body.pos)
             line(body.base + body.pos - len(raw), raw, "new comm %r" % raw.decode("utf-8", "backslashreplace"), 2)
+        elif rtype == 0x06:
+            perf = field(body, lambda v: "perf time %s" % seconds(0, v), body.varint, 2)
+            field(body, lambda v: "recording time %d ns after start = %s: offset %d ns" % (v, seconds(start, v), start + v - perf),
+                  body.varint, 2)
+            field(body, lambda v: "uncertainty %d ns" % v, body.varint, 2)
         elif rtype == 0x10:
             field(body, lambda v: "time %d ns after start = %s" % (v, seconds(start, v)), body.varint, 2)
         elif rtype == 0x11:
@@ -226,6 +232,12 @@ def main(path):
         raw = cur.take(length)
         if tag in STRING_TAGS:
             value = raw.decode("utf-8", "backslashreplace")
+        elif tag == 13:
+            # Three varints: perf time, recording time, uncertainty (section 2.4).
+            field_cursor = Cursor(raw)
+            perf, recording, uncertainty = field_cursor.varint(), field_cursor.varint(), field_cursor.varint()
+            value = "perf %s at %s, +-%d ns: offset %d ns" % (seconds(0, perf), seconds(0, recording), uncertainty,
+                                                              recording - perf)
         else:
             value = Cursor(raw).varint()
         header[tag] = value

@@ -88,24 +88,7 @@ struct MemoryBenchmark {
     }
 
     /// Peak resident memory, in kilobytes, of one run of `argv`.
-    private func maxRSS(_ argv: [String]) throws -> Int {
-        var pid: pid_t = 0
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ) == 0 else {
-            throw BenchmarkError("cannot start \(argv[0])")
-        }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        guard status == 0 else { throw BenchmarkError("\(argv.joined(separator: " ")) failed with status \(status)") }
-        return usage.ru_maxrss
-    }
+    private func maxRSS(_ argv: [String]) throws -> Int { try ChildRun.spawn(argv).maxRSS }
 
     static func residentKilobytes(pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }

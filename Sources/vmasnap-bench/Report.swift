@@ -124,4 +124,35 @@ final class Report {
             line()
         }
     }
+
+    func perfResolveTable(_ result: PerfResolveBenchmark.Result) {
+        func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+        func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%.2f M", Double(count) / seconds / 1e6) }
+        let frames = result.frames
+        line("## perf-resolve against perf script (issue 13)")
+        line()
+        line("A real `perf record -g` (perf's default clock, converted with the recording's measurements) of the fixture "
+            + "spinning in a library 24 calls deep, recorded with `vmasnap record` alongside; its SAMPLE records repeated "
+            + "\(result.copies)× in place (each copy 1 ns later) to make a \(megabytes(result.fileBytes)) MB perf.data of "
+            + "\(result.samples) samples and \(frames) frames (\(String(format: "%.1f", Double(frames) / Double(max(result.samples, 1)))) a sample; "
+            + "\(String(format: "%.1f", result.exactFraction * 100))% of them exact). Every contender ran once a round, rounds "
+            + "interleaved; medians. Goal: at least 5 million frames a second on one core, memory bounded by the largest round.")
+        line()
+        line("| contender | wall s | CPU s | frames / CPU s | peak RSS MB | × perf script (CPU) |")
+        line("|---|---:|---:|---:|---:|---:|")
+        let perfCPU = result.perfScript.cpu.median
+        func row(_ name: String, _ run: PerfResolveBenchmark.Run) {
+            line("| \(name) | \(String(format: "%.2f", run.wall.median)) | \(String(format: "%.2f", run.cpu.median)) | "
+                + "\(rate(frames, run.cpu.median)) | \(megabytes(run.maxRSSKilobytes * 1024)) | \(Self.ratio(perfCPU / run.cpu.median)) |")
+        }
+        row("`perf script -F pid,tid,time,ip,dso --ns` (text to /dev/null)", result.perfScript)
+        row("`vmasnap perf-resolve` (text to /dev/null)", result.resolveText)
+        row("`vmasnap perf-resolve --json` (to /dev/null)", result.resolveJSON)
+        line("| library: read, order, decode, resolve (no output), in process | – | \(String(format: "%.2f", result.librarySeconds)) | "
+            + "\(rate(frames, result.librarySeconds)) | – | \(Self.ratio(perfCPU / result.librarySeconds)) |")
+        line()
+        line("The reader held at most \(megabytes(result.largestHeldBytes)) MB of records for ordering (about two of perf's "
+            + "rounds), for a \(megabytes(result.fileBytes)) MB file.")
+        line()
+    }
 }

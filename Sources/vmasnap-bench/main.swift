@@ -52,7 +52,7 @@ do {
     }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, lookups, symbols).
+    /// (capture, size, recorder, memory, lookups, symbols, perf-resolve).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
         FileHandle.standardError.write("\(section)...\n".data(using: .utf8)!)
@@ -83,6 +83,9 @@ do {
     }
     if runs("symbols") {
         report.symbolTables(try SymbolBenchmark(tinyFile: mappedFile, quick: quick).run())
+    }
+    if !vmasnap.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/perf") && runs("perf-resolve") {
+        report.perfResolveTable(try PerfResolveBenchmark(vmasnap: vmasnap, fixture: fixture, quick: quick).run())
     }
     print(report.text, terminator: "")
 } catch {

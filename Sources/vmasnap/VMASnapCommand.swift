@@ -15,7 +15,7 @@ struct VMASnapCommand: ParsableCommand {
             could not be run).
             """,
         version: "0.1.0",
-        subcommands: [Maps.self, Query.self, Record.self, Lookup.self, Timeline.self, Diff.self, Info.self, Dump.self]
+        subcommands: [Maps.self, Query.self, Record.self, Lookup.self, PerfResolve.self, Timeline.self, Diff.self, Info.self, Dump.self]
     )
 
     /// Parses and runs a subcommand. Unlike ArgumentParser's default, a bad

@@ -40,6 +40,12 @@ import FuzzEntryPoints
         #expect(outcomes.digest == Self.textDigest, "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 
+    @Test func perfDataInputs() throws {
+        let inputs = try Self.inputs("perfdata")
+        #expect(inputs.count >= 10)
+        for input in inputs { FuzzEntryPoints.exercisePerfData(atPath: input.path) }
+    }
+
     @Test func elfInputs() throws {
         let inputs = try Self.inputs("elf")
         #expect(inputs.count >= 20)

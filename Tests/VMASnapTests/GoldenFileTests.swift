@@ -17,7 +17,11 @@ import Foundation
         clock: .monotonic, start: 1_000_000_000, referenceRealtime: 1_764_374_400_000_000_000,
         referenceMonotonic: 1_000_000_000, bootID: "8d6c2f9e-1b3a-4c5d-9e7f-0a1b2c3d4e5f", hostName: "golden",
         kernelRelease: "6.18.0", options: "vmasnap record -o golden.vmasnap -- ./app", clockTicksPerSecond: 100,
-        backend: "ioctl", flushInterval: 250_000_000, keyframeInterval: 30_000_000_000)
+        backend: "ioctl", flushInterval: 250_000_000, keyframeInterval: 30_000_000_000,
+        perfClock: PerfClockReading(perfTime: 1_000_500_000, recordingTime: 1_000_000_000, uncertainty: 800))
+
+    /// The measurement of perf's clock the writer records as it finishes (format 1.1).
+    static let finishingPerfClock = PerfClockReading(perfTime: 1_800_500_150, recordingTime: 1_800_000_000, uncertainty: 700)
 
     static let app = RecordedProcess(
         identity: ProcessIdentity(pid: 4242, startTime: 123_456), parentPID: 1, command: Array("app".utf8),
@@ -48,6 +52,7 @@ import Foundation
     /// 7, 8 unchanged. Flushes every 250 ms, so the rounds spread over frames.
     static func write(to path: String, finish: Bool) throws {
         let writer = try RecordingWriter(path: path, header: header, compression: false)
+        writer.perfClockAtFinish = { finishingPerfClock }
         try writer.beginRound(time: time(1))
         let app = try writer.processSeen(Self.app)
         _ = try writer.snapshot(process: app, mappings: [appText, libc])
@@ -105,7 +110,8 @@ import Foundation
     @Test func cleanGoldenFileDecodes() throws {
         let reader = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
         #expect(reader.header == Self.header)
-        #expect(reader.header.majorVersion == 1 && reader.header.minorVersion == 0)
+        #expect(reader.header.majorVersion == 1 && reader.header.minorVersion == 1)
+        #expect(reader.perfClockReadings == [Self.header.perfClock!, Self.finishingPerfClock])
         #expect(!reader.indexWasRebuilt)
         #expect(reader.truncation == nil)
         #expect(reader.processes == [Self.app, Self.worker])
@@ -113,7 +119,7 @@ import Foundation
         #expect(summary.rounds == 8)
         #expect(summary.snapshots == 8 + 1)
         #expect(summary.firstTime == Self.time(1) && summary.lastTime == Self.time(8))
-        #expect(summary.fileBytes == 586)
+        #expect(summary.fileBytes == 615)
         // Rounds 1-3, 4-6 (flushed when 250 ms have passed), 7-8 (flushed by finish()).
         #expect(summary.frames == 3)
 
@@ -165,11 +171,28 @@ import Foundation
             .keyframe(process: 1, time: Self.time(5), mappings: base),
             .round(time: Self.time(6)),
             .gone(process: 1, time: Self.time(6), reason: .exited),
+            // Written at finish(), before the quiet rounds that wait for the last flush.
+            .perfClock(Self.finishingPerfClock),
             .quiet(count: 2, firstTime: Self.time(7), lastTime: Self.time(8)),
         ])
         let frames = reader.records().compactMap { if case .frame(let frame) = $0 { return frame } else { return nil } }
         #expect(frames.allSatisfy { !$0.compressed })
         #expect(frames.map(\.offset) == reader.index.frames.map(\.offset))
+    }
+
+    /// The clean golden file of format 1.0 (before the perf clock fields) reads
+    /// with a 1.1 reader: the same contents, no measurement.
+    @Test func formatOneZeroGoldenFileStillReads() throws {
+        let reader = try RecordingReader(path: Self.directory.appendingPathComponent("clean-1.0.vmasnap").path)
+        var header = Self.header
+        header.perfClock = nil
+        #expect(reader.header.minorVersion == 0)
+        #expect(reader.header.bootID == header.bootID && reader.header.start == header.start && reader.header.perfClock == nil)
+        #expect(reader.perfClockReadings.isEmpty)
+        #expect(reader.truncation == nil && !reader.indexWasRebuilt)
+        #expect(reader.processes == [Self.app, Self.worker])
+        #expect(try reader.histories().map(\.snapshotCount) == [8, 1])
+        #expect(reader.summary.fileBytes == 586)
     }
 
     /// The cut-short golden file: everything up to its last whole frame, and
@@ -180,8 +203,8 @@ import Foundation
         #expect(reader.indexWasRebuilt)
         let truncation = try #require(reader.truncation)
         #expect(truncation.isCutShort)
-        // The third frame (rounds 7-8, 18 bytes) lost its last 3 bytes.
-        #expect(truncation.offset == 429 && reader.summary.fileBytes == 444)
+        // The third frame (rounds 7-8, 18 bytes; no PERF_CLOCK without finish()) lost its last 3 bytes.
+        #expect(truncation.offset == 443 && reader.summary.fileBytes == 458)
         #expect(reader.summary.frames == 2)
         #expect(reader.summary.rounds == 6)
         #expect(reader.processes == [Self.app, Self.worker])
@@ -189,5 +212,35 @@ import Foundation
         #expect(try reader.state(of: 1, at: Self.time(6)) == nil)
         #expect(try reader.history(of: 0).epochs.map(\.snapshotCount) == [3, 1, 2])
         #expect(truncation.description.hasPrefix("cut short at byte \(truncation.offset)"))
+    }
+}
+
+/// The independent decoder (Formats/golden/walkthrough.py, written from the
+/// spec alone) decodes the golden files, and its dump is the one in WALKTHROUGH.md.
+@Suite struct WalkthroughDecoderTests {
+    static let python = "/usr/bin/python3"
+
+    static func dump(_ file: String) throws -> CommandResult {
+        try CommandResult.run([GoldenFileTests.directory.appendingPathComponent("walkthrough.py").path,
+                               GoldenFileTests.directory.appendingPathComponent(file).path], executable: python)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: python)))
+    func dumpMatchesTheWalkthrough() throws {
+        let result = try Self.dump("clean.vmasnap")
+        #expect(result.status == 0, "\(result.standardError)")
+        let document = try String(contentsOf: GoldenFileTests.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
+        #expect(document.contains(result.standardOutput.trimmingCharacters(in: .newlines)))
+        #expect(!result.standardOutput.contains("MISMATCH"))
+        #expect(result.standardOutput.contains("field 13 perf clock"))
+        #expect(result.standardOutput.contains("record 0x06 PERF_CLOCK"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: python)))
+    func decodesTheOtherGoldenFiles() throws {
+        let old = try Self.dump("clean-1.0.vmasnap")
+        #expect(old.status == 0 && old.standardOutput.contains("minor version 0") && !old.standardOutput.contains("MISMATCH"))
+        let cut = try Self.dump("cut-short.vmasnap")
+        #expect(cut.status == 0 && cut.standardOutput.contains("cut short here"))
     }
 }

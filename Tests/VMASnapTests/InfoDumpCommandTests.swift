@@ -20,7 +20,7 @@ import Foundation
         #expect(info["snapshots"] as? Int == 9)
         #expect(info["processes"] as? Int == 2)
         #expect(info["rounds"] as? Int == 8)
-        #expect(info["bytes"] as? Int == 586)
+        #expect(info["bytes"] as? Int == 615)
         #expect((info["duration_s"] as? Double).map { abs($0 - 0.7) < 1e-9 } == true)
         #expect(info["truncated"] as? Bool == false)
         #expect(info["truncated_at"] is NSNull)
@@ -34,24 +34,24 @@ import Foundation
         #expect(json.status == 0)
         let info = try Self.object(json.standardOutput)
         #expect(info["truncated"] as? Bool == true)
-        #expect(info["truncated_at"] as? Int == 429)
+        #expect(info["truncated_at"] as? Int == 443)
         #expect(info["snapshots"] as? Int == 7)
         #expect(info["index"] as? String == "rebuilt")
         let text = try CommandResult.run(["info", Self.cut])
         #expect(text.status == 0)
-        #expect(text.lines.contains { $0.hasPrefix("cut short:") && $0.contains("byte 429") })
+        #expect(text.lines.contains { $0.hasPrefix("cut short:") && $0.contains("byte 443") })
         #expect(text.lines.contains { $0.hasPrefix("snapshots:") && $0.contains("7") })
     }
 
     @Test func infoFindsDamageBehindAValidIndex() throws {
         // A byte of the second frame changed: the footer and index are intact.
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.clean)))
-        bytes[320] ^= 0x01
+        bytes[334] ^= 0x01
         let path = RecordingReaderTests.temporaryPath("damaged")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let info = try Self.object(try CommandResult.run(["info", path, "--json"]).standardOutput)
         #expect(info["truncated"] as? Bool == true)
-        #expect(info["truncated_at"] as? Int == 309)
+        #expect(info["truncated_at"] as? Int == 323)
         #expect((info["truncation_reason"] as? String)?.contains("checksum mismatch") == true)
     }
 
@@ -60,7 +60,7 @@ import Foundation
         #expect(result.status == 0)
         #expect(result.standardError.isEmpty)
         let lines = result.lines
-        #expect(lines.first?.hasPrefix("header version 1.0 clock CLOCK_MONOTONIC start 1.000000000") == true)
+        #expect(lines.first?.hasPrefix("header version 1.1 clock CLOCK_MONOTONIC start 1.000000000") == true)
         #expect(lines.contains("round 1.100000000"))
         #expect(lines.contains("quiet 2 rounds 1.200000000 to 1.300000000"))
         #expect(lines.contains("delta 1.400000000 process 0 removed 0 added 1"))
@@ -69,15 +69,17 @@ import Foundation
         #expect(lines.contains("gone 1.600000000 process 1 exited"))
         #expect(lines.contains("process 1 pid 4243 start-time 123470 ppid 4242 comm worker exe /usr/bin/app"))
         #expect(lines.filter { $0.hasPrefix("frame ") }.count == 3)
-        // One line per record (21), per frame (3), the header, and the mapping lines (2 + 1 + 1 + 2).
-        #expect(lines.count == 21 + 3 + 1 + 6)
+        #expect(lines.contains("perf-clock perf 1.800500150 at 1.800000000 uncertainty 700 ns"))
+        // One line per record (22), per frame (3), the header, and the mapping lines (2 + 1 + 1 + 2).
+        #expect(lines.count == 22 + 3 + 1 + 6)
     }
 
     @Test func dumpJSONLinesAreValidJSON() throws {
         let result = try CommandResult.run(["dump", Self.clean, "--json"])
         #expect(result.status == 0)
         let objects = try result.lines.map(Self.object)
-        #expect(objects.count == 1 + 3 + 21)
+        #expect(objects.count == 1 + 3 + 22)
+        #expect(objects.contains { $0["type"] as? String == "perf_clock" && $0["uncertainty_ns"] as? Int == 700 })
         #expect(objects.first?["type"] as? String == "header")
         let types = objects.compactMap { $0["type"] as? String }
         #expect(types.filter { $0 == "keyframe" }.count == 2)
@@ -96,7 +98,7 @@ import Foundation
         let warning = result.standardError.split(separator: "\n")
         #expect(warning.count == 1)
         #expect(warning.first?.hasPrefix("vmasnap: warning: ") == true)
-        #expect(warning.first?.contains("cut short at byte 429") == true)
+        #expect(warning.first?.contains("cut short at byte 443") == true)
     }
 
     @Test func unreadableFilesAreOneLineWithStatus4() throws {
@@ -113,6 +115,6 @@ import Foundation
         try Data(newer).write(to: URL(fileURLWithPath: path))
         let result = try CommandResult.run(["info", path, "--json"])
         #expect(result.status == 4)
-        #expect(result.standardError.contains("format version 2.0 is not supported"))
+        #expect(result.standardError.contains("format version 2.1 is not supported"))
     }
 }

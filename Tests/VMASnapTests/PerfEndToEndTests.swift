@@ -35,7 +35,7 @@ import Foundation
         let perfData = directory.appendingPathComponent("perf.data").path
         let recorded = try CommandResult.run([
             "record", "-o", maps, "--interval", "10ms", "--",
-            perf, "record", "-q", "-g", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture, "--script", script,
+            perf, "record", "-q", "-N", "-g", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture, "--script", script,
         ])
         #expect(recorded.status == 0, "\(recorded.standardError)")
 

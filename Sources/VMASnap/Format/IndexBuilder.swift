@@ -116,6 +116,11 @@ struct IndexBuilder {
             index.processes[process].lastFrame = frameNumber
             // A definition frame: a reader loads the new name on opening.
             frameHasDefinitions = true
+        case .perfClock(_, let recordingTime, _):
+            guard recordingTime <= timeLimit else {
+                throw FormatError.Reason.tooLarge("a perf clock's recording time", value: recordingTime, limit: timeLimit)
+            }
+            frameHasDefinitions = true
         case .round(let time):
             closeRound()
             try checkTime(time, after: max(lastClosedTime, latestRecordTime))

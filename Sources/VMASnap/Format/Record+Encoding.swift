@@ -29,6 +29,11 @@ extension Record {
             body.varint(process)
             body.varint(executable.map { $0 + 1 } ?? 0)
             body.append(command)
+        case .perfClock(let perfTime, let recordingTime, let uncertainty):
+            type = .perfClock
+            body.varint(perfTime)
+            body.varint(recordingTime)
+            body.varint(uncertainty)
         case .round(let time):
             type = .round
             body.varint(time)

@@ -8,6 +8,9 @@ enum Record: Hashable, Sendable {
     /// A process ran exec(): the same process (pid and start time), a new
     /// command name and executable from here on.
     case exec(process: Int, executable: Int?, command: [UInt8])
+    /// A measurement of perf's clock (format 1.1): perf time (absolute),
+    /// recording time (after the header's start), uncertainty, in nanoseconds.
+    case perfClock(perfTime: UInt64, recordingTime: UInt64, uncertainty: UInt64)
     case round(time: UInt64)
     case quiet(count: UInt64, first: UInt64, last: UInt64)
     case keyframe(process: Int, mappings: [StoredMapping], delay: UInt64 = 0)
@@ -17,10 +20,11 @@ enum Record: Hashable, Sendable {
     /// A type this reader does not know, skipped.
     case unknown(type: UInt8, length: Int)
 
-    /// Whether the record defines a path, build ID, file or process.
+    /// Whether the record defines a path, build ID, file or process, or is
+    /// read with them (a perf clock measurement): its frame is listed in DEFINITIONS.
     var isDefinition: Bool {
         switch self {
-        case .path, .buildID, .file, .process, .exec: return true
+        case .path, .buildID, .file, .process, .exec, .perfClock: return true
         default: return false
         }
     }

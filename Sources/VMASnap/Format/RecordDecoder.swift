@@ -64,6 +64,14 @@ struct RecordDecoder {
             let executable = try body.count("an executable path number", limit: numberLimit)
             let command = try body.bytes(body.remaining, "a command name")
             return .exec(process: process, executable: executable == 0 ? nil : executable - 1, command: command)
+        case .perfClock:
+            let perfTime = try body.varint("a perf clock's perf time")
+            let recordingTime = try body.varint("a perf clock's recording time")
+            let uncertainty = try body.varint("a perf clock's uncertainty")
+            guard perfTime <= UInt64(Int64.max), uncertainty <= UInt64(Int64.max) else {
+                throw body.error(.invalid("a perf clock measurement beyond 2^63"))
+            }
+            return .perfClock(perfTime: perfTime, recordingTime: recordingTime, uncertainty: uncertainty)
         case .round:
             return .round(time: try body.varint("a round time"))
         case .quiet:

@@ -6,6 +6,7 @@ enum RecordType: UInt8 {
     case file = 0x03
     case process = 0x04
     case exec = 0x05
+    case perfClock = 0x06
     case round = 0x10
     case quiet = 0x11
     case keyframe = 0x20

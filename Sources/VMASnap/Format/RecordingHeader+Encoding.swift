@@ -12,6 +12,7 @@ enum HeaderTag: UInt64 {
     case backend = 10
     case flushInterval = 11
     case keyframeInterval = 12
+    case perfClock = 13
 }
 
 extension RecordingHeader {
@@ -42,6 +43,15 @@ extension RecordingHeader {
         text(.backend, backend)
         number(.flushInterval, UInt64(flushInterval))
         number(.keyframeInterval, UInt64(keyframeInterval))
+        if let perfClock {
+            var field = ByteEncoder()
+            field.varint(UInt64(perfClock.perfTime))
+            field.varint(UInt64(perfClock.recordingTime))
+            field.varint(UInt64(perfClock.uncertainty))
+            body.varint(HeaderTag.perfClock.rawValue)
+            body.varint(UInt64(field.bytes.count))
+            body.append(field.bytes)
+        }
 
         var header = ByteEncoder()
         header.append(FormatConstants.magic)
@@ -60,6 +70,9 @@ extension RecordingHeader {
         if referenceRealtime < 0 || referenceMonotonic < 0 { return "a reference time is negative" }
         if flushInterval < 0 || keyframeInterval < 0 { return "an interval is negative" }
         if clockTicksPerSecond < 0 { return "the clock tick rate is negative" }
+        if let perfClock, perfClock.perfTime < 0 || perfClock.recordingTime < 0 || perfClock.uncertainty < 0 {
+            return "a perf clock measurement is negative"
+        }
         let textLength = bootID.utf8.count + hostName.utf8.count + kernelRelease.utf8.count + options.utf8.count
             + backend.utf8.count
         if textLength > FormatConstants.maximumHeaderBodyLength - 256 { return "the header text is too long" }
@@ -154,6 +167,17 @@ extension RecordingHeader {
             case .backend?: header.backend = try text()
             case .flushInterval?: header.flushInterval = try integer()
             case .keyframeInterval?: header.keyframeInterval = try integer()
+            case .perfClock?:
+                // Three varints; any after them belong to a later minor version.
+                var values: [Int64] = []
+                for name in ["perf time", "recording time", "uncertainty"] {
+                    let value = try field.varint("the perf clock's \(name)")
+                    guard value <= UInt64(Int64.max) else {
+                        throw field.error(.tooLarge("the perf clock's \(name)", value: value, limit: UInt64(Int64.max)))
+                    }
+                    values.append(Int64(value))
+                }
+                header.perfClock = PerfClockReading(perfTime: values[0], recordingTime: values[1], uncertainty: values[2])
             case nil: break  // A field of a later minor version.
             }
         }

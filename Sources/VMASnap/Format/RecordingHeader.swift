@@ -28,16 +28,20 @@ public struct RecordingHeader: Hashable, Sendable {
     public var flushInterval: Int64
     /// The writer's keyframe interval, in nanoseconds.
     public var keyframeInterval: Int64
+    /// perf's default clock measured against `clock` as the recording
+    /// started (format 1.1; nil when it could not be measured, and in 1.0 files).
+    public var perfClock: PerfClockReading?
     /// The major format version the file declares (the writer writes 1).
     public internal(set) var majorVersion: UInt16 = FormatConstants.majorVersion
-    /// The minor format version the file declares (the writer writes 0).
+    /// The minor format version the file declares (the writer writes 1).
     public internal(set) var minorVersion: UInt16 = FormatConstants.minorVersion
 
     /// Creates a header from its fields.
     public init(
         clock: RecordingClock = .monotonic, start: Int64, referenceRealtime: Int64, referenceMonotonic: Int64,
         bootID: String, hostName: String, kernelRelease: String, options: String, clockTicksPerSecond: Int,
-        backend: String, flushInterval: Int64 = 1_000_000_000, keyframeInterval: Int64 = 30_000_000_000
+        backend: String, flushInterval: Int64 = 1_000_000_000, keyframeInterval: Int64 = 30_000_000_000,
+        perfClock: PerfClockReading? = nil
     ) {
         self.clock = clock
         self.start = start
@@ -51,6 +55,7 @@ public struct RecordingHeader: Hashable, Sendable {
         self.backend = backend
         self.flushInterval = flushInterval
         self.keyframeInterval = keyframeInterval
+        self.perfClock = perfClock
     }
 
     /// The wall-clock time (CLOCK_REALTIME nanoseconds) of `time` on the

@@ -7,6 +7,8 @@ struct Definitions {
     var processes: [RecordedProcess] = []
     /// Processes as their PROCESS records named them, when first seen.
     var processesAsFirstSeen: [RecordedProcess] = []
+    /// PERF_CLOCK measurements, recording times relative to the start.
+    var perfClocks: [(perfTime: UInt64, recordingTime: UInt64, uncertainty: UInt64)] = []
 
     /// Takes a definition record (others are ignored); throws when it refers
     /// to something not defined yet.
@@ -50,6 +52,8 @@ struct Definitions {
             }
             processes[process].command = command
             processes[process].executable = executable.map { paths[$0] }
+        case .perfClock(let perfTime, let recordingTime, let uncertainty):
+            perfClocks.append((perfTime, recordingTime, uncertainty))
         default:
             break
         }

@@ -14,6 +14,8 @@ public enum RecordingRecord: Hashable, Sendable {
     /// EXEC: process `process` ran exec(); from here on it has this command
     /// name and executable (same pid, same start time, new mappings).
     case exec(process: Int, command: [UInt8], executable: MappedPath?)
+    /// PERF_CLOCK (format 1.1): a measurement of perf's clock against the recording's.
+    case perfClock(PerfClockReading)
     /// ROUND: a sampling round begins; every live process without a snapshot
     /// record in it was confirmed unchanged.
     case round(time: Int64)

@@ -81,6 +81,9 @@ public struct RecordingRecords: Sequence {
             case .exec(let process, let executable, let command):
                 guard process < counts.processes, (executable ?? -1) < counts.paths else { throw undefinedDefinition() }
                 return .exec(process: process, command: command, executable: executable.map { definitions.paths[$0] })
+            case .perfClock(let perfTime, let recordingTime, let uncertainty):
+                return .perfClock(PerfClockReading(
+                    perfTime: Int64(perfTime), recordingTime: reader.absolute(recordingTime), uncertainty: Int64(uncertainty)))
             case .round(let time):
                 roundTime = time
                 return .round(time: reader.absolute(time))

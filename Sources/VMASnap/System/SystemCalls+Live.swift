@@ -165,7 +165,21 @@ extension SystemCalls {
         },
         waitForInput: { poller, tokens, milliseconds throws(Errno) in
             Int(try retrying { vmasnap_epoll_wait(poller.rawValue, tokens.baseAddress, Int32(tokens.count), milliseconds) })
-        }
+        },
+
+        openPerfEvent: { attribute, pid, cpu throws(Errno) in
+            // PERF_FLAG_FD_CLOEXEC is 8.
+            FileDescriptor(rawValue: try retrying { vmasnap_perf_event_open(attribute.baseAddress, pid, cpu, -1, 8) })
+        },
+        mapShared: { descriptor, length throws(Errno) in
+            guard let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor.rawValue, 0),
+                address != UnsafeMutableRawPointer(bitPattern: -1)  // MAP_FAILED
+            else { throw Errno(rawValue: errno) }
+            return address
+        },
+        unmap: { address, length in _ = munmap(address, length) },
+        setThreadName: { name throws(Errno) in _ = try retrying { vmasnap_set_thread_name(name) } },
+        threadName: { buffer throws(Errno) in _ = try retrying { vmasnap_thread_name(buffer) } }
     )
 }
 

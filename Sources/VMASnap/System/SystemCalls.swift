@@ -119,4 +119,19 @@ struct SystemCalls: Sendable {
     /// the ready descriptors, written to `tokens`; returns their count.
     var waitForInput: @Sendable (_ poller: FileDescriptor, _ tokens: UnsafeMutableBufferPointer<UInt64>, _ milliseconds: Int32)
         throws(Errno) -> Int
+
+    // MARK: perf events of vmasnap's own (measuring perf's clock)
+
+    /// perf_event_open(2) of `attribute` (the bytes of the kernel's struct
+    /// perf_event_attr) for `pid` (0: the calling thread) on `cpu` (-1: any),
+    /// close-on-exec.
+    var openPerfEvent: @Sendable (_ attribute: UnsafeRawBufferPointer, _ pid: Int32, _ cpu: Int32) throws(Errno) -> FileDescriptor
+    /// mmap(2) of `length` bytes of `descriptor`, shared, readable and writable.
+    var mapShared: @Sendable (_ descriptor: FileDescriptor, _ length: Int) throws(Errno) -> UnsafeMutableRawPointer
+    /// munmap(2).
+    var unmap: @Sendable (_ address: UnsafeMutableRawPointer, _ length: Int) -> Void
+    /// prctl(PR_SET_NAME): renames the calling thread, which makes the kernel write a COMM record.
+    var setThreadName: @Sendable (_ name: UnsafePointer<CChar>) throws(Errno) -> Void
+    /// prctl(PR_GET_NAME) into `buffer`, which holds 16 bytes.
+    var threadName: @Sendable (_ buffer: UnsafeMutablePointer<CChar>) throws(Errno) -> Void
 }

@@ -32,7 +32,7 @@ public enum Decimal {
     }
 
     /// Appends the digits of `value`, at least `minimumDigits` of them.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func append(_ value: UInt64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt64.max has 20 digits
         var count = 0
@@ -47,19 +47,27 @@ public enum Decimal {
                 buffer[count] = UInt8(ascii: "0")
                 count += 1
             }
-            for position in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[position]) }
+            // Most significant first, onto `bytes` in one append (see Hex.append).
+            var low = 0
+            var high = count - 1
+            while low < high {
+                buffer.swapAt(low, high)
+                low += 1
+                high -= 1
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 
     /// Appends a signed `value`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func append(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         append(value.magnitude, to: &bytes)
     }
 
     /// Appends `nanoseconds` as seconds with nine decimals (see `seconds(nanoseconds:)`).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func appendSeconds(nanoseconds: Int64, to bytes: inout [UInt8]) {
         if nanoseconds < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = nanoseconds.magnitude

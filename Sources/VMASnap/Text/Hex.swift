@@ -25,15 +25,24 @@ public enum Hex {
     }
 
     /// Appends the lowercase digits of `value`, at least `minimumDigits` of them.
-    @inline(__always)
+    /// (Inlinable: other modules print millions of addresses with it.)
+    @inlinable @inline(__always)
     public static func append(_ value: UInt64, minimumDigits: Int = 1, to bytes: inout [UInt8]) {
         var shift = 60
         while shift > 0 && (value >> UInt64(shift)) == 0 && shift >= minimumDigits * 4 { shift -= 4 }
-        digitTable.withUnsafeBufferPointer { table in
+        // The digits go into a local buffer and onto `bytes` in one append:
+        // a byte at a time, each append checks capacity and uniqueness
+        // (perf-resolve prints millions of these).
+        var digits: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var count = 0
+            let table: StaticString = "0123456789abcdef"
             while shift >= 0 {
-                bytes.append(table[Int((value >> UInt64(shift)) & 0xF)])
+                buffer[count] = table.utf8Start[Int((value >> UInt64(shift)) & 0xF)]
+                count += 1
                 shift -= 4
             }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 

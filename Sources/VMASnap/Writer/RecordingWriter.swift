@@ -36,6 +36,9 @@ public final class RecordingWriter {
     public let header: RecordingHeader
     /// What has been recorded so far.
     public internal(set) var statistics = RecordingStatistics()
+    /// Called by `finish()` before its last frame: a measurement of perf's
+    /// clock to record then (see `recordPerfClock(_:)`), or nil.
+    public var perfClockAtFinish: (() -> PerfClockReading?)?
 
     let descriptor: FileDescriptor
     /// The file the writer created and closes, if it did.
@@ -250,6 +253,7 @@ public final class RecordingWriter {
         // PROCESS records given after the last round.
         for record in roundRecords { emit(record) }
         roundRecords.removeAll()
+        if let reading = perfClockAtFinish?() { try recordPerfClock(reading) }
         try flush()
         let index = builder.finished()
         let indexFrame = FrameCodec.encode(kind: .index, payload: index.encoded(), compressor: compressor)

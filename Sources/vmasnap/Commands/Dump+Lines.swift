@@ -8,6 +8,7 @@ extension Dump {
             + "backend \(TextEscaping.escape(header.backend)) ticks \(header.clockTicksPerSecond) "
             + "flush \(TimeText.format(nanoseconds: header.flushInterval)) keyframe \(TimeText.format(nanoseconds: header.keyframeInterval)) "
             + "options \(TextEscaping.escape(header.options))"
+            + (header.perfClock.map { " perf-clock \(TimeText.format(nanoseconds: $0.perfTime)) at \(TimeText.format(nanoseconds: $0.recordingTime)) ±\($0.uncertainty)ns" } ?? "")
     }
 
     /// The text lines of one record.
@@ -28,6 +29,9 @@ extension Dump {
                 + "exe \(process.executable?.description ?? "-")"]
         case .exec(let process, let command, let executable):
             return ["exec process \(process) comm \(TextEscaping.escape(command)) exe \(executable?.description ?? "-")"]
+        case .perfClock(let reading):
+            return ["perf-clock perf \(TimeText.format(nanoseconds: reading.perfTime)) at \(TimeText.format(nanoseconds: reading.recordingTime)) "
+                + "uncertainty \(reading.uncertainty) ns"]
         case .round(let time):
             return ["round \(TimeText.format(nanoseconds: time))"]
         case .quiet(let count, let first, let last):
@@ -95,6 +99,11 @@ extension Dump {
             writer.integer("process", process)
             writer.bytes("comm", command)
             writer.bytes("executable", executable?.bytes)
+        case .perfClock(let reading):
+            writer.string("type", "perf_clock")
+            writer.integer("perf_time_ns", reading.perfTime)
+            writer.integer("recording_time_ns", reading.recordingTime)
+            writer.integer("uncertainty_ns", reading.uncertainty)
         case .round(let time):
             writer.string("type", "round")
             writer.number("time_s", literal: TimeText.format(nanoseconds: time))

@@ -90,8 +90,17 @@ struct Record: ParsableCommand {
             configuration.adoptsOrphans = true
             try configuration.validate()
 
-            let header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
+            var header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
+            // perf's default clock against the recording's, at the start and
+            // the finish, so that perf.data recorded without -k CLOCK_MONOTONIC matches.
+            do {
+                header.perfClock = try PerfClock.measure()
+            } catch {
+                StandardError.line("vmasnap: note: cannot measure perf's clock (\(TextEscaping.escape(String(describing: error)))): "
+                    + "perf.data must then be recorded with -k CLOCK_MONOTONIC to match exactly")
+            }
             let writer = try RecordingWriter(path: output, header: header, force: force)
+            if header.perfClock != nil { writer.perfClockAtFinish = { try? PerfClock.measure() } }
 
             let recorder = try Recorder(configuration: configuration, writer: writer)
             let statusLine = StatusLine.onTerminal()

@@ -48,7 +48,7 @@ enum ExitStatus: Int32 {
             case .unsafeDirectory: return .permissionDenied
             default: return .failure
             }
-        case is FormatError: return .badRecording
+        case is FormatError, is PerfDataError: return .badRecording
         case is InputError: return .failure
         default: return .failure
         }

@@ -19,5 +19,9 @@ enum HeaderJSON {
         writer.integer("clock_ticks_per_second", header.clockTicksPerSecond)
         writer.number("flush_interval_s", literal: TimeText.format(nanoseconds: header.flushInterval))
         writer.number("keyframe_interval_s", literal: TimeText.format(nanoseconds: header.keyframeInterval))
+        if let perfClock = header.perfClock {
+            writer.integer("perf_clock_offset_ns", perfClock.offset)
+            writer.integer("perf_clock_uncertainty_ns", perfClock.uncertainty)
+        }
     }
 }

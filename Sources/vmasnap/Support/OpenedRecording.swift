@@ -9,6 +9,17 @@ struct OpenedRecording {
     let start: Int64
     private let reader: RecordingReader
 
+    /// The file's header.
+    var header: RecordingHeader { reader.header }
+    /// Its measurements of perf's clock (format 1.1).
+    var perfClockReadings: [PerfClockReading] { reader.perfClockReadings }
+    /// Its first and last round times, if it has rounds.
+    var timeSpan: ClosedRange<Int64>? {
+        let summary = reader.summary
+        guard let first = summary.firstTime, let last = summary.lastTime, first <= last else { return nil }
+        return first...last
+    }
+
     init(path: String) throws {
         reader = try RecordingReader(path: path)
         if let truncation = reader.truncation {

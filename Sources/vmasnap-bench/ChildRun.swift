@@ -1,0 +1,30 @@
+import Foundation
+
+/// Runs a command to completion, as the benchmarks time them.
+enum ChildRun {
+    /// Runs `argv` with stdout and stderr to /dev/null; its wall and CPU
+    /// seconds and peak memory (wait4).
+    @discardableResult
+    static func spawn(_ argv: [String]) throws -> (wall: Double, cpu: Double, maxRSS: Int) {
+        var pid: pid_t = 0
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let start = Clock.now()
+        guard posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ) == 0 else {
+            throw BenchmarkError("cannot start \(argv[0])")
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let wall = Double(Clock.now() - start) / 1e9
+        guard status == 0 else { throw BenchmarkError("\(argv.joined(separator: " ")) failed with status \(status)") }
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return (wall, cpu, usage.ru_maxrss)
+    }
+
+}
