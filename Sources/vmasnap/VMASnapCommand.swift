@@ -30,7 +30,7 @@ struct VMASnapCommand: ParsableCommand {
             exit(withError: ExitCode(ExitStatus.failure.rawValue))
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Record.normalizing(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = exitCode(for: error)

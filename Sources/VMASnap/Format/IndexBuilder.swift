@@ -116,6 +116,10 @@ struct IndexBuilder {
             index.processes[process].lastFrame = frameNumber
             // A definition frame: a reader loads the new name on opening.
             frameHasDefinitions = true
+        case .symbols(let buildID, _, _):
+            guard buildID < buildIDCount else { throw FormatError.Reason.undefined("build ID number", number: UInt64(buildID)) }
+            // A definition frame: a reader finds every table on opening.
+            frameHasDefinitions = true
         case .perfClock(_, let recordingTime, _):
             guard recordingTime <= timeLimit else {
                 throw FormatError.Reason.tooLarge("a perf clock's recording time", value: recordingTime, limit: timeLimit)

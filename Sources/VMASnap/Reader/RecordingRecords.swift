@@ -84,6 +84,10 @@ public struct RecordingRecords: Sequence {
             case .perfClock(let perfTime, let recordingTime, let uncertainty):
                 return .perfClock(PerfClockReading(
                     perfTime: Int64(perfTime), recordingTime: reader.absolute(recordingTime), uncertainty: Int64(uncertainty)))
+            case .symbols(let buildID, let decodedLength, let compressed):
+                guard buildID < counts.buildIDs else { throw undefinedDefinition() }
+                return .symbols(StoredSymbolTable(buildID: definitions.buildIDs[buildID], decodedLength: decodedLength,
+                                                  compressed: compressed))
             case .round(let time):
                 roundTime = time
                 return .round(time: reader.absolute(time))

@@ -27,6 +27,7 @@ extension Recorder {
             }
         }
         try writer.endRound()
+        try storeSymbolsMade()
         // Forget settled identities once their pid is no longer listed: the
         // set stays as small as the process table.
         if !settled.isEmpty { settled = settled.filter { listed[$0.pid]?.identity == $0 } }
@@ -114,6 +115,7 @@ extension Recorder {
             executable: processes.executable(pid: entry.pid))
         let number = try writer.processSeen(process)
         _ = try writer.snapshot(process: number, mappings: mappings, walkTime: walkTime)
+        keepSymbols(of: mappings, pid: entry.pid)
         tracked[entry.pid] = TrackedProcess(identity: entry.identity, number: number, capture: capture)
     }
 
@@ -150,7 +152,9 @@ extension Recorder {
         } catch CaptureError.permissionDenied, CaptureError.system {
             return try end(process, reason: .unreadable)
         }
-        _ = try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime)
+        if try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime) != .unchanged {
+            keepSymbols(of: mappings, pid: entry.pid)
+        }
     }
 
     /// A capture of `pid` with the recording's backend, through this

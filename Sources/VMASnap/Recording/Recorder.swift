@@ -42,6 +42,17 @@ public final class Recorder {
     var command: ChildCommand?
     var unreadableCount = 0
     var start: Int64 = 0
+    /// With `--keep-symbols`: makes the tables of new build IDs' files.
+    var symbolCollector: SymbolCollector?
+    /// Build IDs whose file was handed to the collector.
+    var symbolBuildIDs: Set<BuildID> = []
+
+    /// What stores each build ID's symbol table (`record --keep-symbols`),
+    /// nil to store none. The recorder opens each file mapped with a new
+    /// build ID as it walks (through /proc/PID/map_files), and the maker
+    /// reads it on a thread of its own; the tables go into the recording
+    /// between rounds, and all of them before it finishes.
+    public var symbolTableMaker: (any SymbolTableMaking)?
 
     /// A recorder that has not started yet.
     ///
@@ -119,6 +130,7 @@ public final class Recorder {
             }
         }
 
+        if let symbolTableMaker { symbolCollector = SymbolCollector(maker: symbolTableMaker, system: system) }
         start = system.now(.monotonic)
         let stopTime = configuration.duration.map { Recorder.adding(start, $0) }
         var ending: RecordingOutcome.Ending?
@@ -193,6 +205,10 @@ public final class Recorder {
 
         if failure == nil {
             do {
+                if let symbolCollector {
+                    symbolCollector.waitForAll()
+                    try storeSymbolsMade()
+                }
                 try writer.finish()
             } catch {
                 failure = error

@@ -20,6 +20,8 @@ public final class SymbolFile {
 
     private var displayNames: [[UInt8]?] = []
     private var debugInfo: DWARFDebugInfo?
+    /// The file with DWARF, already open (its build ID was checked then).
+    private let debugInfoFile: ReadOnlyFile?
     private var debugInfoOpened = false
     /// Source answers by address: a profile asks for the same addresses
     /// again and again. Emptied when it reaches `locationCacheLimit`.
@@ -34,11 +36,19 @@ public final class SymbolFile {
     ///   - path: The file read, if any.
     ///   - debugInfoPath: The file with DWARF, if any.
     ///   - demangles: Whether to demangle names.
-    public init(buildID: BuildID, table: SymbolTable, path: [UInt8]?, debugInfoPath: [UInt8]?, demangles: Bool) {
+    public convenience init(buildID: BuildID, table: SymbolTable, path: [UInt8]?, debugInfoPath: [UInt8]?, demangles: Bool) {
+        self.init(buildID: buildID, table: table, path: path, debugInfoPath: debugInfoPath, debugInfoFile: nil, demangles: demangles)
+    }
+
+    /// A symbol file whose DWARF is read from `debugInfoFile` when given
+    /// (a file found open, whose path may not name it any more).
+    init(buildID: BuildID, table: SymbolTable, path: [UInt8]?, debugInfoPath: [UInt8]?, debugInfoFile: ReadOnlyFile?,
+         demangles: Bool) {
         self.buildID = buildID
         self.table = table
         self.path = path
         self.debugInfoPath = debugInfoPath
+        self.debugInfoFile = debugInfoFile
         self.demangles = demangles
     }
 
@@ -169,6 +179,10 @@ public final class SymbolFile {
     private func openDebugInfo() -> DWARFDebugInfo? {
         if debugInfoOpened { return debugInfo }
         debugInfoOpened = true
+        if let debugInfoFile {
+            debugInfo = try? DWARFDebugInfo(file: debugInfoFile, path: String(decoding: debugInfoPath ?? [], as: UTF8.self))
+            return debugInfo
+        }
         guard let debugInfoPath, let file = try? ReadOnlyFile(path: debugInfoPath),
               let elf = try? ELFFile(source: ELFSource(file: file)), elf.buildID() == buildID
         else { return nil }

@@ -29,6 +29,7 @@ public final class Symbolizer {
     private var last: SymbolFile?
     private var failures: [Failure: NoSymbolsReason] = [:]
     private var stored: [BuildID: SymbolTable] = [:]
+    private var storedLoaders: [BuildID: () -> SymbolTable?] = [:]
 
     private struct Failure: Hashable {
         var buildID: BuildID
@@ -61,6 +62,19 @@ public final class Symbolizer {
     public func add(_ table: SymbolTable) {
         guard let buildID = table.buildID else { return }
         stored[buildID] = table
+        failures = failures.filter { $0.key.buildID != buildID }
+    }
+
+    /// Adds a stored symbol table that is made only if it is needed: for its
+    /// build ID when no file with that build ID is found (a recording's
+    /// tables are decoded this way, only for the build IDs a lookup meets).
+    ///
+    /// - Parameters:
+    ///   - buildID: The build ID the table is stored for.
+    ///   - load: Makes the table; nil when it cannot (damaged bytes). A
+    ///     table whose build ID is not `buildID` is not used.
+    public func addStored(buildID: BuildID, _ load: @escaping () -> SymbolTable?) {
+        storedLoaders[buildID] = { load().flatMap { $0.buildID == buildID ? $0 : nil } }
         failures = failures.filter { $0.key.buildID != buildID }
     }
 
@@ -107,22 +121,38 @@ public final class Symbolizer {
 
     // MARK: - Finding files
 
+    /// The symbols of a file already open (the recorder's: a mapped file
+    /// opened through /proc/PID/map_files), with its debug files found by
+    /// build ID as for any answer; nothing is opened by the recorded path.
+    ///
+    /// - Parameters:
+    ///   - file: The open file, used only if its build ID is `buildID`.
+    ///   - buildID: The build ID the recording gives it.
+    /// - Returns: The symbol file, or why there is none.
+    func symbolFile(opened file: ReadOnlyFile, buildID: BuildID) -> Lookup {
+        load(buildID: buildID, path: MappedPath(bytes: []), opened: file)
+    }
+
     /// An ELF file that has the build ID looked for.
     private struct Match {
         var path: [UInt8]
+        var file: ReadOnlyFile
         var elf: ELFFile
     }
 
-    private func load(buildID: BuildID, path: MappedPath) -> Lookup {
+    private func load(buildID: BuildID, path: MappedPath, opened: ReadOnlyFile? = nil) -> Lookup {
         var recorded = path.bytes
         if path.isDeleted { recorded.removeLast(MappedPath.deletedSuffix.count) }
         var candidates: [SymbolSearchPaths.Candidate] = []
+        // An open file comes first, under a name no path has (it is never reopened by it).
+        let openedName = Array("(opened)".utf8)
+        if opened != nil { candidates.append(.init(path: openedName)) }
         if recorded.first == UInt8(ascii: "/") { candidates.append(.init(path: recorded, isRecordedPath: true)) }
         candidates += search.candidates(for: buildID)
 
         var executable: Match?
         var fullSymbols: (table: ELFSymbolTable, sections: [ELFSection])?
-        var debugInfoPath: [UInt8]?
+        var debugInfo: Match?
         var recordedPathChanged = false
         var linkAdded = false
         var seen = Set<[UInt8]>()
@@ -131,7 +161,7 @@ public final class Symbolizer {
             let candidate = candidates[position]
             position += 1
             guard seen.insert(candidate.path).inserted,
-                  let file = try? ReadOnlyFile(path: candidate.path),
+                  let file = candidate.path == openedName ? opened : try? ReadOnlyFile(path: candidate.path),
                   let elf = try? ELFFile(source: ELFSource(file: file))
             else { continue }
             guard elf.buildID() == buildID else {
@@ -139,21 +169,26 @@ public final class Symbolizer {
                 continue
             }
             let holdsCode = elf.loadSegments.contains { $0.isExecutable && $0.fileSize > 0 }
-            if executable == nil && holdsCode { executable = Match(path: candidate.path, elf: elf) }
+            if executable == nil && holdsCode { executable = Match(path: candidate.path, file: file, elf: elf) }
             if fullSymbols == nil, let table = try? elf.symbolTable(.full), table.count > 1 {
                 fullSymbols = (table, elf.sections)
             }
-            if debugInfoPath == nil && elf.hasDebugInfo { debugInfoPath = candidate.path }
+            if debugInfo == nil && elf.hasDebugInfo { debugInfo = Match(path: candidate.path, file: file, elf: elf) }
             // A debug link names a debug file next to the file: look there too.
-            if !linkAdded, holdsCode, let link = elf.debugLink(), let slash = candidate.path.lastIndex(of: UInt8(ascii: "/")) {
+            if !linkAdded, holdsCode, let link = elf.debugLink(), let slash = candidate.path.lastIndex(of: UInt8(ascii: "/")),
+               candidate.path != openedName {
                 linkAdded = true
                 candidates += search.debugLinkCandidates(name: link.fileName, directory: Array(candidate.path[..<slash]))
             }
-            if executable != nil && fullSymbols != nil && debugInfoPath != nil { break }
+            if executable != nil && fullSymbols != nil && debugInfo != nil { break }
         }
 
         guard let executable else {
             if let table = stored[buildID] {
+                return .found(SymbolFile(buildID: buildID, table: table, path: nil, debugInfoPath: nil, demangles: demangles))
+            }
+            if let load = storedLoaders.removeValue(forKey: buildID), let table = load() {
+                stored[buildID] = table
                 return .found(SymbolFile(buildID: buildID, table: table, path: nil, debugInfoPath: nil, demangles: demangles))
             }
             return .missing(recordedPathChanged ? .fileChanged : .notFound)
@@ -173,13 +208,17 @@ public final class Symbolizer {
             }
             table = SymbolTable(elf: executable.elf, tables: tables, buildID: buildID)
         }
-        if table.count == 0 && debugInfoPath == nil {
+        if table.count == 0 && debugInfo == nil {
             // The file has nothing to name functions by; a stored table may.
-            if let stored = stored[buildID] {
+            if let stored = stored[buildID] ?? storedLoaders.removeValue(forKey: buildID)?() {
+                self.stored[buildID] = stored
                 return .found(SymbolFile(buildID: buildID, table: stored, path: nil, debugInfoPath: nil, demangles: demangles))
             }
             return .missing(.stripped)
         }
-        return .found(SymbolFile(buildID: buildID, table: table, path: executable.path, debugInfoPath: debugInfoPath, demangles: demangles))
+        // Files found by path are reopened for DWARF when a line is first
+        // asked for (their build ID checked again); an open file is kept.
+        return .found(SymbolFile(buildID: buildID, table: table, path: executable.path, debugInfoPath: debugInfo?.path,
+                                 debugInfoFile: opened == nil ? nil : debugInfo?.file, demangles: demangles))
     }
 }

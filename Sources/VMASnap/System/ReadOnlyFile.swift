@@ -38,18 +38,33 @@ final class ReadOnlyFile {
         } catch {
             throw SystemError(.open, path, error)
         }
+        (size, device, inode) = try ReadOnlyFile.check(file, path: path)
+    }
+
+    /// Takes ownership of an open descriptor (closed with the value, or at
+    /// once when it is not a regular file).
+    ///
+    /// - Parameters:
+    ///   - descriptor: A descriptor opened for reading.
+    ///   - name: What to call it in errors.
+    /// - Throws: `SystemError` when it is not a regular file.
+    init(owning descriptor: FileDescriptor, name: String, system: SystemCalls = .live) throws {
+        file = OwnedDescriptor(descriptor, system: system)
+        (size, device, inode) = try ReadOnlyFile.check(file, path: name)
+    }
+
+    /// The size, device and inode of a regular file.
+    private static func check(_ file: OwnedDescriptor, path: String) throws -> (UInt64, UInt64, UInt64) {
         let status: Stat
         do throws(Errno) {
-            status = try system.status(file.descriptor)
+            status = try file.system.status(file.descriptor)
         } catch {
             throw SystemError(.stat, path, error)
         }
         guard status.type == .regular else {
             throw SystemError(.open, path, status.type == .directory ? .isDirectory : .invalidArgument)
         }
-        size = UInt64(max(0, status.size))
-        device = UInt64(status.deviceID.rawValue)
-        inode = UInt64(status.inode.rawValue)
+        return (UInt64(max(0, status.size)), UInt64(status.deviceID.rawValue), UInt64(status.inode.rawValue))
     }
 
     /// Up to `count` bytes at `offset`: fewer at the end of the file, nil

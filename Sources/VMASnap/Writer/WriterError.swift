@@ -36,6 +36,8 @@ public enum WriterError: Error, Hashable, Sendable, CustomStringConvertible {
     case closed
     /// Creating, writing, syncing or closing the file failed.
     case system(SystemError)
+    /// A symbol table that cannot be stored (explained).
+    case invalidSymbols(String)
     /// The writer's own records failed its index's checks: a bug in vmasnap.
     case inconsistent(String)
 
@@ -63,6 +65,7 @@ public enum WriterError: Error, Hashable, Sendable, CustomStringConvertible {
         case .roundTooLarge(let bytes): return "one round's records take \(bytes) bytes, more than a frame may hold"
         case .closed: return "the recording was already finished or failed"
         case .system(let error): return error.description
+        case .invalidSymbols(let reason): return "cannot store a symbol table: \(reason)"
         case .inconsistent(let message): return "internal error in the recording writer: \(message)"
         }
     }

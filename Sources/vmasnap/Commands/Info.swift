@@ -10,7 +10,8 @@ struct Info: ParsableCommand {
             checks every frame, so that a file cut short or damaged is reported with the byte where it \
             stops being readable. Times are seconds on the recording's clock (CLOCK_MONOTONIC). \
             --json prints one object with at least "snapshots", "processes", "bytes", "duration_s" and \
-            "truncated".
+            "truncated"; "symbol_tables" and "symbol_bytes" are the symbol tables record --keep-symbols \
+            stored and their bytes in the file.
             """
     )
 
@@ -67,6 +68,15 @@ struct Info: ParsableCommand {
         add("records", "\(summary.records) in \(summary.frames) frames")
         let ratio = summary.fileBytes == 0 ? "" : ", ratio " + ratioText(summary)
         add("bytes", "\(summary.fileBytes) in the file; \(summary.decodedBytes) of records decoded\(ratio)")
+        let tables = reader.storedSymbolTables
+        if tables.isEmpty {
+            add("stored symbols", "none (record --keep-symbols stores them)")
+        } else {
+            let stored = tables.reduce(0) { $0 + $1.storedLength }
+            let decoded = tables.reduce(UInt64(0)) { $0 + $1.decodedLength }
+            add("stored symbols", "\(tables.count) file\(tables.count == 1 ? "" : "s"): \(stored) bytes in the file "
+                + "(\(decoded) decoded)")
+        }
         add("index", reader.indexWasRebuilt ? "rebuilt by scanning the frames" : "read from the end of the file")
         if let truncation = reader.truncation {
             add("cut short", "yes: \(TextEscaping.escape(truncation.description))")
@@ -103,6 +113,10 @@ struct Info: ParsableCommand {
         writer.integer("frames", summary.frames)
         writer.integer("bytes", summary.fileBytes)
         writer.integer("decoded_bytes", summary.decodedBytes)
+        let tables = reader.storedSymbolTables
+        writer.integer("symbol_tables", tables.count)
+        writer.integer("symbol_bytes", tables.reduce(0) { $0 + $1.storedLength })
+        writer.integer("symbol_decoded_bytes", tables.reduce(UInt64(0)) { $0 + $1.decodedLength })
         writer.string("index", reader.indexWasRebuilt ? "rebuilt" : "footer")
         writer.bool("truncated", reader.truncation != nil)
         writer.integer("truncated_at", reader.truncation?.offset)

@@ -85,7 +85,7 @@ struct Lookup: ParsableCommand {
             // Answers printed before an error stand: out before its message.
             defer { try? output.flush() }
             let printer = LookupPrinter(index: index, json: format.json, output: output)
-            let symbols = symbolOptions.symbols || folded ? SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(), json: format.json) : nil
+            let symbols = symbolOptions.symbols || folded ? SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(stored: opened.storedSymbolTables), json: format.json) : nil
             printer.symbols = folded ? nil : symbols
             let stacks = folded ? FoldedStacks(index: index, symbols: symbols!) : nil
             defer {

@@ -18,7 +18,9 @@ struct PerfResolve: ParsableCommand {
             guest are "kernel". perf's default clock is converted with the recording's measurements of it \
             (vmasnap record takes them); recordings without them get an estimate from the data, or \
             --clock-offset. --compare also answers each frame from perf's own MMAP/MMAP2 records and reports \
-            where the two disagree, and why. A summary goes to stderr.
+            where the two disagree, and why. --symbols names each frame's function (and with DWARF its \
+            source line and inlined functions) from the file with its build ID, or from the symbols the \
+            recording stores, as lookup --symbols does. A summary goes to stderr.
             """
     )
 
@@ -51,8 +53,12 @@ struct PerfResolve: ParsableCommand {
                                valueName: "seconds"))
     var clockOffset: String?
 
+    @OptionGroup var symbolOptions: SymbolOptions
+
     func validate() throws {
         _ = try filter()
+        try symbolOptions.check()
+        if compare && symbolOptions.symbols { throw ValidationError("--symbols does not go with --compare") }
         if let clockOffset, PerfResolve.signedNanoseconds(clockOffset) == nil {
             throw ValidationError("--clock-offset takes seconds, such as 12.5 or -0.003")
         }
@@ -125,6 +131,9 @@ struct PerfResolve: ParsableCommand {
             resolver.compare = compare
             let output = StandardOutput()
             let printer = PerfResolvePrinter(index: index, json: json, output: output)
+            if symbolOptions.symbols {
+                printer.symbols = SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(stored: opened.storedSymbolTables), json: json)
+            }
             var comparison = PerfComparison()
             let progress = ProgressLine.forLargeInput(size: reader.inputSize, what: "perf-resolve")
             defer { progress?.clear() }

@@ -13,6 +13,12 @@ final class PerfResolvePrinter {
     /// Command names as text (escaped) or JSON strings.
     private var commands: [[UInt8]: [UInt8]] = [:]
 
+    /// Adds each frame's symbols (`--symbols`), when set.
+    var symbols: SymbolPrinter? {
+        get { lookup.symbols }
+        set { lookup.symbols = newValue }
+    }
+
     init(index: AddressIndex, json: Bool, output: StandardOutput) {
         self.lookup = LookupPrinter(index: index, json: json, output: output)
         self.json = json

@@ -35,7 +35,9 @@ final class StatusLine {
         let processes = statistics.processes
         return "[ vmasnap record: Captured and wrote \(megabytes(statistics.bytesWritten)) MB \(TextEscaping.escape(path)) "
             + "(\(statistics.snapshots) snapshot\(statistics.snapshots == 1 ? "" : "s") of \(processes) "
-            + "process\(processes == 1 ? "" : "es"), \(statistics.changes) change\(statistics.changes == 1 ? "" : "s")) ]"
+            + "process\(processes == 1 ? "" : "es"), \(statistics.changes) change\(statistics.changes == 1 ? "" : "s")"
+            + (statistics.symbolTables == 0 ? "" : ", symbols of \(statistics.symbolTables) file\(statistics.symbolTables == 1 ? "" : "s") "
+                + "in \(megabytes(statistics.symbolBytes)) MB") + ") ]"
     }
 
     /// Bytes in MB (2^20, as perf counts them) with three decimals.

@@ -24,9 +24,15 @@ struct SymbolOptions: ParsableArguments {
     }
 
     /// The symbolizer these options ask for: the debug directories given,
-    /// /usr/lib/debug and the debuginfod client cache.
-    func makeSymbolizer() -> Symbolizer {
+    /// /usr/lib/debug and the debuginfod client cache, and the symbol tables
+    /// a recording stores (`record --keep-symbols`), each decoded only if
+    /// no file with its build ID is found.
+    func makeSymbolizer(stored: [StoredSymbolTable] = []) -> Symbolizer {
         let search = SymbolSearchPaths.standard(debugDirectories: debugDirectories)
-        return Symbolizer(search: search, demangle: !noDemangle)
+        let symbolizer = Symbolizer(search: search, demangle: !noDemangle)
+        for table in stored {
+            symbolizer.addStored(buildID: table.buildID) { (try? table.decoded()).flatMap { try? SymbolTable(serialized: $0) } }
+        }
+        return symbolizer
     }
 }
