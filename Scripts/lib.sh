@@ -31,7 +31,8 @@ ensure_build_dependencies() {
 ensure_test_dependencies() {
     ensure_build_dependencies
     # python3 also runs the independent decoder of the golden files (Formats/golden/walkthrough.py).
-    ensure_packages gcc g++ libc6-dev libc6-dbg binutils xz-utils linux-perf util-linux python3
+    # zstd (the command) decodes the stored symbol tables in walkthrough.py.
+    ensure_packages gcc g++ libc6-dev libc6-dbg binutils xz-utils zstd linux-perf util-linux python3
 }
 
 # What Scripts/kernel-matrix needs besides the tests' own: qemu to boot the
