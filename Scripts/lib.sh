@@ -27,7 +27,8 @@ ensure_build_dependencies() {
     ensure_packages libzstd-dev libdw-dev pkg-config
 }
 
-# Scripts/check-layers is Python 3.
+# Python 3 runs Scripts/check-layers, and Formats/golden/walkthrough.py, the
+# independent decoder the tests compare the reader with.
 ensure_test_dependencies() {
     ensure_build_dependencies
     # python3 also runs the independent decoder of the golden files (Formats/golden/walkthrough.py).

@@ -9,6 +9,18 @@ It generated the dump in WALKTHROUGH.md. zstd frame payloads are not decoded
 (the standard library has no zstd); the golden files have none. The stored
 symbol tables of SYMBOLS records (always zstd) are decoded with the zstd
 command when it is installed, and the table read as Formats/symbols.md says.
+
+    python3 Formats/golden/walkthrough.py --check FILE
+
+rebuilds the index from the records frames by the rules of sections 3 and 4,
+checks the frames against the stored index as section 6 says, and prints
+either "index agrees with the frames" or each difference (exit status 1).
+
+    python3 Formats/golden/walkthrough.py --states FILE < QUERIES
+
+reads "PROCESS TIME" lines (TIME in ns on the recording's clock) and prints,
+for each, the mappings of that process at that time as section 5 finds them
+with the index: "-" for none, else "START-END:OFFSET:FILE" items.
 """
 import shutil
 import struct
@@ -330,5 +342,401 @@ def main(path):
     print("\n".join(out))
 
 
+# ---------------------------------------------------------------------------
+# --check and --states: section 3's rules, section 4's index, section 5's
+# reading, section 6's checks, from the specification alone.
+
+RECORD_TYPES_BELOW_INDEX = 0x40
+
+
+class Bad(Exception):
+    """A rule of the specification that the file breaks."""
+
+
+def parse_file(data):
+    """The header fields, the header's length, the frames (offset, kind,
+    encoding, payload, decoded length) up to the index frame when the footer
+    is valid, and the footer (index offset, length) or None."""
+    cur = Cursor(data)
+    if cur.take(8) != b"VMASNAP\0":
+        raise Bad("not a recording")
+    cur.take(4)
+    body_length = struct.unpack("<I", cur.take(4))[0]
+    body_end = cur.pos + body_length
+    header = {}
+    while cur.pos < body_end:
+        tag = cur.varint()
+        raw = cur.take(cur.varint())
+        header[tag] = raw if tag in STRING_TAGS else Cursor(raw).varint()
+    if struct.unpack("<I", cur.take(4))[0] != crc32c(data[:body_end]):
+        raise Bad("header CRC mismatch")
+    footer = None
+    if len(data) - cur.pos >= 24 and data[-8:] == b"VMASNEND":
+        offset, length = struct.unpack("<QQ", data[-24:-8])
+        if offset >= cur.pos and offset + length == len(data) - 24:
+            footer = (offset, length)
+    end = footer[0] if footer else len(data)
+    frames = []
+    while cur.pos < end:
+        start = cur.pos
+        packed = cur.u8()
+        kind, encoding = packed & 0x0F, packed >> 4
+        stored = cur.varint()
+        decoded = stored if encoding == 0 else cur.varint()
+        crc = struct.unpack("<I", cur.take(4))[0]
+        if cur.pos + stored > end:
+            raise Bad("the frame at byte %d does not end before byte %d" % (start, end))
+        payload = cur.take(stored)
+        if crc != crc32c(data[start:cur.pos - stored - 4] + payload):
+            raise Bad("the frame at byte %d fails its CRC" % start)
+        frames.append((start, kind, encoding, payload, decoded))
+    return header, body_end + 4, frames, footer
+
+
+def read_records(payload):
+    """(type, body cursor, record start) of each record of a payload."""
+    cur = Cursor(payload)
+    while cur.pos < len(payload):
+        start = cur.pos
+        rtype = cur.u8()
+        body = Cursor(cur.take(cur.varint()))
+        yield rtype, body, start
+
+
+def read_mappings(body, count):
+    mappings, previous_end = [], 0
+    for _ in range(count):
+        start = previous_end + body.varint() * 4096
+        end = start + body.varint() * 4096
+        offset = body.varint() * 4096
+        flags = body.u8()
+        file_number = body.varint()
+        page = body.varint() if flags & 0x10 else 4096
+        mappings.append((start, end, offset, flags & 0x0F, file_number, page))
+        previous_end = end
+    return mappings
+
+
+def delay(body, length):
+    return body.varint() if body.pos < length else 0
+
+
+def decode_record(rtype, body):
+    """The fields of a records-frame record this decoder knows, else None."""
+    n = len(body.data)
+    if rtype == 0x04:
+        number, pid, start_time, parent, exe = (body.varint() for _ in range(5))
+        return ("PROCESS", number)
+    if rtype == 0x05:
+        return ("EXEC", body.varint())
+    if rtype == 0x06:
+        perf_time, recording_time, uncertainty = body.varint(), body.varint(), body.varint()
+        return ("PERF_CLOCK", recording_time)
+    if rtype == 0x07:
+        return ("SYMBOLS", body.varint())
+    if rtype == 0x10:
+        return ("ROUND", body.varint())
+    if rtype == 0x11:
+        count, first, span = body.varint(), body.varint(), body.varint()
+        return ("QUIET", count, first, first + span)
+    if rtype == 0x20:
+        process, count = body.varint(), body.varint()
+        mappings = read_mappings(body, count)
+        return ("KEYFRAME", process, mappings, delay(body, n))
+    if rtype == 0x21:
+        process, removed, previous = body.varint(), [], 0
+        for i in range(body.varint()):
+            previous += body.varint() * 4096
+            removed.append(previous)
+        added = read_mappings(body, body.varint())
+        return ("DELTA", process, removed, added, delay(body, n))
+    if rtype == 0x22:
+        process, reason = body.varint(), body.u8()
+        return ("GONE", process, delay(body, n))
+    return None
+
+
+def apply_delta(mappings, removed, added):
+    starts = {m[0] for m in mappings}
+    for start in removed:
+        if start not in starts:
+            raise Bad("a DELTA removes 0x%x, which the process does not have" % start)
+    result = sorted([m for m in mappings if m[0] not in set(removed)] + added)
+    for a, b in zip(result, result[1:]):
+        if b[0] < a[1]:
+            raise Bad("a DELTA leaves mappings that overlap at 0x%x" % b[0])
+    return result
+
+
+def rebuild_index(header, frames):
+    """The index of section 4, from the records frames, checking section 3's rules."""
+    interval = header.get(12, 0)
+    index = {"frames": [], "definitions": [], "processes": [], "rounds": 0, "records": 0, "decoded": 0}
+    procs = index["processes"]
+    rounds = 0            # rounds closed
+    last_closed = 0       # time of the last closed round
+    latest = 0            # latest time of a KEYFRAME, DELTA or GONE
+    open_round = None
+    first_round = None
+    counts = {0x01: 0, 0x02: 0, 0x03: 0}
+
+    def catch_up(p):
+        if p["live_since"] is not None and p["gone"] is None and rounds > p["counted"]:
+            p["snapshots"] += rounds - p["counted"]
+            p["last"] = last_closed
+            p["counted"] = rounds
+
+    def begin_round(time):
+        if time < max(last_closed, latest):
+            raise Bad("a round at %d begins before %d" % (time, max(last_closed, latest)))
+
+    for number, (offset, kind, encoding, payload, decoded) in enumerate(f for f in frames if f[1] == 1):
+        if encoding != 0:
+            raise Bad("frame %d is zstd-compressed, which this decoder cannot read" % number)
+        frame_first = frame_last = None
+        definitions = False
+        for rtype, body, _ in read_records(payload):
+            index["records"] += 1
+            if rtype >= RECORD_TYPES_BELOW_INDEX:
+                raise Bad("index record type 0x%02x in a records frame" % rtype)
+            if rtype in counts:
+                counts[rtype] += 1
+                definitions = True
+                continue
+            record = decode_record(rtype, body)
+            if record is None:
+                continue
+            what = record[0]
+            if what == "PERF_CLOCK":
+                # In no round; listed in DEFINITIONS (spec 3.4).
+                definitions = True
+                continue
+            if what == "SYMBOLS":
+                # In no round, for a build ID defined before; listed in DEFINITIONS (spec 3.5).
+                if record[1] >= counts[0x02]:
+                    raise Bad("SYMBOLS for build ID %d, not defined before it" % record[1])
+                definitions = True
+                continue
+            if what in ("ROUND", "QUIET"):
+                if open_round is not None:
+                    rounds, last_closed, open_round = rounds + 1, open_round, None
+                first = record[1] if what == "ROUND" else record[2]
+                last = record[1] if what == "ROUND" else record[3]
+                begin_round(first)
+                if what == "ROUND":
+                    open_round = first
+                else:
+                    rounds, last_closed = rounds + record[1], last
+                first_round = first if first_round is None else first_round
+                frame_first = first if frame_first is None else frame_first
+                frame_last = last
+                continue
+            if what == "PROCESS":
+                if record[1] != len(procs):
+                    raise Bad("PROCESS %d out of order" % record[1])
+                procs.append({"first_frame": number, "last_frame": number, "first": None, "last": 0, "gone": None,
+                              "snapshots": 0, "live_since": None, "snap_round": None, "counted": 0,
+                              "keyframes": [], "mappings": None})
+                definitions = True
+                continue
+            p = procs[record[1]]
+            p["last_frame"] = number
+            if what == "EXEC":
+                definitions = True
+                continue
+            if open_round is None:
+                raise Bad("%s outside a round" % what)
+            time = open_round + record[-1]
+            latest = max(latest, time)
+            if what == "GONE":
+                catch_up(p)
+                p["gone"] = time
+                continue
+            if p["gone"] is not None or (what == "DELTA" and p["live_since"] is None):
+                raise Bad("%s of process %d, which is not live" % (what, record[1]))
+            if p["snap_round"] == rounds:
+                raise Bad("two snapshots of process %d in one round" % record[1])
+            catch_up(p)
+            p["snap_round"], p["snapshots"], p["last"], p["counted"] = rounds, p["snapshots"] + 1, time, rounds + 1
+            if what == "KEYFRAME":
+                p["mappings"] = record[2]
+                if p["first"] is None:
+                    p["first"], p["live_since"] = time, rounds
+                if not p["keyframes"] or time - p["keyframes"][-1][1] >= interval:
+                    p["keyframes"].append((number, time))
+            else:
+                p["mappings"] = apply_delta(p["mappings"], record[2], record[3])
+        if open_round is not None:
+            rounds, last_closed, open_round = rounds + 1, open_round, None
+        index["frames"].append((offset, frame_first or 0, frame_last or 0))
+        if definitions:
+            index["definitions"].append(number)
+        index["decoded"] += decoded
+    for p in procs:
+        catch_up(p)
+    index["rounds"] = rounds
+    index["first_round"] = first_round or 0
+    index["last_round"] = last_closed if first_round is not None else 0
+    return index
+
+
+def stored_index(payload):
+    """The index frame's records, as section 4 lays them out."""
+    index = {"frames": [], "definitions": [], "processes": []}
+    for rtype, body, _ in read_records(payload):
+        if rtype < RECORD_TYPES_BELOW_INDEX:
+            raise Bad("records-frame type 0x%02x in the index" % rtype)
+        if rtype == 0x40:
+            offset = 0
+            for _ in range(body.varint()):
+                offset += body.varint()
+                index["frames"].append((offset, body.varint(), body.varint()))
+        elif rtype == 0x41:
+            index["definitions"] = [body.varint() for _ in range(body.varint())]
+        elif rtype == 0x42:
+            number, first_frame, last_frame, first, last, gone, snapshots = (body.varint() for _ in range(7))
+            keyframes = [(body.varint(), body.varint()) for _ in range(body.varint())]
+            index["processes"].append({"first_frame": first_frame, "last_frame": last_frame, "first": first,
+                                       "last": last, "gone": gone - 1 if gone else None, "snapshots": snapshots,
+                                       "keyframes": keyframes})
+        elif rtype == 0x43:
+            (index["rounds"], index["snapshots"], index["records"], index["decoded"], index["frame_count"],
+             index["first_round"], index["last_round"]) = (body.varint() for _ in range(7))
+    return index
+
+
+def check(path):
+    data = open(path, "rb").read()
+    header, header_length, frames, footer = parse_file(data)
+    if footer is None:
+        print("no valid footer: nothing to check the frames against")
+        return 1
+    index_frame = parse_file_frame(data, footer[0])
+    stored = stored_index(index_frame)
+    rebuilt = rebuild_index(header, frames)
+    problems = []
+    listed = [f[0] for f in stored["frames"]]
+    found = [f[0] for f in frames if f[1] == 1]
+    if listed != found:
+        problems.append("FRAMES lists frames at %s, the file holds records frames at %s" % (listed, found))
+    if stored["frames"] != rebuilt["frames"]:
+        problems.append("FRAMES times %s, the frames hold %s" % (stored["frames"], rebuilt["frames"]))
+    if stored["definitions"] != rebuilt["definitions"]:
+        problems.append("DEFINITIONS %s, the frames %s" % (stored["definitions"], rebuilt["definitions"]))
+    if len(stored["processes"]) != len(rebuilt["processes"]):
+        problems.append("%d PROCESS records, %d processes" % (len(stored["processes"]), len(rebuilt["processes"])))
+    for number, (a, b) in enumerate(zip(stored["processes"], rebuilt["processes"])):
+        for key in ("first_frame", "last_frame", "first", "last", "gone", "snapshots", "keyframes"):
+            expected = b[key]
+            if key == "first" and expected is None:
+                expected = 0
+            if a[key] != expected:
+                problems.append("process %d: %s is %r in the index, %r in the frames" % (number, key, a[key], expected))
+        if a["snapshots"] and a["last"] < a["first"]:
+            problems.append("process %d: its last time is before its first" % number)
+    snapshots = sum(p["snapshots"] for p in rebuilt["processes"])
+    for key, value in (("rounds", rebuilt["rounds"]), ("snapshots", snapshots), ("records", rebuilt["records"]),
+                       ("decoded", rebuilt["decoded"]), ("frame_count", len(found)),
+                       ("first_round", rebuilt["first_round"]), ("last_round", rebuilt["last_round"])):
+        if stored.get(key) != value:
+            problems.append("SUMMARY %s is %r, the frames give %r" % (key, stored.get(key), value))
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("index agrees with the frames: %d frames, %d processes, %d rounds"
+              % (len(found), len(rebuilt["processes"]), rebuilt["rounds"]))
+    return 1 if problems else 0
+
+
+def parse_file_frame(data, offset):
+    """The payload of the (stored) frame at offset."""
+    cur = Cursor(data)
+    cur.pos = offset
+    packed = cur.u8()
+    stored = cur.varint()
+    if packed >> 4 != 0:
+        raise Bad("the index frame is zstd-compressed, which this decoder cannot read")
+    cur.take(4)
+    return cur.take(stored)
+
+
+def state_at(header, frames, stored, process, time):
+    """Section 5: the mappings of `process` at absolute time `time`, with the index."""
+    t = time - header[2]
+    p = stored["processes"][process]
+    if p["gone"] is not None and p["gone"] <= t:
+        return None
+    listed = [k for k in p["keyframes"] if k[1] <= t]
+    if not listed:
+        return None
+    frame_number, _ = listed[-1]
+    records_frames = [f for f in frames if f[1] == 1]
+    mappings = None
+    round_time = None
+    for number in range(frame_number, p["last_frame"] + 1):
+        if number > frame_number and stored["frames"][number][1] > t:
+            break
+        for rtype, body, _ in read_records(records_frames[number][3]):
+            record = decode_record(rtype, body)
+            if record is None:
+                continue
+            what = record[0]
+            if what == "ROUND" or what == "QUIET":
+                round_time = record[1] if what == "ROUND" else record[2]
+                if round_time > t:
+                    return mappings
+                if what == "QUIET":
+                    round_time = None
+                continue
+            if what in ("PROCESS", "EXEC", "PERF_CLOCK", "SYMBOLS") or record[1] != process:
+                continue
+            if what == "GONE":
+                return mappings if round_time + record[-1] > t else None
+            if round_time + record[-1] > t:
+                return mappings
+            if what == "KEYFRAME":
+                mappings = record[2]
+            elif mappings is not None:  # DELTAs before the first KEYFRAME of the frame are skipped
+                mappings = apply_delta(mappings, record[2], record[3])
+        round_time = None
+    return mappings
+
+
+def file_paths(frames):
+    """Each FILE number's path, from the PATH and FILE records in file order."""
+    paths, files = [], []
+    for _, kind, encoding, payload, _ in frames:
+        if kind != 1 or encoding != 0:
+            continue
+        for rtype, body, _ in read_records(payload):
+            if rtype == 0x01:
+                paths.append(bytes(body.data).decode("utf-8", "backslashreplace"))
+            elif rtype == 0x03:
+                body.varint(), body.varint()
+                files.append(paths[body.varint()])
+    return files
+
+
+def states(path):
+    data = open(path, "rb").read()
+    header, _, frames, footer = parse_file(data)
+    stored = stored_index(parse_file_frame(data, footer[0]))
+    files = file_paths(frames)
+    for query in sys.stdin:
+        process, time = (int(x) for x in query.split())
+        mappings = state_at(header, frames, stored, process, time)
+        print("-" if mappings is None else
+              " ".join("%x-%x:%x:%s:%s" % (m[0], m[1], m[2], PERMS(m[3]), files[m[4]]) for m in mappings))
+    return 0
+
+
 if __name__ == "__main__":
+    try:
+        if sys.argv[1] == "--check":
+            sys.exit(check(sys.argv[2]))
+        if sys.argv[1] == "--states":
+            sys.exit(states(sys.argv[2]))
+    except Bad as problem:
+        print("the file breaks the format: %s" % problem)
+        sys.exit(1)
     main(sys.argv[1])

@@ -86,9 +86,10 @@ final class Report {
         line()
     }
 
-    func lookupTables(_ result: LookupBenchmark.Result) {
+    func lookupTables(_ result: LookupBenchmark.Result, note: () -> Void = {}) {
         line("## Lookups (3f)")
         line()
+        note()
         line("A synthetic recording written by the real writer: 50 processes × \(result.rounds / 36_000 == 1 ? "1 hour" : "\(result.rounds / 10) s") × 10 Hz "
             + "(\(result.snapshots) snapshots, \(result.fileBytes) bytes), 40–80 libraries a process, a load or unload every ~2 minutes "
             + "per process, one process in ten replaced (pid reused). Goals: open + index < 1 s; ≥ 3M random and ≥ 10M sorted lookups a second.")
@@ -105,9 +106,31 @@ final class Report {
         line()
     }
 
-    func memoryTable(_ result: MemoryBenchmark.Result) {
+    func pidLookupTable(_ rows: [PIDLookupBenchmark.Row], note: () -> Void = {}) {
+        line("## One lookup in each of many pids (`vmasnap lookup` on a `record -a` file)")
+        line()
+        note()
+        line("Synthetic `record -a` recordings by the real writer: a minute at 10 Hz, processes starting all through it "
+            + "(most live a few seconds, one in ten throughout), 10–40 of 300 libraries each, one in five loading another later. "
+            + "Each pid is looked up once, in time order. *Lazy*: `RecordingReader` and a `LoadingAddressIndex` (each pid's "
+            + "histories read when first asked, as `vmasnap lookup` does); *up front*: `RecordingReader` and an `AddressIndex` of "
+            + "every history. Both include opening the file; medians, interleaved. *CLI*: `vmasnap lookup FILE --stdin`, one line "
+            + "a pid, whole process. Goal: the CLI under 1 s for 10,000 pids.")
+        line()
+        line("| pids | file bytes | lazy s | up front s | lazy / up front | CLI s |")
+        line("|---:|---:|---:|---:|---:|---:|")
+        for row in rows {
+            let command = row.command.map { String(format: "%.3f", $0) } ?? "—"
+            line("| \(row.pids) | \(row.fileBytes) | \(String(format: "%.3f", row.lazy)) | \(String(format: "%.3f", row.upFront)) "
+                + "| \(Self.ratio(row.lazy / row.upFront)) | \(command) |")
+        }
+        line()
+    }
+
+    func memoryTable(_ result: MemoryBenchmark.Result, note: () -> Void = {}) {
         line("## Memory (issue 6)")
         line()
+        note()
         line("Peak resident memory (wait4's ru_maxrss) of one command on a \(result.fileBytes >> 20) MiB recording "
             + "(200 processes whose libraries move every round). Goal: a 1 GB recording opens in under 100 MB.")
         line()
@@ -125,12 +148,13 @@ final class Report {
         }
     }
 
-    func perfResolveTable(_ result: PerfResolveBenchmark.Result) {
+    func perfResolveTable(_ result: PerfResolveBenchmark.Result, note: () -> Void = {}) {
         func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
         func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%.2f M", Double(count) / seconds / 1e6) }
         let frames = result.frames
         line("## perf-resolve against perf script (issue 13)")
         line()
+        note()
         line("A real `perf record -g` (perf's default clock, converted with the recording's measurements) of the fixture "
             + "spinning in a library 24 calls deep, recorded with `vmasnap record` alongside; its SAMPLE records repeated "
             + "\(result.copies)× in place (each copy 1 ns later) to make a \(megabytes(result.fileBytes)) MB perf.data of "

@@ -17,8 +17,13 @@ var quick = false
 var vmasnap = ""
 var only: String?
 var profile: (n: Int, k: Int, seconds: Double)?
+var pidRecording: (pids: Int, path: String)?
 while let argument = arguments.popFirst() {
     switch argument {
+    case "--write-pid-recording":
+        // Writes the recording of the pid-lookups table and its queries
+        // (PATH.queries, `vmasnap lookup --stdin` lines), to time the CLI by hand.
+        pidRecording = (Int(arguments.popFirst() ?? "") ?? 10_000, arguments.popFirst() ?? "pids.data")
     case "--profile-steady":
         // Loops the steady-state walk alone, for perf record / callgrind.
         profile = (Int(arguments.popFirst() ?? "") ?? 100, Int(arguments.popFirst() ?? "") ?? 100,
@@ -32,6 +37,15 @@ while let argument = arguments.popFirst() {
     default:
         FileHandle.standardError.write("vmasnap-bench: unknown argument \(argument)\n".data(using: .utf8)!)
         exit(64)
+    }
+}
+if let pidRecording {
+    do {
+        try PIDLookupBenchmark.writeRecording(path: pidRecording.path, pids: pidRecording.pids, queriesTo: pidRecording.path + ".queries")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write("vmasnap-bench: \(error)\n".data(using: .utf8)!)
+        exit(1)
     }
 }
 guard !fixture.isEmpty, !mappedFile.isEmpty else {
@@ -52,11 +66,21 @@ do {
     }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, lookups, symbols, perf-resolve).
+    /// (capture, size, recorder, memory, lookups, symbols, perf-resolve;
+    /// "lookups" includes pid-lookups, one lookup in each of many pids).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
         FileHandle.standardError.write("\(section)...\n".data(using: .utf8)!)
         return true
+    }
+    /// A section run alone lands in BENCHMARKS.md beside tables of another
+    /// run: it says when and under what load it ran.
+    func noteRunAlone() {
+        guard only != nil else { return }
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
+        report.line("*Run alone (`Scripts/bench --only \(only!)`) on \(date), load average \(load) at its start.*")
+        report.line()
     }
     if runs("capture") {
         let capture = CaptureBenchmark(fixture: fixture, mappedFile: mappedFile, budget: quick ? 0.3 : budget)
@@ -76,16 +100,21 @@ do {
         report.recorderTable(try RecorderBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, seconds: seconds).run(), seconds: seconds)
     }
     if !vmasnap.isEmpty && runs("memory") {
-        report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run())
+        report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run(), note: noteRunAlone)
     }
     if runs("lookups") {
-        report.lookupTables(try LookupBenchmark().run(quick: quick))
+        report.lookupTables(try LookupBenchmark().run(quick: quick), note: noteRunAlone)
+    }
+    if only == "lookups" || runs("pid-lookups") {
+        let pids = PIDLookupBenchmark(vmasnap: vmasnap)
+        report.pidLookupTable(try pids.run(pidCounts: quick ? [1000, 10000] : [1000, 2000, 4000, 10000], repetitions: quick ? 1 : 3),
+                              note: noteRunAlone)
     }
     if runs("symbols") {
         report.symbolTables(try SymbolBenchmark(tinyFile: mappedFile, quick: quick).run())
     }
     if !vmasnap.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/perf") && runs("perf-resolve") {
-        report.perfResolveTable(try PerfResolveBenchmark(vmasnap: vmasnap, fixture: fixture, quick: quick).run())
+        report.perfResolveTable(try PerfResolveBenchmark(vmasnap: vmasnap, fixture: fixture, quick: quick).run(), note: noteRunAlone)
     }
     print(report.text, terminator: "")
 } catch {

@@ -11,7 +11,7 @@ import Testing
         let histories = AddressIndexTests.histories(instances)
         let eager = AddressIndex(histories: histories)
         var loads: [Int32] = []
-        let loading = AddressIndex(loadingHistoriesWith: { pid in
+        let loading = LoadingAddressIndex(loadingHistoriesWith: { pid in
             loads.append(pid)
             return histories.filter { $0.process.identity.pid == pid }
         })
@@ -37,9 +37,37 @@ import Testing
         #expect(Set(loads) == asked)
     }
 
+    /// Many pids, loaded one after another: each is indexed on its own, so an
+    /// answer's mapping ID keeps naming the same mapping however many pids
+    /// load after it, and every answer and history is the eager index's.
+    @Test func answersKeepTheirMappingsAsMorePIDsLoad() {
+        let histories = SharedAddressIndexTests.histories(count: 600)
+        let eager = AddressIndex(histories: histories)
+        var loads = 0
+        let loading = LoadingAddressIndex(loadingHistoriesWith: { pid in
+            loads += 1
+            return histories.filter { $0.process.identity.pid == pid }
+        })
+        var cursor = LookupCursor(index: loading)
+        var seen: [(Int32, ExecutableMapping)] = []
+        let queries = SharedAddressIndexTests.queries(histories)
+        for query in queries {
+            let answer = cursor.resolve(query)
+            let expected = eager.resolve(pid: query.pid, time: query.time, address: query.address)
+            #expect(answer.status == expected.status && answer.fileOffset == expected.fileOffset)
+            #expect(loading.mapping(of: answer) == eager.mapping(of: expected))
+            if let id = answer.mappingID { seen.append((id, loading.mapping(id))) }
+            #expect(loading.history(pid: query.pid, at: query.time) == eager.history(pid: query.pid, at: query.time))
+        }
+        #expect(loads == Set(queries.map(\.pid)).count)
+        #expect(seen.count > 1000)
+        #expect(seen.allSatisfy { loading.mapping($0.0) == $0.1 })
+        #expect(loading.histories.count == histories.count)
+    }
+
     @Test func aLoaderErrorIsKeptAndThePIDIsUnknown() {
         struct Damaged: Error {}
-        let index = AddressIndex(loadingHistoriesWith: { _ in throw Damaged() })
+        let index = LoadingAddressIndex(loadingHistoriesWith: { _ in throw Damaged() })
         #expect(index.resolve(pid: 5, time: 10, address: 0x1000).status == .unknownPID)
         #expect(index.resolve(pid: 5, time: 20, address: 0x1000).status == .unknownPID)
         #expect(index.loadingErrors.count == 1)

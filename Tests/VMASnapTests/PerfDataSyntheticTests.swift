@@ -218,7 +218,7 @@ import Testing
 
     @Test func damagedHeadersAndSections() throws {
         let builder = Self.session(.littleEndian)
-        var bytes = builder.fileBytes()
+        let bytes = builder.fileBytes()
         #expect(try Self.readError(Array("PERFFILE".utf8) + bytes.dropFirst(8)).contains("version 1"))
         #expect(try Self.readError(Array("hello, world\n".utf8)).contains("not a perf.data file"))
         var badSize = bytes

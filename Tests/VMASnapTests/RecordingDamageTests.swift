@@ -77,9 +77,11 @@ import Foundation
             }
             #expect(position >= headerLength)
             Self.exercise(reader)
-            let truncation = try #require(reader.truncation, "corrupt byte \(position) not reported")
-            #expect(truncation.offset <= UInt64(position), "byte \(position) reported at \(truncation.offset)")
-            #expect(truncation.description.contains("byte "))
+            // Damage to a frame cuts the file there; damage to the index only keeps it from being used.
+            let offset = try #require(reader.truncation?.offset ?? reader.indexProblem?.offset, "corrupt byte \(position) not reported")
+            #expect(offset <= UInt64(position), "byte \(position) reported at \(offset)")
+            let said = reader.truncation.map { String(describing: $0) } ?? reader.indexProblem.map { String(describing: $0) } ?? ""
+            #expect(said.contains("byte "))
         }
     }
 
@@ -150,7 +152,7 @@ import Foundation
             if reader.truncation != nil { errors += 1 }
         }
         #expect(errors > 0)
-        #expect(outcomes.digest == "1500:00b1ecf7", "\(outcomes.digest)\n\(outcomes.excerpt)")
+        #expect(outcomes.digest == "1500:e0da60c4", "\(outcomes.digest)\n\(outcomes.excerpt)")
     }
 
     @Test func randomBytesNeverTrap() throws {

@@ -118,6 +118,11 @@ struct ByteDecoder {
         position += count
     }
 
+    /// Moves to `position` (within the decoder's range).
+    mutating func seek(to position: Int) {
+        self.position = min(max(position, 0), end)
+    }
+
     /// A decoder of the next `length` bytes, which this one skips.
     mutating func prefix(_ length: UInt64, _ what: @autoclosure () -> String) throws -> ByteDecoder {
         guard length <= UInt64(remaining) else { throw error(.truncated(what())) }

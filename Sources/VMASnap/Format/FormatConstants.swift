@@ -43,6 +43,8 @@ enum FormatConstants {
     /// The most rounds a recording may hold (a round every millisecond for
     /// 34 years), so that no count of snapshots can overflow.
     static let maximumRounds: UInt64 = 1 << 40
+    /// Records frames hold record types below this one, the index frame this one and up (§3).
+    static let firstIndexRecordType: UInt8 = 0x40
     /// A records buffer larger than this is flushed at the end of the round.
     static let flushThreshold = 1 << 20
     /// The longest stored symbol table (SYMBOLS, decoded) a reader accepts: 1 GiB.

@@ -32,3 +32,15 @@ enum Record: Hashable, Sendable {
         }
     }
 }
+
+extension Record {
+    /// The process an EXEC, KEYFRAME, DELTA or GONE is about (PROCESS: the one it defines).
+    var process: Int? {
+        switch self {
+        case .process(let process): return process.number
+        case .exec(let process, _, _), .keyframe(let process, _, _), .delta(let process, _, _, _), .gone(let process, _, _):
+            return process
+        default: return nil
+        }
+    }
+}

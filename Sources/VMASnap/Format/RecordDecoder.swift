@@ -17,15 +17,57 @@ struct RecordDecoder {
     /// The next record, or nil at the end of the payload.
     mutating func next() throws -> Record? {
         guard !decoder.isAtEnd else { return nil }
+        let (typeByte, length, body) = try nextBody()
+        return try Self.decode(typeByte, length: length, body, recordStart: recordStart)
+    }
+
+    /// The record that begins at `position` of the payload (a start a
+    /// `FrameDigest` gave).
+    mutating func record(at position: Int) throws -> Record? {
+        decoder.seek(to: position)
+        return try next()
+    }
+
+    /// Steps over the next record: its type, where it starts, and for a
+    /// record about a process (PROCESS, EXEC, KEYFRAME, DELTA, GONE) the
+    /// process's number; nil at the end. A type of the index frame's range
+    /// is an error here already.
+    mutating func nextFraming() throws -> (type: UInt8, start: Int, process: Int?)? {
+        guard !decoder.isAtEnd else { return nil }
+        let (typeByte, _, body) = try nextBody()
+        guard typeByte < FormatConstants.firstIndexRecordType else {
+            throw error(.invalid("record type \(Hex.address(UInt64(typeByte))) belongs in the index frame, not a records frame"))
+        }
+        switch RecordType(rawValue: typeByte) {
+        case .process?, .exec?, .keyframe?, .delta?, .gone?:
+            var peek = body
+            return (typeByte, recordStart, try peek.count("a process number", limit: Int(Int32.max)))
+        default:
+            return (typeByte, recordStart, nil)
+        }
+    }
+
+    /// Reads the next record's type and length and steps over its body.
+    private mutating func nextBody() throws -> (type: UInt8, length: UInt64, body: ByteDecoder) {
         recordStart = decoder.position
         let typeByte = try decoder.byte("a record type")
         let length = try decoder.varint("a record length")
-        var body = try decoder.prefix(length, "a record body")
-        guard let type = RecordType(rawValue: typeByte) else {
-            return .unknown(type: typeByte, length: Int(length))
+        let body = try decoder.prefix(length, "a record body")
+        return (typeByte, length, body)
+    }
+
+    /// Decodes a records-frame record from its type and body. A type this
+    /// version does not know is `.unknown` (skipped); a type of the index
+    /// frame's range (0x40 and up) is an error, known or not (§3).
+    static func decode(_ typeByte: UInt8, length: UInt64, _ body: ByteDecoder, recordStart: Int) throws -> Record {
+        guard typeByte < FormatConstants.firstIndexRecordType else {
+            throw body.error(.invalid("record type \(Hex.address(UInt64(typeByte))) belongs in the index frame, not a records frame"),
+                             at: recordStart)
         }
+        guard let type = RecordType(rawValue: typeByte) else { return .unknown(type: typeByte, length: Int(length)) }
+        var body = body
         // Fields that a later minor version appends to a body are left unread.
-        return try Self.decode(type, &body)
+        return try decode(type, &body)
     }
 
     /// Decodes the body of a record of a known type.
@@ -127,6 +169,7 @@ struct RecordDecoder {
             }
             return .gone(process: process, reason: reason, delay: try decodeDelay(&body))
         case .frames, .definitions, .processIndex, .summary:
+            // `decode(_:length:_:)` rejects these first; kept for a complete switch.
             throw body.error(.invalid("index record type \(Hex.address(UInt64(type.rawValue))) in a records frame"))
         }
     }

@@ -141,7 +141,11 @@ extension RecordingIndex {
                 index.summary.firstTime = try time(&body, "the first round time")
                 index.summary.lastTime = try time(&body, "the last round time")
             default:
-                continue  // A record type of a later minor version.
+                // Records frames' types have no place here (§3); others are of a later minor version.
+                guard type >= FormatConstants.firstIndexRecordType else {
+                    throw fail("record type \(Hex.address(UInt64(type))) belongs in a records frame, not the index")
+                }
+                continue
             }
         }
         guard sawFrames, sawDefinitions, sawSummary else {

@@ -1,15 +1,19 @@
-/// Builds the flat arrays of an `AddressIndex` from process histories.
+/// Builds the flat arrays of an `AddressIndex` (or of one pid's part of a
+/// `LoadingAddressIndex`) from process histories.
 struct AddressIndexBuilder {
-    var mappings: [ExecutableMapping] = []
-    var instances: [AddressIndex.Instance] = []
-    var instancesByPID: [Int32: AddressIndex.InstanceRange] = [:]
-    var segments: [AddressIndex.Segment] = []
-    var entries: [AddressIndex.Entry] = []
+    /// The mappings of the tables, the first with ID `firstMappingID`.
+    private(set) var mappings: [ExecutableMapping] = []
+    private(set) var tables = LookupTables()
+    /// The ID of `mappings[0]`: a loading index numbers the mappings of all its pids as one.
+    let firstMappingID: Int32
 
-    /// Indexes every history that has at least one snapshot. `historyOffset`
-    /// is the position of `histories[0]` in the index's list (histories are
-    /// added in batches, each pid's all at once, so its instances stay contiguous).
-    mutating func add(_ histories: [ProcessHistory], historyOffset: Int = 0) {
+    init(firstMappingID: Int32 = 0) {
+        self.firstMappingID = firstMappingID
+    }
+
+    /// Indexes every history that has at least one snapshot; an instance's
+    /// `history` is the position of its history in `histories`. Call once.
+    mutating func add(_ histories: [ProcessHistory]) {
         // Instances in pid order, then by first snapshot, so that each pid's
         // are contiguous and searchable by time.
         var order: [(pid: Int32, first: Int64, history: Int)] = []
@@ -20,24 +24,28 @@ struct AddressIndexBuilder {
         }
         order.sort { ($0.pid, $0.first, $0.history) < ($1.pid, $1.first, $1.history) }
 
-        instances.reserveCapacity(order.count)
+        tables.instances.reserveCapacity(order.count)
         for item in order {
-            let segmentLow = Int32(segments.count)
+            let segmentLow = Int32(tables.segments.count)
             addSegments(of: histories[item.history])
-            instances.append(AddressIndex.Instance(
-                pid: item.pid, firstTime: item.first, history: Int32(historyOffset + item.history),
-                segmentLow: segmentLow, segmentHigh: Int32(segments.count)))
+            tables.instances.append(LookupTables.Instance(
+                pid: item.pid, firstTime: item.first, history: Int32(item.history),
+                segmentLow: segmentLow, segmentHigh: Int32(tables.segments.count)))
         }
 
+        let instances = tables.instances
         var position = 0
         while position < instances.count {
             var end = position + 1
             while end < instances.count && instances[end].pid == instances[position].pid { end += 1 }
-            instancesByPID[instances[position].pid] = AddressIndex.InstanceRange(
+            tables.instancesByPID[instances[position].pid] = LookupTables.InstanceRange(
                 lowerBound: Int32(position), upperBound: Int32(end))
             position = end
         }
     }
+
+    /// The next mapping's ID.
+    private var nextMappingID: Int32 { firstMappingID + Int32(mappings.count) }
 
     /// The tables and time segments of one instance.
     private mutating func addSegments(of history: ProcessHistory) {
@@ -45,29 +53,29 @@ struct AddressIndexBuilder {
         var previousSet: [ExecutableMapping] = []
         var previousIDs: [Int32] = []
         var nextSet = AddressIndexBuilder.sorted(epochs[0].mappings)
-        var instanceSegments: [AddressIndex.Segment] = []
+        var instanceSegments: [LookupTables.Segment] = []
 
         for (number, epoch) in epochs.enumerated() {
             let set = nextSet
             let ids = assignIDs(set, previous: previousSet, previousIDs: previousIDs)
             let next: [ExecutableMapping]? = number + 1 < epochs.count
                 ? AddressIndexBuilder.sorted(epochs[number + 1].mappings) : nil
-            let tableLow = Int32(entries.count)
+            let tableLow = Int32(tables.entries.count)
             addTable(set, ids: ids, next: next)
-            let tableHigh = Int32(entries.count)
+            let tableHigh = Int32(tables.entries.count)
 
-            instanceSegments.append(AddressIndex.Segment(
+            instanceSegments.append(LookupTables.Segment(
                 start: epoch.firstSeen, end: 0, tableLow: tableLow, tableHigh: tableHigh, kind: .stable))
             if next != nil {
-                instanceSegments.append(AddressIndex.Segment(
+                instanceSegments.append(LookupTables.Segment(
                     start: epoch.lastSeen, end: 0, tableLow: tableLow, tableHigh: tableHigh, kind: .transition))
             } else {
                 // After the last snapshot the last set answers "exact" until
                 // the process is found gone: exit is not an unload.
-                instanceSegments.append(AddressIndex.Segment(
+                instanceSegments.append(LookupTables.Segment(
                     start: epoch.lastSeen, end: 0, tableLow: tableLow, tableHigh: tableHigh, kind: .stable))
                 if let gone = history.goneTime {
-                    instanceSegments.append(AddressIndex.Segment(
+                    instanceSegments.append(LookupTables.Segment(
                         start: gone, end: 0, tableLow: tableLow, tableHigh: tableLow, kind: .afterExit))
                 }
             }
@@ -79,7 +87,7 @@ struct AddressIndexBuilder {
         // Keep start times strictly increasing: an empty segment (an epoch
         // seen by one snapshot) gives way to the one that follows it at the
         // same time; so would any out-of-order time in a damaged recording.
-        var kept: [AddressIndex.Segment] = []
+        var kept: [LookupTables.Segment] = []
         kept.reserveCapacity(instanceSegments.count)
         for segment in instanceSegments {
             if let last = kept.last, segment.start <= last.start {
@@ -93,7 +101,7 @@ struct AddressIndexBuilder {
         for position in kept.indices {
             kept[position].end = position + 1 < kept.count ? kept[position + 1].start : Int64.max
         }
-        segments.append(contentsOf: kept)
+        tables.segments.append(contentsOf: kept)
     }
 
     /// Mapping IDs for `set`: a mapping equal to one of the previous epoch
@@ -109,7 +117,7 @@ struct AddressIndexBuilder {
             if other < previous.count && previous[other] == mapping {
                 ids.append(previousIDs[other])
             } else {
-                ids.append(Int32(mappings.count))
+                ids.append(nextMappingID)
                 mappings.append(mapping)
             }
         }
@@ -122,11 +130,11 @@ struct AddressIndexBuilder {
     private mutating func addTable(_ set: [ExecutableMapping], ids: [Int32], next: [ExecutableMapping]?) {
         guard let next else {
             for (position, mapping) in set.enumerated() {
-                entries.append(AddressIndexBuilder.entry(mapping, id: ids[position], change: .kept))
+                tables.entries.append(AddressIndexBuilder.entry(mapping, id: ids[position], change: .kept))
             }
             return
         }
-        var own: [AddressIndex.Entry] = []
+        var own: [LookupTables.Entry] = []
         own.reserveCapacity(set.count)
         var loaded: [ExecutableMapping] = []
         var other = 0
@@ -152,14 +160,14 @@ struct AddressIndexBuilder {
         var ownPosition = 0
         for mapping in loaded where !AddressIndexBuilder.overlaps(mapping, set) {
             while ownPosition < own.count && own[ownPosition].start < mapping.start {
-                entries.append(own[ownPosition])
+                tables.entries.append(own[ownPosition])
                 ownPosition += 1
             }
-            let id = Int32(mappings.count)
+            let id = nextMappingID
             mappings.append(mapping)
-            entries.append(AddressIndexBuilder.entry(mapping, id: id, change: .loaded))
+            tables.entries.append(AddressIndexBuilder.entry(mapping, id: id, change: .loaded))
         }
-        entries.append(contentsOf: own[ownPosition...])
+        tables.entries.append(contentsOf: own[ownPosition...])
     }
 
     /// Whether `mapping` overlaps any mapping of `set` (in address order).
@@ -176,8 +184,8 @@ struct AddressIndexBuilder {
         return set[low - 1].end > mapping.start
     }
 
-    static func entry(_ mapping: ExecutableMapping, id: Int32, change: AddressIndex.EntryChange) -> AddressIndex.Entry {
-        AddressIndex.Entry(start: mapping.start, end: mapping.end, base: mapping.offset &- mapping.start,
+    static func entry(_ mapping: ExecutableMapping, id: Int32, change: LookupTables.EntryChange) -> LookupTables.Entry {
+        LookupTables.Entry(start: mapping.start, end: mapping.end, base: mapping.offset &- mapping.start,
                            mapping: id, change: change)
     }
 

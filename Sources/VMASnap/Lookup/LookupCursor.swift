@@ -1,20 +1,25 @@
-/// Resolves addresses one after another against an `AddressIndex`,
-/// remembering where the last one was answered: the next query with the
-/// same pid and a time in the same segment skips the pid and time searches,
-/// and one in the same mapping skips the address search too.
+/// Resolves addresses one after another against an `AddressIndex` or a
+/// `LoadingAddressIndex`, remembering where the last one was answered: the
+/// next query with the same pid and a time in the same segment skips the pid
+/// and time searches, and one in the same mapping skips the address search too.
 ///
-/// A cursor is a small value; make one per thread. Queries may come in any
-/// order; sorted ones (by pid, then time, as perf script gives them per
-/// thread) are the fastest.
+/// A cursor is a small value; make one per thread or task (over a shared
+/// `AddressIndex`). Queries may come in any order; sorted ones (by pid, then
+/// time, as perf script gives them per thread) are the fastest.
 public struct LookupCursor {
-    /// The index it reads.
-    public let index: AddressIndex
+    private enum Source {
+        case complete(AddressIndex)
+        case loading(LoadingAddressIndex)
+    }
 
-    // Local references to the index's arrays: retained once, read without
-    // going through the class each time.
-    private var segments: [AddressIndex.Segment]
-    private var entries: [AddressIndex.Entry]
-    private var generation: Int
+    private let source: Source
+    // The arrays of the tables answering for the cached pid: the index's
+    // own, or, for a loading index, that pid's part. Held here, retained
+    // once, so that a lookup reads them without retaining anything.
+    private var instances: [LookupTables.Instance]
+    private var instancesByPID: [Int32: LookupTables.InstanceRange]
+    private var segments: [LookupTables.Segment]
+    private var entries: [LookupTables.Entry]
 
     // What the last located (pid, time) found, valid for times in
     // [validFrom, validUntil) of `cachedPID`.
@@ -32,11 +37,26 @@ public struct LookupCursor {
     }
 
     /// A cursor over `index`.
+    ///
+    /// - Parameter index: a complete index, which may be shared with other cursors.
     public init(index: AddressIndex) {
-        self.index = index
-        self.segments = index.segments
-        self.entries = index.entries
-        self.generation = index.generation
+        source = .complete(index)
+        (instances, instancesByPID, segments, entries) = Self.arrays(of: index.tables)
+    }
+
+    /// A cursor over a loading index, which loads each pid's histories the
+    /// first time this (or another) cursor asks about it.
+    ///
+    /// - Parameter index: the loading index.
+    public init(index: LoadingAddressIndex) {
+        source = .loading(index)
+        (instances, instancesByPID, segments, entries) = Self.arrays(of: LookupTables())
+    }
+
+    private static func arrays(of tables: LookupTables) -> (
+        [LookupTables.Instance], [Int32: LookupTables.InstanceRange], [LookupTables.Segment], [LookupTables.Entry]
+    ) {
+        (tables.instances, tables.instancesByPID, tables.segments, tables.entries)
     }
 
     /// Resolves `address` in process `pid` at `time` (nanoseconds on the
@@ -98,24 +118,19 @@ public struct LookupCursor {
 
     /// Finds the segment that answers for `pid` at `time` and caches it.
     private mutating func locate(pid: Int32, time: Int64) {
+        if case .loading(let index) = source, !(hasCache && pid == cachedPID) {
+            // A loading index may load the pid here.
+            (instances, instancesByPID, segments, entries) = Self.arrays(of: index.part(pid: pid)?.tables ?? LookupTables())
+        }
         hasCache = true
         cachedPID = pid
-        // A loading index may grow here, on a pid not seen before: take
-        // its arrays again when it did.
-        let range = index.instanceRange(pid: pid)
-        if generation != index.generation {
-            segments = index.segments
-            entries = index.entries
-            generation = index.generation
-        }
-        guard let range else {
+        guard let range = instancesByPID[pid] else {
             state = .unknownPID
             validFrom = Int64.min
             validUntil = Int64.max
             return
         }
-        let instances = index.instances
-        guard let found = AddressIndex.lastInstance(in: instances, range: range, atOrBefore: time) else {
+        guard let found = LookupTables.lastInstance(in: instances, range: range, atOrBefore: time) else {
             state = .beforeFirstSnapshot
             validFrom = Int64.min
             validUntil = instances[Int(range.lowerBound)].firstTime

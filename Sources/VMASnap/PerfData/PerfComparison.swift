@@ -120,7 +120,26 @@ public struct PerfComparison: Sendable {
     public var differentFrames: Int { causes.reduce(0, +) }
 
     /// Sets one sample's answers beside perf's.
+    ///
+    /// - Parameters:
+    ///   - sample: a sample resolved with `PerfSampleResolver.compare` set.
+    ///   - index: the index it was resolved against.
+    ///   - view: the resolver's `perfView`.
     public mutating func add(_ sample: PerfResolvedSample, index: AddressIndex, view: PerfMappingView) {
+        add(sample, mapping: index.mapping(of:), view: view)
+    }
+
+    /// Sets one sample's answers beside perf's (resolved against a loading index).
+    ///
+    /// - Parameters:
+    ///   - sample: a sample resolved with `PerfSampleResolver.compare` set.
+    ///   - index: the index it was resolved against.
+    ///   - view: the resolver's `perfView`.
+    public mutating func add(_ sample: PerfResolvedSample, index: LoadingAddressIndex, view: PerfMappingView) {
+        add(sample, mapping: index.mapping(of:), view: view)
+    }
+
+    private mutating func add(_ sample: PerfResolvedSample, mapping mappingOf: (Resolution) -> ExecutableMapping?, view: PerfMappingView) {
         guard let answers = sample.perfAnswers else { return }
         var differs = false
         for (position, frame) in sample.frames.enumerated() {
@@ -130,7 +149,7 @@ public struct PerfComparison: Sendable {
                 kernelFrames += 1
                 continue
             }
-            let mapping = index.mapping(of: frame.resolution)
+            let mapping = mappingOf(frame.resolution)
             let offset = frame.resolution.fileOffset ?? mapping.map { $0.fileOffset(of: frame.address) }
             var cause: Cause?
             var perfPath: [UInt8]?

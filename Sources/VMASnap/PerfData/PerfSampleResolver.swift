@@ -29,8 +29,6 @@ public final class PerfSampleResolver {
 
     /// The perf.data file.
     public let reader: PerfDataReader
-    /// The recording's index.
-    public let index: AddressIndex
     /// Which samples.
     public var filter = PerfSampleFilter()
     /// Whether to keep perf's own view of the mappings and answer each frame from it too.
@@ -54,11 +52,32 @@ public final class PerfSampleResolver {
 
     /// A resolver of `reader`'s samples against `index`; `conversion`
     /// chooses how each event's times meet the recording's clock.
-    public init(reader: PerfDataReader, index: AddressIndex, conversion: @escaping (PerfEventAttribute) -> PerfTimeConversion) {
+    ///
+    /// - Parameters:
+    ///   - reader: the perf.data file, not read yet.
+    ///   - index: the recording's index, which may be shared.
+    ///   - conversion: the time conversion for an event's attribute.
+    public convenience init(reader: PerfDataReader, index: AddressIndex, conversion: @escaping (PerfEventAttribute) -> PerfTimeConversion) {
+        self.init(reader: reader, cursor: LookupCursor(index: index), conversion: conversion)
+    }
+
+    /// A resolver of `reader`'s samples against an index that loads each
+    /// pid's histories when a sample first asks about it (`perf-resolve`).
+    ///
+    /// - Parameters:
+    ///   - reader: the perf.data file, not read yet.
+    ///   - index: the recording's loading index.
+    ///   - conversion: the time conversion for an event's attribute.
+    public convenience init(
+        reader: PerfDataReader, index: LoadingAddressIndex, conversion: @escaping (PerfEventAttribute) -> PerfTimeConversion
+    ) {
+        self.init(reader: reader, cursor: LookupCursor(index: index), conversion: conversion)
+    }
+
+    private init(reader: PerfDataReader, cursor: LookupCursor, conversion: @escaping (PerfEventAttribute) -> PerfTimeConversion) {
         self.reader = reader
-        self.index = index
         self.conversionFor = conversion
-        cursor = LookupCursor(index: index)
+        self.cursor = cursor
         frames = .allocate(capacity: 256)
         answers = .allocate(capacity: 256)
     }

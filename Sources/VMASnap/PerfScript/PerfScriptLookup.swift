@@ -17,9 +17,27 @@ public struct PerfScriptLookup {
     private var frames: [PerfScriptFrame] = []
 
     /// A reader resolving against `index`.
+    ///
+    /// - Parameters:
+    ///   - index: the recording's index.
+    ///   - mode: how call-chain frames hold user-space addresses.
     public init(index: AddressIndex, mode: CallchainAddressMode) {
+        self.init(cursor: LookupCursor(index: index), mode: mode)
+    }
+
+    /// A reader resolving against a loading index (which reads a pid's
+    /// histories the first time a sample asks about it).
+    ///
+    /// - Parameters:
+    ///   - index: the recording's loading index.
+    ///   - mode: how call-chain frames hold user-space addresses.
+    public init(index: LoadingAddressIndex, mode: CallchainAddressMode) {
+        self.init(cursor: LookupCursor(index: index), mode: mode)
+    }
+
+    private init(cursor: LookupCursor, mode: CallchainAddressMode) {
         self.mode = mode
-        self.cursor = LookupCursor(index: index)
+        self.cursor = cursor
         frames.reserveCapacity(128)
     }
 

@@ -13,46 +13,28 @@ struct Definitions {
     var symbolTables: [StoredSymbolTable] = []
     private var symbolTableBuildIDs: Set<Int> = []
 
-    /// Takes a definition record (others are ignored); throws when it refers
-    /// to something not defined yet.
-    mutating func apply(_ record: Record) throws {
-        switch record {
+    /// Takes a definition record (others are ignored) as a `RecordReplay`
+    /// took it: the replay has counted it and checked what it refers to, so
+    /// the numbers here are in range.
+    mutating func apply(_ step: RecordReplay.Step) throws {
+        switch step.record {
         case .path(let bytes):
             paths.append(MappedPath(bytes: bytes))
         case .buildID(let bytes):
             guard let buildID = BuildID(bytes) else { throw FormatError.Reason.invalid("an empty build ID") }
             buildIDs.append(buildID)
         case .file(let file):
-            guard file.path < paths.count else { throw FormatError.Reason.undefined("path number", number: UInt64(file.path)) }
-            var buildID: BuildID?
-            if let number = file.buildID {
-                guard number < buildIDs.count else {
-                    throw FormatError.Reason.undefined("build ID number", number: UInt64(number))
-                }
-                buildID = buildIDs[number]
-            }
             files.append(RecordedFile(
                 device: DeviceNumber(major: UInt32(truncatingIfNeeded: file.device >> 20),
                                      minor: UInt32(truncatingIfNeeded: file.device & 0xF_FFFF)),
-                inode: file.inode, path: paths[file.path], buildID: buildID))
+                inode: file.inode, path: paths[file.path], buildID: file.buildID.map { buildIDs[$0] }))
         case .process(let process):
-            guard process.number == processes.count else {
-                throw FormatError.Reason.invalid("process number \(process.number) out of sequence")
-            }
-            var executable: MappedPath?
-            if let number = process.executable {
-                guard number < paths.count else { throw FormatError.Reason.undefined("path number", number: UInt64(number)) }
-                executable = paths[number]
-            }
             processes.append(RecordedProcess(
                 identity: ProcessIdentity(pid: Int32(truncatingIfNeeded: process.pid), startTime: process.startTime),
-                parentPID: Int32(truncatingIfNeeded: process.parentPID), command: process.command, executable: executable))
+                parentPID: Int32(truncatingIfNeeded: process.parentPID), command: process.command,
+                executable: process.executable.map { paths[$0] }))
             processesAsFirstSeen.append(processes[processes.count - 1])
         case .exec(let process, let executable, let command):
-            guard process < processes.count else { throw FormatError.Reason.undefined("process number", number: UInt64(process)) }
-            guard executable.map({ $0 < paths.count }) ?? true else {
-                throw FormatError.Reason.undefined("path number", number: UInt64(executable!))
-            }
             processes[process].command = command
             processes[process].executable = executable.map { paths[$0] }
         case .perfClock(let perfTime, let recordingTime, let uncertainty):
@@ -66,6 +48,11 @@ struct Definitions {
         default:
             break
         }
+    }
+
+    /// What the replay checks definitions' references against: the counts of each kind.
+    var counts: RecordReplay.DefinitionCounts {
+        RecordReplay.DefinitionCounts(paths: paths.count, buildIDs: buildIDs.count, files: files.count, processes: processes.count)
     }
 
     /// The mapping a stored mapping stands for.

@@ -1,53 +1,68 @@
-/// Builds one process's `ProcessHistory` from its records and the rounds,
-/// counting the implicit (unchanged) snapshots lazily: the rounds closed
-/// since its last explicit record all confirmed its current mappings.
+/// Builds one process's `ProcessHistory` from the replay of its records:
+/// each KEYFRAME or DELTA whose set differs from the last begins an epoch;
+/// the snapshots the replay counts in between (unchanged ones included) go
+/// to the epoch they confirmed.
 struct HistoryAccumulator {
     var process: RecordedProcess
+    /// The header's start: times here are absolute.
+    let start: Int64
     var epochs: [ProcessHistory.Epoch] = []
-    var mappings: [ExecutableMapping]?
     var goneTime: Int64?
-    /// The round count up to which `epochs.last` is up to date.
-    private var countedRounds: UInt64 = 0
-    /// The round in which it last had a snapshot record.
-    private var lastSnapshotRound: UInt64?
+    /// The last epoch's mappings as stored, to compare without resolving.
+    private var currentStored: [StoredMapping]?
+    /// The process's snapshots already given to epochs.
+    private var credited: UInt64 = 0
 
-    init(process: RecordedProcess) { self.process = process }
-
-    /// Whether it has a snapshot and is not gone: every round confirms it.
-    var isLive: Bool { mappings != nil && goneTime == nil }
-
-    /// Credits the rounds closed before the open round `round` (whose time
-    /// was `lastClosedTime` for the last of them) to the current epoch.
-    mutating func catchUp(closedRounds: UInt64, lastClosedTime: Int64) {
-        guard isLive, closedRounds > countedRounds, !epochs.isEmpty else {
-            countedRounds = max(countedRounds, closedRounds)
-            return
-        }
-        epochs[epochs.count - 1].snapshotCount += Int(clamping: closedRounds - countedRounds)
-        epochs[epochs.count - 1].lastSeen = lastClosedTime
-        countedRounds = closedRounds
+    init(process: RecordedProcess, start: Int64) {
+        self.process = process
+        self.start = start
     }
 
-    /// A snapshot record (keyframe or delta) in the open round, numbered
-    /// `closedRounds`, giving `new` mappings at `time`.
-    mutating func snapshot(_ new: [ExecutableMapping], time: Int64, closedRounds: UInt64, lastClosedTime: Int64) {
-        catchUp(closedRounds: closedRounds, lastClosedTime: lastClosedTime)
-        if let current = mappings, current == new, !epochs.isEmpty {
-            epochs[epochs.count - 1].snapshotCount += 1
-            epochs[epochs.count - 1].lastSeen = time
-        } else {
-            epochs.append(ProcessHistory.Epoch(firstSeen: time, lastSeen: time, snapshotCount: 1, mappings: new))
+    /// Takes a step of the process's records; `replay` has taken it.
+    mutating func take(_ step: RecordReplay.Step, replay: RecordReplay, definitions: Definitions) throws {
+        guard let number = step.record.process, let state = replay.state(of: number), let time = step.time else { return }
+        switch step.record {
+        case .keyframe, .delta:
+            guard !step.skipped, let stored = state.mappings else { return }
+            // The rounds since its last record confirmed the last set; the last
+            // of them closed at `lastClosedTime`.
+            credit(state.snapshots - min(state.snapshots, credited + 1), lastSeen: absolute(replay.lastClosedTime))
+            let recordTime = absolute(time)
+            var resolved: [ExecutableMapping]?
+            if currentStored != stored {
+                resolved = try definitions.mappings(stored)
+            }
+            if let last = epochs.last, resolved == nil || resolved == last.mappings {
+                epochs[epochs.count - 1].snapshotCount += 1
+                epochs[epochs.count - 1].lastSeen = recordTime
+            } else {
+                let mappings = try resolved ?? definitions.mappings(stored)
+                epochs.append(ProcessHistory.Epoch(firstSeen: recordTime, lastSeen: recordTime, snapshotCount: 1, mappings: mappings))
+            }
+            currentStored = stored
+            credited = state.snapshots
+        case .gone:
+            finish(state)
+            goneTime = absolute(time)
+        default:
+            break
         }
-        mappings = new
-        countedRounds = closedRounds + 1
-        lastSnapshotRound = closedRounds
     }
 
-    /// GONE in the open round.
-    mutating func gone(time: Int64, closedRounds: UInt64, lastClosedTime: Int64) {
-        catchUp(closedRounds: closedRounds, lastClosedTime: lastClosedTime)
-        goneTime = time
+    /// Gives the last epoch the snapshots the replay counted since the last record.
+    mutating func finish(_ state: RecordReplay.ProcessState) {
+        credit(state.snapshots - min(state.snapshots, credited), lastSeen: absolute(state.lastSnapshotTime))
+        credited = max(credited, state.snapshots)
+    }
+
+    /// Adds `count` unchanged snapshots to the last epoch, the last at `lastSeen`.
+    mutating func credit(_ count: UInt64, lastSeen: Int64) {
+        guard count > 0, !epochs.isEmpty else { return }
+        epochs[epochs.count - 1].snapshotCount += Int(clamping: count)
+        epochs[epochs.count - 1].lastSeen = lastSeen
     }
 
     var history: ProcessHistory { ProcessHistory(process: process, epochs: epochs, goneTime: goneTime) }
+
+    private func absolute(_ relative: UInt64) -> Int64 { start &+ Int64(clamping: relative) }
 }

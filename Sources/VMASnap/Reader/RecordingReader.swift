@@ -1,11 +1,18 @@
 /// Reads a recording (see Formats/vmasnap.md): its header, its index, every
 /// record, and the mappings of a process at any time.
 ///
-/// Opening reads the header and the index at the end of the file. When the
-/// index is missing or unusable (a recorder killed with SIGKILL, a file cut
-/// short or damaged), it rebuilds the same index by scanning the frames, and
-/// stops at the first frame that is incomplete or fails its checks:
-/// everything before it reads back, and `truncation` says where and why.
+/// Opening reads the header and the index at the end of the file, and checks
+/// the index before using it (§6): it must agree with itself, and the frames
+/// it lists must be the file's, from the header to the index, each whole and
+/// with its CRC-32C intact (one sequential read of the file, no payload
+/// decompressed). When the index is missing (a recorder killed with SIGKILL)
+/// or fails a check, opening rebuilds it by scanning the frames and stops at
+/// the first that is incomplete or breaks a rule: everything before it reads
+/// back, `truncation` says where and why, and `indexProblem` why a stored
+/// index was not used. A frame found broken later (one whose checksum
+/// matches but whose records break a rule) makes the reader rebuild its
+/// index the same way, so that every question is answered from the same
+/// readable part of the file.
 ///
 /// Memory is bounded by the index and the definitions (paths, files,
 /// processes), not by the file: frames are read with pread when needed.
@@ -14,28 +21,37 @@
 public final class RecordingReader {
     /// The file's header.
     public let header: RecordingHeader
-    /// Where the file stops being readable, if it does. Set when opening
-    /// finds it, or later by `records()` when a frame the index lists fails
-    /// its checks.
+    /// Where the file stops being readable, if it does: set when opening
+    /// finds it, or later when a frame turns out to break a rule.
     public internal(set) var truncation: Truncation?
-    /// An I/O error that stopped `records()` or `verify()` (EIO from a
-    /// failing disk): not damage in the file, so not a `truncation`.
+    /// Why the file's stored index was not used, when it has one (a valid
+    /// footer) that failed a check of §6: the frames were scanned instead.
+    public internal(set) var indexProblem: FormatError?
+    /// Whether the index was rebuilt by scanning the frames (no usable footer,
+    /// a stored index that failed its checks, or a frame found broken).
+    public internal(set) var indexWasRebuilt: Bool
+    /// An I/O error that stopped `records()` (EIO from a failing disk): not
+    /// damage in the file, so not a `truncation`. (Other reads throw it.)
     public internal(set) var readError: SystemError?
-    /// Whether the index was rebuilt by scanning the frames (no usable footer).
-    public let indexWasRebuilt: Bool
 
     let file: RecordingFile
     let headerLength: Int
-    let index: RecordingIndex
-    let definitions: Definitions
+    /// Where the footer says the index frame is (nil: no valid footer).
+    let indexOffset: UInt64?
+    var index: RecordingIndex
+    var definitions: Definitions
     let decompressor = ZstdDecompressor()
+    /// Recently decoded frames, for replays of many processes over the same frames.
+    var frameCache = FrameCache()
+    /// Process numbers by pid, built when first asked.
+    var processNumbersByPID: [Int32: [Int]]?
 
-    /// Opens the recording at `path`. Throws `SystemError` when the file
-    /// cannot be opened or read, and `FormatError` when it is not a recording
-    /// this version reads (wrong magic, another major version, a damaged
-    /// header).
+    /// Opens the recording at `path`.
     ///
-    /// - Throws: `SystemError` (open, stat, read) or `FormatError` (not a recording this version reads).
+    /// - Parameter path: the recording's path.
+    /// - Throws: `SystemError` when the file cannot be opened or read, and
+    ///   `FormatError` when it is not a recording this version reads (wrong
+    ///   magic, another major version, a damaged header).
     public convenience init(path: String) throws {
         try self.init(path: path, system: .live)
     }
@@ -51,20 +67,13 @@ public final class RecordingReader {
             throw FormatError(offset: UInt64(headerBytes.count), reason: .truncated("the header"))
         }
         header = try RecordingHeader.decode(headerBytes)
-        let decompressor = self.decompressor
-        if let (index, definitions) = Self.loadIndex(
-            file: file, headerLength: UInt64(headerLength), header: header, decompressor: decompressor)
-        {
-            self.index = index
-            self.definitions = definitions
-            indexWasRebuilt = false
-        } else {
-            let scan = try Self.scan(file: file, headerLength: UInt64(headerLength), header: header, decompressor: decompressor)
-            index = scan.index
-            definitions = scan.definitions
-            truncation = scan.truncation
-            indexWasRebuilt = true
-        }
+        let opened = try Self.open(file: file, headerLength: UInt64(headerLength), header: header, decompressor: decompressor)
+        indexOffset = opened.indexOffset
+        index = opened.scan.index
+        definitions = opened.scan.definitions
+        truncation = opened.scan.truncation
+        indexProblem = opened.indexProblem
+        indexWasRebuilt = opened.rebuilt
     }
 
     /// The processes of the recording, by process number.
@@ -98,17 +107,33 @@ public final class RecordingReader {
         header.start &+ Int64(clamping: relative)
     }
 
-    /// Reads a frame the index lists.
-    func readFrame(_ number: Int) throws -> DecodedFrame {
-        let frame = try file.readFrame(at: index.frames[number].offset, decompressor: decompressor)
+    /// Reads a frame the index lists. Replays of one process keep what they
+    /// read in the cache (`caching`), passes over every frame do not.
+    func readFrame(_ number: Int, caching: Bool = false) throws -> DecodedFrame {
+        let offset = index.frames[number].offset
+        if let frame = frameCache.frame(at: offset) { return frame }
+        let frame = try file.readFrame(at: offset, decompressor: decompressor)
         guard frame.kindByte == FrameKind.records.rawValue else {
             throw FormatError(offset: frame.offset, reason: .invalid("the index lists a frame of kind \(frame.kindByte) as records"))
         }
+        if caching { frameCache.insert(frame) }
         return frame
     }
 
-    /// Remembers the first place the file turned out unreadable.
-    func noteTruncation(_ truncation: Truncation) {
-        if self.truncation == nil || truncation.offset < self.truncation!.offset { self.truncation = truncation }
+    /// A frame the index lists broke a rule (`error`), or the index turned
+    /// out not to match the frames: the reader stops using the index it has
+    /// and scans the frames, as when opening a damaged file, so that every
+    /// later question sees the same readable part. Throws only when the file
+    /// cannot be read (`SystemError`).
+    func abandonIndex(because error: FormatError) throws {
+        let scan = try Self.scan(
+            file: file, headerLength: UInt64(headerLength), header: header, decompressor: decompressor, before: indexOffset)
+        if !indexWasRebuilt, indexProblem == nil { indexProblem = error }
+        index = scan.index
+        definitions = scan.definitions
+        indexWasRebuilt = true
+        processNumbersByPID = nil
+        frameCache = FrameCache()
+        if let found = scan.truncation, truncation == nil || found.offset < truncation!.offset { truncation = found }
     }
 }

@@ -28,8 +28,10 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let opened = try OpenedRecording(path: recording.file)
+            let opened = try OpenedRecording(path: recording.file, verifying: true)
             let output = StandardOutput()
+            // Damage found on the way is said after the output, as the commands that read everything say it.
+            defer { opened.warn() }
             let fromTime = from.nanoseconds(start: opened.start)
             let toTime = to.nanoseconds(start: opened.start)
             for history in try opened.histories(pid: process.pid?.value) {

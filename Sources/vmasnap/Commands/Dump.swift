@@ -9,8 +9,9 @@ struct Dump: ParsableCommand {
             One line a record, times in seconds on the recording's clock; the mappings of a keyframe or \
             delta follow it, one indented line each (START-END PERMS OFFSET DEV INODE BUILD-ID PATH; a \
             removed mapping as "- START"). Each frame is announced by a "frame" line. Names are escaped \
-            (\\n, \\xNN). --json prints JSON Lines: one object a record, with a "type" member. A file cut \
-            short prints what precedes the cut and a warning on stderr.
+            (\\n, \\xNN). --json prints JSON Lines: one object a record, with a "type" member. Every frame is \
+            checked first: a file cut short or damaged prints what precedes the first frame that does \
+            not read back, and the same warning on stderr as every command gives.
             """
     )
 
@@ -21,6 +22,8 @@ struct Dump: ParsableCommand {
         try Failure.guarded {
             let file = recording.file
             let reader = try RecordingReader(path: file)
+            reader.verify()
+            if let error = reader.readError { throw error }
             let output = StandardOutput()
             if format.json {
                 try output.line(bytes: Self.headerJSON(reader.header))
@@ -33,10 +36,7 @@ struct Dump: ParsableCommand {
             }
             try output.flush()
             if let error = reader.readError { throw error }
-            if let truncation = reader.truncation {
-                StandardError.line("vmasnap: warning: \(TextEscaping.escape(file)) is \(TextEscaping.escape(truncation.description)); "
-                    + "the records before it are shown")
-            }
+            RecordingWarnings(path: file).report(reader)
         }
     }
 }

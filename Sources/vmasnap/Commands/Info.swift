@@ -6,12 +6,13 @@ struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a recording's header, time span, counts and sizes.",
         discussion: """
-            Reads the header and the index (rebuilt by scanning when the recorder did not finish), and \
-            checks every frame, so that a file cut short or damaged is reported with the byte where it \
-            stops being readable. Times are seconds on the recording's clock (CLOCK_MONOTONIC). \
-            --json prints one object with at least "snapshots", "processes", "bytes", "duration_s" and \
-            "truncated"; "symbol_tables" and "symbol_bytes" are the symbol tables record --keep-symbols \
-            stored and their bytes in the file.
+            Reads the header and the index (rebuilt by scanning when the recorder did not finish, or when \
+            the stored one fails a check: then "index" says why), and checks every frame and the index \
+            against them, so that a file cut short or damaged is reported with the byte where it stops \
+            being readable, and the counts are those of what reads back. Times are seconds on the recording's clock (CLOCK_MONOTONIC). \
+            --json prints one object with at least "snapshots", "processes", "bytes", "duration_s", \
+            "truncated" and "index_problem"; "symbol_tables" and "symbol_bytes" are the symbol \
+            tables record --keep-symbols stored and their bytes in the file.
             """
     )
 
@@ -77,13 +78,22 @@ struct Info: ParsableCommand {
             add("stored symbols", "\(tables.count) file\(tables.count == 1 ? "" : "s"): \(stored) bytes in the file "
                 + "(\(decoded) decoded)")
         }
-        add("index", reader.indexWasRebuilt ? "rebuilt by scanning the frames" : "read from the end of the file")
+        add("index", indexText(reader))
         if let truncation = reader.truncation {
             add("cut short", "yes: \(TextEscaping.escape(truncation.description))")
         } else {
             add("cut short", "no")
         }
         return lines
+    }
+
+    /// Where the index came from, and why the stored one was not used.
+    static func indexText(_ reader: RecordingReader) -> String {
+        guard reader.indexWasRebuilt else { return "read from the end of the file, checked against the frames" }
+        guard let problem = reader.indexProblem, problem != reader.truncation?.error else {
+            return "rebuilt by scanning the frames"
+        }
+        return "rebuilt by scanning the frames; the stored one was not used (\(TextEscaping.escape(problem.description)))"
     }
 
     /// Decoded bytes per file byte, with two decimals.
@@ -118,6 +128,7 @@ struct Info: ParsableCommand {
         writer.integer("symbol_bytes", tables.reduce(0) { $0 + $1.storedLength })
         writer.integer("symbol_decoded_bytes", tables.reduce(UInt64(0)) { $0 + $1.decodedLength })
         writer.string("index", reader.indexWasRebuilt ? "rebuilt" : "footer")
+        writer.string("index_problem", reader.indexProblem.map { $0.description })
         writer.bool("truncated", reader.truncation != nil)
         writer.integer("truncated_at", reader.truncation?.offset)
         writer.string("truncation_reason", reader.truncation.map { $0.error.description })

@@ -79,7 +79,9 @@ struct Lookup: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let opened = try OpenedRecording(path: recording.file)
+            // Lookups read only the frames of the pids asked about: the file is
+            // checked as opening checks it (§6), not read whole.
+            let opened = try OpenedRecording(path: recording.file, verifying: false)
             let index = opened.loadingIndex()
             let output = StandardOutput()
             // Answers printed before an error stand: out before its message.
@@ -89,9 +91,10 @@ struct Lookup: ParsableCommand {
             printer.symbols = folded ? nil : symbols
             let stacks = folded ? FoldedStacks(index: index, symbols: symbols!) : nil
             defer {
-                // A damaged part of the recording: the pids it held answered from what loaded.
+                try? output.flush()
+                // Damage found while loading a pid: answered from what comes before it.
+                opened.warn()
                 if let error = index.loadingErrors.first {
-                    try? output.flush()
                     StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
                 }
             }

@@ -25,7 +25,7 @@ extension PerfResolve {
     /// Chooses how to convert perf's times, estimating the offset from the
     /// data (a first pass over the file) when the recording has no measurement.
     static func clockChoice(
-        reader: PerfDataReader, path: String, recording: OpenedRecording, index: AddressIndex, userOffset: Int64?
+        reader: PerfDataReader, path: String, recording: OpenedRecording, index: LoadingAddressIndex, userOffset: Int64?
     ) throws -> ClockChoice {
         var choice = ClockChoice(
             readings: recording.perfClockReadings, offset: userOffset, userGaveOffset: userOffset != nil, estimate: nil,

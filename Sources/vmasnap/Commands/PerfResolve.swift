@@ -113,7 +113,9 @@ struct PerfResolve: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let opened = try OpenedRecording(path: recording)
+            // Frames are looked up pid by pid: the file is checked as opening
+            // checks it, not read whole (as `lookup` does).
+            let opened = try OpenedRecording(path: recording, verifying: false)
             let index = opened.loadingIndex()
             let reader = perfData == "-"
                 ? try PerfDataReader(descriptor: .standardInput, name: "standard input") : try PerfDataReader(path: perfData)
@@ -148,18 +150,20 @@ struct PerfResolve: ParsableCommand {
             } catch {
                 progress?.clear()
                 try? output.flush()
-                PerfResolve.summarize(resolver, clocks: clocks, index: index)
+                PerfResolve.summarize(resolver, clocks: clocks, opened: opened, index: index)
                 throw error
             }
             progress?.clear()
             if compare { try PerfResolve.printComparison(comparison, resolver: resolver, json: json, output: output) }
             try output.flush()
-            PerfResolve.summarize(resolver, clocks: clocks, index: index)
+            PerfResolve.summarize(resolver, clocks: clocks, opened: opened, index: index)
         }
     }
 
     /// The summary line, and the notes about what was converted or missing.
-    static func summarize(_ resolver: PerfSampleResolver, clocks: ClockChoice, index: AddressIndex) {
+    static func summarize(_ resolver: PerfSampleResolver, clocks: ClockChoice, opened: OpenedRecording, index: LoadingAddressIndex) {
+        // Damage found while loading a pid: answered from what comes before it.
+        opened.warn()
         if let error = index.loadingErrors.first {
             StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
         }

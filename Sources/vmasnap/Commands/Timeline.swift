@@ -21,8 +21,10 @@ struct Timeline: ParsableCommand {
 
     func run() throws {
         try Failure.guarded {
-            let opened = try OpenedRecording(path: recording.file)
+            let opened = try OpenedRecording(path: recording.file, verifying: true)
             let output = StandardOutput()
+            // Damage found on the way is said after the output, as the commands that read everything say it.
+            defer { opened.warn() }
             for history in try opened.histories(pid: process.pid?.value) {
                 if !format.json { try output.line(ProcessText.heading(history)) }
                 for event in history.timeline {

@@ -8,7 +8,7 @@ import VMASnap
 /// no symbol is "[FILE]" (the mapped file's name), a kernel address
 /// "[kernel]", any other address "[unknown]".
 final class FoldedStacks {
-    private let index: AddressIndex
+    private let index: LoadingAddressIndex
     private let symbols: SymbolPrinter
     private var counts: [[UInt8]: Int] = [:]
     /// The stack being read: its process and frames, leaf first.
@@ -21,7 +21,7 @@ final class FoldedStacks {
     private var commands: [[UInt8]: [UInt8]] = [:]
     private static let cacheLimit = 1 << 18
 
-    init(index: AddressIndex, symbols: SymbolPrinter) {
+    init(index: LoadingAddressIndex, symbols: SymbolPrinter) {
         self.index = index
         self.symbols = symbols
     }

@@ -10,7 +10,7 @@ import VMASnap
 /// checked for exclusive access at run time, which cost more than the
 /// formatting itself.
 final class LookupPrinter {
-    private let index: AddressIndex
+    private let index: LoadingAddressIndex
     private let json: Bool
     private let output: StandardOutput
     private var line: [UInt8] = []
@@ -22,7 +22,7 @@ final class LookupPrinter {
     /// Adds each answer's symbols (`--symbols`), when set.
     var symbols: SymbolPrinter?
 
-    init(index: AddressIndex, json: Bool, output: StandardOutput) {
+    init(index: LoadingAddressIndex, json: Bool, output: StandardOutput) {
         self.index = index
         self.json = json
         self.output = output

@@ -1,13 +1,16 @@
 import VMASnap
 
 /// A recording opened for `lookup`, `timeline` and `diff`. A recording cut
-/// short (a recorder killed mid-write) is read up to the cut, with a one-line
-/// warning on stderr. Histories are read only for the processes asked about,
-/// so memory follows them, not the size of the file.
+/// short (a recorder killed mid-write) or damaged is read up to where it
+/// stops being readable, and a stored index that was not used is said, each
+/// with a one-line warning on stderr (`RecordingWarnings`). Histories are
+/// read only for the processes asked about, so memory follows them, not the
+/// size of the file.
 struct OpenedRecording {
     /// Time zero of the file (what "+SECONDS" counts from).
     let start: Int64
     private let reader: RecordingReader
+    private let warnings: RecordingWarnings
 
     /// The file's header.
     var header: RecordingHeader { reader.header }
@@ -22,31 +25,36 @@ struct OpenedRecording {
         return first...last
     }
 
-    init(path: String) throws {
+    /// Opens `path`; with `verifying`, reads and checks every frame first
+    /// (`RecordingReader.verify()`), as the commands that read every frame do.
+    init(path: String, verifying: Bool) throws {
         reader = try RecordingReader(path: path)
-        if let truncation = reader.truncation {
-            StandardError.line("vmasnap: warning: \(TextEscaping.escape(path)): \(truncation); using what comes before")
+        warnings = RecordingWarnings(path: path)
+        if verifying {
+            reader.verify()
+            if let error = reader.readError { throw error }
         }
         start = reader.header.start
+        warn()
+    }
+
+    /// What is wrong with the file so far, on stderr, each said once.
+    func warn() {
+        warnings.report(reader)
     }
 
     /// An index that reads each pid's histories the first time a lookup asks about it.
-    func loadingIndex() -> AddressIndex {
+    func loadingIndex() -> LoadingAddressIndex {
         let reader = self.reader
-        return AddressIndex(loadingHistoriesWith: { pid in try OpenedRecording.histories(of: pid, in: reader) })
+        return LoadingAddressIndex(loadingHistoriesWith: { pid in try reader.histories(pid: pid) })
     }
 
     /// The histories of `pid` (every process's when nil), by pid, then first snapshot.
     func histories(pid: Int32?) throws -> [ProcessHistory] {
-        let histories = try pid.map { try OpenedRecording.histories(of: $0, in: reader) } ?? reader.histories()
+        let histories = try pid.map { try reader.histories(pid: $0) } ?? reader.histories()
         return histories.sorted {
             ($0.process.identity.pid, $0.epochs.first?.firstSeen ?? Int64.max)
                 < ($1.process.identity.pid, $1.epochs.first?.firstSeen ?? Int64.max)
         }
-    }
-
-    /// Every process instance with `pid`, each read from its own frames.
-    private static func histories(of pid: Int32, in reader: RecordingReader) throws -> [ProcessHistory] {
-        try reader.processes.indices.filter { reader.processes[$0].identity.pid == pid }.map { try reader.history(of: $0) }
     }
 }

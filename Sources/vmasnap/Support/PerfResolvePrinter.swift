@@ -19,7 +19,7 @@ final class PerfResolvePrinter {
         set { lookup.symbols = newValue }
     }
 
-    init(index: AddressIndex, json: Bool, output: StandardOutput) {
+    init(index: LoadingAddressIndex, json: Bool, output: StandardOutput) {
         self.lookup = LookupPrinter(index: index, json: json, output: output)
         self.json = json
         self.output = output
