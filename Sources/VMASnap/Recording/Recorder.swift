@@ -46,6 +46,10 @@ public final class Recorder {
     var symbolCollector: SymbolCollector?
     /// Build IDs whose file was handed to the collector.
     var symbolBuildIDs: Set<BuildID> = []
+    /// Mappings of new build IDs not opened yet because the collector had
+    /// enough open files waiting: opened between rounds as it catches up.
+    var symbolCandidates: [BuildID: (pid: Int32, mapping: ExecutableMapping)] = [:]
+    var symbolTablesTooLarge = 0
 
     /// What stores each build ID's symbol table (`record --keep-symbols`),
     /// nil to store none. The recorder opens each file mapped with a new
@@ -75,6 +79,7 @@ public final class Recorder {
         status.liveProcesses = tracked.count
         status.processesSeen = writer.statistics.processes
         status.unreadableProcesses = unreadableCount
+        status.symbolTablesTooLarge = symbolTablesTooLarge
         status.statistics = writer.statistics
         return status
     }
@@ -205,10 +210,7 @@ public final class Recorder {
 
         if failure == nil {
             do {
-                if let symbolCollector {
-                    symbolCollector.waitForAll()
-                    try storeSymbolsMade()
-                }
+                try storeAllSymbols()
                 try writer.finish()
             } catch {
                 failure = error

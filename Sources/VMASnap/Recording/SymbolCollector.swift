@@ -13,6 +13,7 @@ final class SymbolCollector: Sendable {
     private let group = DispatchGroup()
     private let made = Mutex<[StoredSymbolTable]>([])
     private let failures = Mutex(0)
+    private let submitted = Mutex(0)
 
     init(maker: any SymbolTableMaking, system: SystemCalls) {
         self.maker = maker
@@ -23,8 +24,12 @@ final class SymbolCollector: Sendable {
     /// now owns) for `buildID`, later.
     func submit(_ descriptor: FileDescriptor, buildID: BuildID) {
         group.enter()
+        submitted.withLock { $0 += 1 }
         queue.async { [self] in
-            defer { group.leave() }
+            defer {
+                submitted.withLock { $0 -= 1 }
+                group.leave()
+            }
             guard let bytes = maker.symbolTable(of: descriptor, buildID: buildID),
                   let table = StoredSymbolTable(buildID: buildID, table: bytes)
             else {
@@ -42,6 +47,9 @@ final class SymbolCollector: Sendable {
             return tables
         }
     }
+
+    /// Files submitted whose tables are not made yet (each an open descriptor).
+    var waiting: Int { submitted.withLock { $0 } }
 
     /// Files that gave no table (nothing to name code by, or unreadable).
     var failureCount: Int { failures.withLock { $0 } }

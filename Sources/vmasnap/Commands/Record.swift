@@ -144,6 +144,10 @@ struct Record: ParsableCommand {
                 StandardError.line("vmasnap: \(count) process\(count == 1 ? "" : "es") could not be read "
                     + "(permission denied: this needs ptrace read access) and \(count == 1 ? "is" : "are") not in the recording")
             }
+            if outcome.status.symbolTablesTooLarge > 0 {
+                StandardError.line("vmasnap: note: \(outcome.status.symbolTablesTooLarge) symbol table(s) exceed a frame (64 MiB) "
+                    + "and are not stored")
+            }
             StandardError.line(StatusLine.summary(outcome.status, path: output))
             if let failure = outcome.failure { return ExitStatus.of(failure).rawValue }
             return outcome.commandExit?.shellStatus ?? 0
