@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import VMASnap
 
 /// Issue 14: symbolizing answers (build ID, file offset) with the
@@ -28,9 +29,23 @@ struct SymbolBenchmark {
         var addr2line = 0.0
     }
 
+    /// `record --keep-symbols`: what one file's table costs to make (on the
+    /// recorder's collector thread) and to store.
+    struct Kept {
+        var name: String
+        /// CPU ms to make the table from the open file and compress it.
+        var milliseconds = 0.0
+        var decodedBytes = 0
+        var storedBytes = 0
+    }
+
     struct Result {
         var firstUse: [Row] = []
         var throughput: [Throughput] = []
+        var kept: [Kept] = []
+        /// What stays on the walk per new build ID: opening the mapped file
+        /// through /proc/self/map_files and fstat, CPU µs.
+        var openMicroseconds = 0.0
     }
 
     let tinyFile: String
@@ -158,7 +173,47 @@ struct SymbolBenchmark {
             row.addr2line = Double(count) / (try Self.tool("/usr/bin/addr2line", ["-f", "-i", "-e", target.path], sample) / 1e9)
             result.throughput.append(row)
         }
+        // record --keep-symbols: each table made from the file opened once.
+        for (name, target) in targets {
+            result.kept.append(try kept("\(name), functions", target, lines: false, runs: runs))
+        }
+        if libcHasDebugFile { result.kept.append(try kept("libc, with lines (its /usr/lib/debug file)", targets[0].1, lines: true, runs: runs)) }
+        result.openMicroseconds = try mapFilesOpen(runs: quick ? 200 : 2000)
         return result
+    }
+
+    /// A table made and compressed as the recorder's collector does.
+    private func kept(_ name: String, _ target: Target, lines: Bool, runs: Int) throws -> Kept {
+        var row = Kept(name: name)
+        var times = Samples()
+        for _ in 0..<runs {
+            let descriptor = try FileDescriptor.open(target.path, .readOnly)
+            let start = Clock.threadCPU()
+            let bytes = SymbolKeeper(lines: lines, search: SymbolSearchPaths()).symbolTable(of: descriptor, buildID: target.buildID)
+            let stored = bytes.flatMap { StoredSymbolTable(buildID: target.buildID, table: $0) }
+            times.add(Double(Clock.threadCPU() - start))
+            row.decodedBytes = bytes?.count ?? 0
+            row.storedBytes = stored?.storedLength ?? 0
+        }
+        row.milliseconds = times.median / 1e6
+        return row
+    }
+
+    /// CPU µs to open this process's libc mapping through /proc/self/map_files and fstat it.
+    private func mapFilesOpen(runs: Int) throws -> Double {
+        let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        guard let line = maps.split(separator: "\n").first(where: { $0.contains("r-xp") && $0.hasSuffix("/libc.so.6") }),
+              let range = line.split(separator: " ").first
+        else { return 0 }
+        let path = "/proc/self/map_files/\(range)"
+        let start = Clock.threadCPU()
+        for _ in 0..<runs {
+            let descriptor = try FileDescriptor.open(path, .readOnly)
+            var status = stat()
+            _ = fstat(descriptor.rawValue, &status)
+            try descriptor.close()
+        }
+        return Double(Clock.threadCPU() - start) / Double(runs) / 1e3
     }
 
     /// CPU nanoseconds from a new symbolizer to its first answer for `target`.
