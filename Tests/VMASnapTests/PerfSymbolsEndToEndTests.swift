@@ -15,7 +15,8 @@ import Testing
 /// offset, the line table's file and line: stored tables keep no inlined
 /// frames). Names raw: LLVM's demangler prints C++ its own way (the
 /// demangling is checked against c++filt elsewhere). `perf-resolve
-/// --symbols` on the perf.data itself gives each frame the same symbols.
+/// --symbols` on the perf.data itself gives each frame the same symbols, and
+/// `perf-resolve --folded` the stacks `lookup --folded` makes of perf script's text.
 @Suite struct PerfSymbolsEndToEndTests {
     @Test(.enabled(if: PerfEndToEndTests.perfWorks))
     func everyExactSampleIsNamedAsLLVMSymbolizerNamesIt() throws {
@@ -136,6 +137,18 @@ import Testing
             }
         }
         #expect(checked > 300 && storedFrames > 100, "\(checked) frames checked, \(storedFrames) from stored symbols")
+
+        // perf-resolve --folded: the same stacks as lookup --folded of perf script's text of the same samples.
+        let folded = try CommandResult.run(["perf-resolve", perfData, maps, "--folded"])
+        #expect(folded.status == 0, "\(folded.standardError)")
+        let scriptFolded = try CommandResult.run(["lookup", maps, "--perf-script", "--folded"], inputFile: samplesFile)
+        #expect(!folded.lines.isEmpty && folded.lines == scriptFolded.lines,
+                "\(folded.lines.prefix(5)) against \(scriptFolded.lines.prefix(5))")
+        let counted = folded.lines.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+        #expect(counted == samples.lines.count)
+        // The old build's functions are among them, named from its stored symbols.
+        let storedNames = Set(byFile[old, default: []].compactMap { $0.answer["symbol"] as? String })
+        #expect(folded.lines.contains { line in storedNames.contains { line.contains(";" + $0 + " ") || line.contains(";" + $0 + ";") } })
         print("perf end to end, symbols: \(answers.count) answers, exact by file \(byFile.map { "\($0.key.path) \($0.key.buildID): \($0.value.count)" }); "
             + "perf-resolve --symbols: \(checked) frames agree")
     }
