@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "linux_system.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -63,3 +64,5 @@ int vmasnap_epoll_wait(int epoll, uint64_t *tokens, int count, int timeout) {
 long vmasnap_read_directory(int fd, void *buffer, unsigned long count) {
     return syscall(SYS_getdents64, fd, buffer, count);
 }
+
+int vmasnap_open_path_flag(void) { return O_PATH; }

@@ -81,21 +81,21 @@ import Testing
         }
         // Through map_files, and through the path while it is the same file.
         for system in [SystemCalls.live, noMapFiles] {
-            let descriptor = try #require(MapFiles.open(pid: fixture.pid, mapping: mapping, system: system))
+            let descriptor = try #require(MapFiles.open(pid: fixture.pid, of: mapping, system: system))
             try descriptor.close()
         }
         // Replaced on disk (a new inode at the path): only map_files reaches the mapped file.
         let copy = library + ".copy"
         try FileManager.default.copyItem(atPath: library, toPath: copy)
         #expect(rename(copy, library) == 0)
-        #expect(MapFiles.open(pid: fixture.pid, mapping: mapping, system: noMapFiles) == nil)
-        let descriptor = try #require(MapFiles.open(pid: fixture.pid, mapping: mapping, system: .live))
-        let status = try SystemCalls.live.status(descriptor)
+        #expect(MapFiles.open(pid: fixture.pid, of: mapping, system: noMapFiles) == nil)
+        let descriptor = try #require(MapFiles.open(pid: fixture.pid, of: mapping, system: .live))
+        let status = try SystemCalls.live.status(descriptor.descriptor)
         #expect(UInt64(status.inode.rawValue) == mapping.inode)
         try descriptor.close()
         // A FIFO planted at the path neither blocks nor is taken.
         try FileManager.default.removeItem(atPath: library)
         #expect(mkfifo(library, 0o600) == 0)
-        #expect(MapFiles.open(pid: fixture.pid, mapping: mapping, system: noMapFiles) == nil)
+        #expect(MapFiles.open(pid: fixture.pid, of: mapping, system: noMapFiles) == nil)
     }
 }

@@ -45,4 +45,8 @@ int vmasnap_epoll_wait(int epoll, uint64_t *tokens, int count, int timeout);
 /* getdents64(2): directory entries of `fd` into `buffer`. */
 long vmasnap_read_directory(int fd, void *buffer, unsigned long count);
 
+/* The value of O_PATH (an open that only names a file, with no side effect
+ * on devices and FIFOs). */
+int vmasnap_open_path_flag(void);
+
 #endif

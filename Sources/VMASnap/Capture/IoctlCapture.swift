@@ -232,35 +232,34 @@ public final class IoctlCapture: MappingCapture {
         var inode: UInt64
     }
 
+    /// The mapping a reply describes; with `named`, with its name and build ID.
     private func mapping(from reply: procmap_query, named: Bool) -> ExecutableMapping {
-        var path = MappedPath(bytes: [])
-        var buildID: BuildID?
-        if named {
-            // vma_name_size counts the terminating NUL; 0 means no name.
-            let length = Int(reply.vma_name_size)
-            if length > 1 {
-                path = MappedPath(bytes: Array(UnsafeRawBufferPointer(rebasing: nameBuffer[0..<(length - 1)])))
-            }
-            let idLength = Int(reply.build_id_size)
-            if idLength > 0 && idLength <= buildIDBuffer.count {
-                buildID = BuildID(UnsafeRawBufferPointer(rebasing: buildIDBuffer[0..<idLength]))
-            } else {
-                // 0 means "unknown", not "none": the kernel gives up on notes
-                // longer than 20 bytes and, on some versions, on pages not yet
-                // in the page cache. Read the notes ourselves, once per file.
-                let key = FileKey(device: DeviceNumber(major: reply.dev_major, minor: reply.dev_minor), inode: reply.inode)
-                if let cached = fileBuildIDs[key] {
-                    buildID = cached
-                } else {
-                    buildID = MapFiles.buildID(pid: pid, start: reply.vma_start, end: reply.vma_end, system: system)
-                    fileBuildIDs[key] = buildID
-                }
-            }
-        }
-        return ExecutableMapping(
+        var mapping = ExecutableMapping(
             start: reply.vma_start, end: reply.vma_end, offset: reply.vma_offset,
             permissions: MappingPermissions(rawValue: UInt8(truncatingIfNeeded: reply.vma_flags & 0x0F)),
             device: DeviceNumber(major: reply.dev_major, minor: reply.dev_minor),
-            inode: reply.inode, pageSize: reply.vma_page_size, path: path, buildID: buildID)
+            inode: reply.inode, pageSize: reply.vma_page_size, path: MappedPath(bytes: []), buildID: nil)
+        guard named else { return mapping }
+        // vma_name_size counts the terminating NUL; 0 means no name.
+        let length = Int(reply.vma_name_size)
+        if length > 1 {
+            mapping.path = MappedPath(bytes: Array(UnsafeRawBufferPointer(rebasing: nameBuffer[0..<(length - 1)])))
+        }
+        let idLength = Int(reply.build_id_size)
+        if idLength > 0 && idLength <= buildIDBuffer.count {
+            mapping.buildID = BuildID(UnsafeRawBufferPointer(rebasing: buildIDBuffer[0..<idLength]))
+        } else {
+            // 0 means "unknown", not "none": the kernel gives up on notes
+            // longer than 20 bytes and, on some versions, on pages not yet
+            // in the page cache. Read the notes ourselves, once per file.
+            let key = FileKey(device: mapping.device, inode: mapping.inode)
+            if let cached = fileBuildIDs[key] {
+                mapping.buildID = cached
+            } else {
+                mapping.buildID = MapFiles.buildID(pid: pid, of: mapping, system: system)
+                fileBuildIDs[key] = mapping.buildID
+            }
+        }
+        return mapping
     }
 }

@@ -1,65 +1,72 @@
 import SystemPackage
 
-/// Reading a mapped file through /proc/PID/map_files/START-END: the file the
+/// Reading the ELF notes of a mapped file, for the build IDs the kernel does
+/// not report.
+///
+/// The file is opened through /proc/PID/map_files/START-END: the file the
 /// process has mapped, whatever its path now names (deleted, replaced, or in
 /// another mount namespace), and never a path the process could redirect.
+/// Opening those needs CAP_SYS_ADMIN (EPERM otherwise, even for one's own
+/// processes), so without it the mapped path is opened through
+/// /proc/PID/root, which the process could have redirected: the file is
+/// first opened with O_PATH (no side effect, even on a device or a FIFO),
+/// and read only if it is a regular file with the mapping's device and
+/// inode, that is, the mapped file itself.
 enum MapFiles {
-    /// The ELF build ID of the file mapped at [start, end), or nil.
-    static func buildID(pid: Int32, start: UInt64, end: UInt64, system: SystemCalls) -> BuildID? {
-        let path = "/proc/\(pid)/map_files/\(Hex.digits(start))-\(Hex.digits(end))"
-        guard let file = try? OwnedDescriptor.open(path, .readOnly, system: system),
-            let status = try? system.status(file.descriptor), status.type == .regular
+    /// The ELF build ID of the file `mapping` maps in process `pid`, or nil.
+    static func buildID(pid: Int32, of mapping: ExecutableMapping, system: SystemCalls) -> BuildID? {
+        guard let file = open(pid: pid, of: mapping, system: system),
+              let status = try? system.status(file.descriptor)
         else { return nil }
-        return ELFBuildIDReader.buildID(fileSize: UInt64(status.size)) { offset, count in
+        return ELFBuildIDReader.buildID(fileSize: UInt64(max(status.size, 0))) { offset, count in
             guard offset <= UInt64(Int64.max) else { return nil }
             return try? file.read(at: Int64(offset), count: count)
         }
     }
-}
 
-extension MapFiles {
-    /// Opens the file a mapping of `pid` maps, for reading, never fooled by
-    /// a path: through /proc/PID/map_files/START-END, the file itself; where
-    /// that is not permitted (map_files needs CAP_SYS_ADMIN in the process's
-    /// user namespace, or is absent), the mapping's path, only if the file
-    /// there is a regular file with the mapping's device and inode (opened
-    /// without blocking and without following a last symlink, so that no
-    /// FIFO or link planted there can stall or redirect the recorder).
+    /// The file `mapping` maps in process `pid`, opened for reading (a
+    /// regular file): through map_files, else, where that is not permitted,
+    /// by its path if the path still names it. `record --keep-symbols` reads
+    /// each new build ID's file through this too.
     ///
-    /// - Parameters:
-    ///   - pid: The process.
-    ///   - mapping: One of its mappings, as walked.
-    ///   - system: The system calls.
-    /// - Returns: The descriptor, which the caller closes; nil when neither works.
-    static func open(pid: Int32, mapping: ExecutableMapping, system: SystemCalls) -> FileDescriptor? {
-        let mapped = Array("/proc/\(pid)/map_files/\(Hex.digits(mapping.start))-\(Hex.digits(mapping.end))".utf8)
-        if let descriptor = open(mapped, options: [], matching: mapping, system: system) { return descriptor }
-        guard !mapping.path.isDeleted, mapping.path.bytes.first == UInt8(ascii: "/") else { return nil }
-        return open(mapping.path.bytes, options: [.nonBlocking, .noFollow], matching: mapping, system: system)
-    }
-
-    /// `path` opened read-only if it is a regular file with the mapping's
-    /// device and inode.
-    private static func open(_ path: [UInt8], options: FileDescriptor.OpenOptions, matching mapping: ExecutableMapping,
-                             system: SystemCalls) -> FileDescriptor? {
-        guard !path.contains(0) else { return nil }
-        let terminated = path.map { CChar(bitPattern: $0) } + [0]
-        guard let descriptor = try? terminated.withUnsafeBufferPointer({ (cPath) throws(Errno) in
-            try system.open(cPath.baseAddress!, nil, .readOnly, options.union(.closeOnExec), nil)
-        }) else { return nil }
-        if let status = try? system.status(descriptor), status.type == .regular,
-           UInt64(status.inode.rawValue) == mapping.inode,
-           MapFiles.device(UInt64(status.deviceID.rawValue)) == mapping.device
-        {
-            return descriptor
+    /// - Returns: The open file, or nil.
+    static func open(pid: Int32, of mapping: ExecutableMapping, system: SystemCalls) -> OwnedDescriptor? {
+        let path = "/proc/\(pid)/map_files/\(Hex.digits(mapping.start))-\(Hex.digits(mapping.end))"
+        let file: OwnedDescriptor
+        do throws(Errno) {
+            file = try OwnedDescriptor.open(path, .readOnly, system: system)
+        } catch .notPermitted, .permissionDenied {
+            return openByPath(pid: pid, of: mapping, system: system)
+        } catch {
+            return nil
         }
-        try? system.close(descriptor)
-        return nil
+        guard let status = try? system.status(file.descriptor), status.type == .regular else { return nil }
+        return file
     }
 
-    /// A dev_t split into major and minor as glibc's major() and minor() do.
-    static func device(_ value: UInt64) -> DeviceNumber {
-        DeviceNumber(major: UInt32(truncatingIfNeeded: ((value >> 8) & 0xFFF) | ((value >> 32) & ~0xFFF)),
-                     minor: UInt32(truncatingIfNeeded: (value & 0xFF) | ((value >> 12) & ~0xFF)))
+    /// The mapped file opened by its path in the process's root, if the
+    /// path still names it (same device and inode); nil otherwise.
+    private static func openByPath(pid: Int32, of mapping: ExecutableMapping, system: SystemCalls) -> OwnedDescriptor? {
+        let name = mapping.path.bytes
+        // A deleted file's name is no longer its name; a pseudo-name is no path.
+        guard name.first == UInt8(ascii: "/"), !mapping.path.isDeleted else { return nil }
+        let rooted = Array("/proc/\(pid)/root".utf8) + name
+        guard !rooted.contains(0),
+            let named = try? OwnedDescriptor.open(
+                String(decoding: rooted, as: UTF8.self), .readOnly, options: .pathOnly, system: system),
+            isMappedFile(named, of: mapping, system: system),
+            // Reopened through the descriptor: the same inode, now readable.
+            let file = try? OwnedDescriptor.open(
+                "/proc/self/fd/\(named.descriptor.rawValue)", .readOnly, options: .nonBlocking, system: system),
+            isMappedFile(file, of: mapping, system: system)
+        else { return nil }
+        return file
     }
+
+    private static func isMappedFile(_ file: OwnedDescriptor, of mapping: ExecutableMapping, system: SystemCalls) -> Bool {
+        guard let status = try? system.status(file.descriptor) else { return false }
+        return status.type == .regular && UInt64(status.inode.rawValue) == mapping.inode
+            && DeviceNumber(encoded: UInt64(status.deviceID.rawValue)) == mapping.device
+    }
+
 }

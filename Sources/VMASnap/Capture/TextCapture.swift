@@ -99,7 +99,7 @@ public final class TextCapture: MappingCapture {
     private func buildID(for mapping: ExecutableMapping) -> BuildID? {
         let identity = FileIdentity(device: mapping.device, inode: mapping.inode)
         if let cached = buildIDs[identity] { return cached }
-        let id = MapFiles.buildID(pid: pid, start: mapping.start, end: mapping.end, system: system)
+        let id = MapFiles.buildID(pid: pid, of: mapping, system: system)
         buildIDs[identity] = id
         return id
     }

@@ -26,7 +26,7 @@ extension Recorder {
     /// cannot be opened is tried again when another walk meets its build ID.
     private func submitSymbols(of mapping: ExecutableMapping, pid: Int32) {
         guard let symbolCollector, let buildID = mapping.buildID,
-              let descriptor = MapFiles.open(pid: pid, mapping: mapping, system: system)
+              let descriptor = MapFiles.open(pid: pid, of: mapping, system: system)?.release()
         else { return }
         symbolBuildIDs.insert(buildID)
         symbolCandidates[buildID] = nil

@@ -183,6 +183,13 @@ extension SystemCalls {
     )
 }
 
+extension FileDescriptor.OpenOptions {
+    /// O_PATH: a descriptor that only names the file (for fstat and for
+    /// reopening through /proc/self/fd), opened without the side effects an
+    /// open of a device or a FIFO has.
+    static var pathOnly: FileDescriptor.OpenOptions { .init(rawValue: vmasnap_open_path_flag()) }
+}
+
 /// Runs a call that returns -1 and sets errno on failure, again while a signal
 /// interrupts it (EINTR).
 private func retrying<Value: FixedWidthInteger>(_ call: () -> Value) throws(Errno) -> Value {
