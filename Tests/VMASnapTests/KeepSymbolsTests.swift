@@ -25,7 +25,11 @@ import Testing
         var withLines: String
         var functionsOnly: String
         var pid: Int32
+        /// A time to ask each recording about, when every library was loaded:
+        /// shortly after the last dlopen, and the -p recorder's first snapshot
+        /// (it starts after them).
         var time: Int64
+        var functionsOnlyTime: Int64
         var replaced: Library
         var deleted: Library
         var cxx: Library
@@ -68,7 +72,13 @@ import Testing
                                                inlines: false, demangle: demangle, extraArguments: ["--debug-file-directory=/nonexistent"])
             return Library(path: path, loaded: loaded, segments: segments, offsets: offsets, oracle: oracle)
         }
+        let firstSnapshot = try RecordingReader(path: functionsOnly).histories()
+            .first { $0.process.identity.pid == pid }?.epochs.first?.firstSeen
+        guard let functionsOnlyTime = firstSnapshot else {
+            throw FixtureError(command: "record -p --keep-symbols", answer: "no snapshot of \(pid)")
+        }
         let scenario = Scenario(withLines: withLines, functionsOnly: functionsOnly, pid: pid, time: time,
+                                functionsOnlyTime: functionsOnlyTime,
                                 replaced: try library(replaced, loaded[0]), deleted: try library(deleted, loaded[1]),
                                 cxx: try library(cxx, loaded[2], demangle: false))
         // After the recording: one library rebuilt in place (other code, another build ID), one deleted.
@@ -80,7 +90,8 @@ import Testing
 
     /// `lookup --json --symbols` of every sampled address of `library`.
     static func answers(_ recording: String, _ scenario: Scenario, _ library: Library, extra: [String] = []) throws -> [[String: Any]] {
-        let input = library.offsets.map { "\(scenario.pid) \(TimeText.format(nanoseconds: scenario.time)) \(AddressText.format(library.address($0)))" }
+        let time = recording == scenario.functionsOnly ? scenario.functionsOnlyTime : scenario.time
+        let input = library.offsets.map { "\(scenario.pid) \(TimeText.format(nanoseconds: time)) \(AddressText.format(library.address($0)))" }
         let result = try CommandResult.run(["lookup", recording, "--stdin", "--json", "--symbols"] + extra,
                                            input: input.joined(separator: "\n") + "\n")
         #expect(result.status == 0, "\(result.standardError)")
