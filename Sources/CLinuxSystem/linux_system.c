@@ -2,7 +2,9 @@
 #include "linux_system.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -63,6 +65,15 @@ int vmasnap_epoll_wait(int epoll, uint64_t *tokens, int count, int timeout) {
 
 long vmasnap_read_directory(int fd, void *buffer, unsigned long count) {
     return syscall(SYS_getdents64, fd, buffer, count);
+}
+
+int vmasnap_rename_noreplace(int directory, const char *from, const char *to) {
+    return (int)syscall(SYS_renameat2, directory, from, directory, to, RENAME_NOREPLACE);
+}
+
+int vmasnap_flock(int fd, int operation, int wait) {
+    int how = operation == 0 ? LOCK_UN : operation == 1 ? LOCK_SH : LOCK_EX;
+    return flock(fd, how | (wait ? 0 : LOCK_NB));
 }
 
 int vmasnap_open_path_flag(void) { return O_PATH; }

@@ -15,6 +15,12 @@
  *   munmap START END          ok NOW
  *   anon COUNT                ok COUNT         (COUNT anonymous VMAs that cannot merge)
  *   sleep MS                  ok NOW
+ *   churn PATH MS [RING]      ok MAPS   (for MS ms: maps a page of PATH r-x at alternating file
+ *                                        offsets, so that neighbours merge and split, in a ring of
+ *                                        RING (1000) unmapped oldest first; also mprotects and mremaps
+ *                                        some; at the end unmaps them all; MAPS: the maps made)
+ *   spawn COUNT AT-ONCE MS    ok COUNT   (forks COUNT children, AT-ONCE alive at a time, each
+ *                                        living MS ms; waits for them all)
  *   exec PATH [ARGS...]       (execv; no answer)
  *   exit [STATUS]
  */
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -83,6 +90,68 @@ static void spin(void *handle, long ms) {
     volatile unsigned long sink = 0;
     while (now_ns() < deadline) sink += entry(20000);
     answer("ok %llu %llu", first, now_ns());
+}
+
+/* Maps and unmaps code as fast as it can for `ms` milliseconds: the pages
+   of a ring, each one page of `path` at file offset 0 or one page in, in
+   runs of three, so that the kernel places them next to each other and
+   merges neighbours whose offsets follow (and splits them again when one
+   goes); every 7th page is mprotected away from PROT_EXEC and back, every
+   11th moved with mremap. What a walk meets when another thread does this. */
+static void churn(const char *path, long ms, long ring_size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || (size_t)st.st_size < 2 * page) {
+        answer("error %s needs two pages", path);
+        if (fd >= 0) close(fd);
+        return;
+    }
+    if (ring_size < 1) ring_size = 1;
+    void **ring = calloc((size_t)ring_size, sizeof *ring);
+    unsigned long long deadline = now_ns() + (unsigned long long)ms * 1000000ull;
+    long maps = 0;
+    while (now_ns() < deadline) {
+        for (long slot = 0; slot < ring_size; slot++, maps++) {
+            if (ring[slot]) munmap(ring[slot], page);
+            off_t offset = ((maps / 3) & 1) ? 0 : (off_t)page;
+            char *mapped = mmap(NULL, page, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, offset);
+            ring[slot] = mapped == MAP_FAILED ? NULL : mapped;
+            if (!ring[slot]) continue;
+            if (maps % 7 == 0) {
+                mprotect(mapped, page, PROT_READ);
+                mprotect(mapped, page, PROT_READ | PROT_EXEC);
+            }
+            if (maps % 11 == 0) {
+                void *moved = mremap(mapped, page, page, MREMAP_MAYMOVE);
+                if (moved != MAP_FAILED) ring[slot] = moved;
+            }
+        }
+    }
+    for (long slot = 0; slot < ring_size; slot++) if (ring[slot]) munmap(ring[slot], page);
+    free(ring);
+    close(fd);
+    answer("ok %ld", maps);
+}
+
+/* Process turnover: `count` children in all, `at_once` of them alive at a
+   time, each sleeping `ms` milliseconds and exiting. */
+static void spawn(long count, long at_once, long ms) {
+    long started = 0, running = 0;
+    fflush(stdout);
+    while (started < count || running > 0) {
+        if (started < count && running < at_once) {
+            pid_t child = fork();
+            if (child == 0) {
+                struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+                while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+                _exit(0);
+            }
+            if (child > 0) { started++; running++; continue; }
+        }
+        if (waitpid(-1, NULL, 0) > 0) running--;
+    }
+    answer("ok %ld", started);
 }
 
 static int run(char *line) {
@@ -163,6 +232,10 @@ static int run(char *line) {
         struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
         answer("ok %llu", now_ns());
+    } else if (!strcmp(cmd, "churn") && (argc == 3 || argc == 4)) {
+        churn(argv[1], atol(argv[2]), argc == 4 ? atol(argv[3]) : 1000);
+    } else if (!strcmp(cmd, "spawn") && argc == 4) {
+        spawn(atol(argv[1]), atol(argv[2]), atol(argv[3]));
     } else if (!strcmp(cmd, "exec") && argc >= 2) {
         fflush(stdout);
         execv(argv[1], &argv[1]);

@@ -29,8 +29,17 @@ struct VMASnapCommand: ParsableCommand {
             StandardError.line("vmasnap: \(error)")
             exit(withError: ExitCode(ExitStatus.failure.rawValue))
         }
+        // ArgumentParser takes "-1" after -p for an option, and says the
+        // value is missing: say what is wrong with it instead.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let value = negativeProcessID(in: arguments) {
+            StandardError.line("vmasnap: invalid process ID '\(TextEscaping.escape(value))': "
+                + "a process ID is a positive decimal number (see 'vmasnap help')")
+            exit(withError: ExitCode(ExitStatus.usage.rawValue))
+        }
         do {
-            var command = try parseAsRoot(Record.normalizing(Array(CommandLine.arguments.dropFirst())))
+            let (parsed, addresses) = AddressArguments.split(Record.normalizing(arguments))
+            var command = try AddressArguments.adding(addresses, to: try parseAsRoot(parsed))
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -38,8 +47,26 @@ struct VMASnapCommand: ParsableCommand {
                 exit(withError: error)
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            StandardError.line("vmasnap: \(message) (see 'vmasnap help')")
+            StandardError.line("vmasnap: \(TextEscaping.singleLine(message)) (see 'vmasnap help')")
             exit(withError: ExitCode(ExitStatus.usage.rawValue))
         }
+    }
+
+    /// The value after a -p or --pid that looks like a negative number
+    /// ("-1", "-5,7"), which ArgumentParser would take for an option; nil
+    /// when there is none (arguments after "--" belong to a command).
+    static func negativeProcessID(in arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { return nil }
+            guard argument == "-p" || argument == "--pid", index + 1 < arguments.count else { continue }
+            let value = arguments[index + 1]
+            let body = value.utf8.dropFirst()
+            if value.hasPrefix("-"), body.first.map({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) == true,
+                body.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "-") })
+            {
+                return value
+            }
+        }
+        return nil
     }
 }

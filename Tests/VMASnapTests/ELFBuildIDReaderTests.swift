@@ -112,3 +112,51 @@ import Testing
         }
     }
 }
+
+/// An unprivileged user may not open /proc/PID/map_files (it takes
+/// CAP_SYS_ADMIN): vmasnap then opens the mapped path in the process's root
+/// and reads the note only from the file the mapping maps (same device and
+/// inode). A 32-byte build ID (more than PROCMAP_QUERY reports), and a path
+/// that now names another file (a tmpfs mounted over its directory), as
+/// uid 65534.
+@Suite struct UnprivilegedBuildIDTests {
+    @Test func anUnprivilegedUserGetsTheBuildIDsOfItsOwnProcess() throws {
+        let id = String(repeating: "5a", count: 32)
+        let library = try TestLibraries.build(name: "unprivileged", buildID: id)
+        let covered = TestLibraries.directory.appendingPathComponent("covered")
+        try FileManager.default.createDirectory(at: covered, withIntermediateDirectories: true)
+        let original = covered.appendingPathComponent("libcovered.so").path
+        try? FileManager.default.removeItem(atPath: original)
+        try FileManager.default.copyItem(
+            atPath: try TestLibraries.build(name: "covered", buildID: String(repeating: "0b", count: 24)), toPath: original)
+        let impostor = try TestLibraries.build(name: "impostor", buildID: String(repeating: "1b", count: 24))
+        for path in [library, original, impostor] { chmod(path, 0o644) }
+        chmod(covered.path, 0o755)
+        let fixture = try BackgroundCommand(
+            ["--reuid=65534", "--regid=65534", "--clear-groups", BuildProducts.fixture],
+            executable: "/usr/bin/setpriv")
+        fixture.send("dlopen \(library)\ndlopen \(original)\n")
+        #expect(eventually(seconds: 60) {
+            ((try? String(contentsOfFile: "/proc/\(fixture.pid)/maps", encoding: .utf8)) ?? "").contains(original)
+        })
+        // The mapped file's path now names the impostor.
+        try TestLibraries.run("/bin/mount", ["-t", "tmpfs", "-o", "mode=755", "none", covered.path])
+        defer { try? TestLibraries.run("/bin/umount", [covered.path]) }
+        try FileManager.default.copyItem(atPath: impostor, toPath: original)
+        chmod(original, 0o644)
+        for backend in ["ioctl", "text"] {
+            let result = try CommandResult.run(
+                ["--reuid=65534", "--regid=65534", "--clear-groups", BuildProducts.vmasnap, "maps", "-p", "\(fixture.pid)",
+                 "--backend", backend],
+                executable: "/usr/bin/setpriv")
+            #expect(result.status == 0, "\(result.standardError)")
+            let line = try #require(result.lines.first { $0.hasSuffix(" " + library) })
+            #expect(line.split(separator: " ")[5] == Substring(id), "\(backend)")
+            // Not the impostor's: no build ID at all rather than another file's.
+            let coveredLine = try #require(result.lines.first { $0.hasSuffix(" " + original) })
+            #expect(coveredLine.split(separator: " ")[5] == "-", "\(backend)")
+        }
+        fixture.send("exit\n")
+        _ = fixture.finish()
+    }
+}

@@ -24,14 +24,90 @@ import Testing
         writer.beginObject()
         writer.bytes("path", Array("/tmp/x\n\"y\"\\\u{1B}é".utf8))
         writer.bytes("invalid", [0x2F, 0xFF, 0x41])
+        writer.string("text", "a\\b")
         writer.string("null", nil)
         writer.integer("n", -5)
         writer.endObject()
-        #expect(writer.string == #"{"path":"/tmp/x\n\"y\"\\\u001bé","invalid":"/\\xffA","null":null,"n":-5}"#)
+        #expect(writer.string
+            == #"{"path":"/tmp/x\n\"y\"\\\\\u001bé","invalid":"/\\xffA","text":"a\\b","null":null,"n":-5}"#)
         let parsed = try #require(JSONSerialization.jsonObject(with: Data(writer.string.utf8)) as? [String: Any])
-        #expect(parsed["path"] as? String == "/tmp/x\n\"y\"\\\u{1B}é")
-        #expect(parsed["null"] is NSNull)
+        // Raw bytes are escaped text: a backslash doubled, an invalid byte \xNN.
+        #expect(parsed["path"] as? String == "/tmp/x\n\"y\"\\\\\u{1B}é")
         #expect(parsed["invalid"] as? String == "/\\xffA")
+        // A String is itself.
+        #expect(parsed["text"] as? String == "a\\b")
+        #expect(parsed["null"] is NSNull)
+    }
+
+    /// Issue 11: a byte 0xff and the text "\xff" are different names, so
+    /// their JSON differs; decoding the rule gives the bytes back.
+    @Test func jsonTellsAnInvalidByteFromItsEscapedText() throws {
+        let invalid: [UInt8] = Array("/tmp/a".utf8) + [0xFF] + Array(".so".utf8)
+        let literal = Array("/tmp/a\\xff.so".utf8)
+        var strings: [String] = []
+        for bytes in [invalid, literal] {
+            var writer = JSONWriter()
+            writer.bytes(nil, bytes)
+            let decoded = try #require(try JSONSerialization.jsonObject(with: Data(writer.text), options: .fragmentsAllowed) as? String)
+            #expect(Self.unescape(decoded) == bytes)
+            strings.append(decoded)
+        }
+        #expect(strings[0] != strings[1])
+        #expect(strings == ["/tmp/a\\xff.so", "/tmp/a\\\\xff.so"])
+    }
+
+    /// Issue 11: C1 controls (U+0080...U+009F, such as U+009B, a terminal's
+    /// CSI) are escaped in JSON as C0 and DEL are, in strings and raw bytes.
+    @Test func jsonEscapesEveryControlCharacter() throws {
+        let controls: [UInt8] = Array(0...0x1F) + [0x7F] + (0x80...0x9F).flatMap { [0xC2, UInt8($0)] }
+        for raw in [true, false] {
+            var writer = JSONWriter()
+            if raw { writer.bytes(nil, controls) } else { writer.string(nil, String(decoding: controls, as: UTF8.self)) }
+            let text = writer.string
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+            #expect(text.contains("\\u009b") && text.contains("\\u0080") && text.contains("\\u009f") && text.contains("\\u007f"))
+            let decoded = try #require(try JSONSerialization.jsonObject(with: Data(writer.text), options: .fragmentsAllowed) as? String)
+            #expect(Array(decoded.utf8) == controls)
+        }
+    }
+
+    /// Error messages hold names their producer escaped: printing one
+    /// neutralizes control characters without escaping the escapes again.
+    @Test func messagesAreEscapedOnce() throws {
+        let error = SystemError(.open, "/tmp/a\\b\u{1B}x\n", .noSuchFileOrDirectory)
+        #expect(error.description == "cannot open /tmp/a\\\\b\\x1bx\\n: No such file or directory (ENOENT)")
+        #expect(TextEscaping.singleLine(error.description) == error.description)
+        #expect(TextEscaping.singleLine("a\nb\u{9B}c\\d") == "a\\x0ab\\xc2\\x9bc\\d")
+        // Through the command line: a directory named with a backslash and an
+        // escape sequence, refused, named once escaped.
+        let directory = TestLibraries.directory.appendingPathComponent("esc\\ape\u{1B}[31m").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let result = try CommandResult.run(["record", "-o", directory, "-a", "--duration", "10ms"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("esc\\\\ape\\x1b[31m: it is a directory"))
+        #expect(!result.standardError.contains("\\\\\\\\"))
+    }
+
+    /// The inverse of JSON's raw-byte rule: "\\" is a backslash, "\xNN" the byte NN.
+    static func unescape(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x5C, index + 1 < bytes.count, bytes[index + 1] == 0x5C {
+                output.append(0x5C)
+                index += 2
+            } else if bytes[index] == 0x5C, index + 3 < bytes.count, bytes[index + 1] == UInt8(ascii: "x"),
+                let high = Hex.value(of: bytes[index + 2]), let low = Hex.value(of: bytes[index + 3])
+            {
+                output.append(high << 4 | low)
+                index += 4
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return output
     }
 
     @Test func mapsTextParserHandlesSpacesDeletedAndEscapedNewlines() {

@@ -129,15 +129,36 @@ import Foundation
     @Test func orphansOfTheCommandAreAdoptedFollowedAndReaped() throws {
         // The subshell exits at once: its fixture is orphaned before the first
         // round can see its parent, and is found only as vmasnap's adopted child.
-        // It exits (a zombie of vmasnap's, reaped) before the command does.
-        let file = try Self.directory("orphan") + "/t.data"
-        let result = try CommandResult.run(["record", "-o", file, "--interval", "10ms", "--", "/bin/sh", "-c",
-            "(\(BuildProducts.fixture) --script 'sleep 200' &); sleep 0.5; exit 5"])
+        // Once the recording holds six snapshots of it (however long that
+        // takes on a busy machine), the test kills it: a zombie of vmasnap's,
+        // reaped, before the command, which waits on a FIFO, exits.
+        let directory = try Self.directory("orphan")
+        let file = directory + "/t.data"
+        let fifo = directory + "/go"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let recorder = try BackgroundCommand(["record", "-o", file, "--interval", "10ms", "--", "/bin/sh", "-c",
+            "(\(BuildProducts.fixture) --script 'sleep 600000' &); read line < \(fifo); exit 5"])
+        var orphan: ProcessHistory?
+        #expect(eventually(seconds: 300) {
+            // Flushed once a second: read what is there so far.
+            orphan = (try? RecordingReader(path: file)).flatMap { try? Self.fixtureHistories($0).first }
+            return (orphan?.snapshotCount ?? 0) > 5
+        })
+        let pid = try #require(orphan?.process.identity.pid)
+        kill(pid, SIGKILL)
+        // Dead (a zombie of vmasnap's, or reaped) before the command may
+        // exit: the round that sees the command gone ends the recording.
+        #expect(eventually(seconds: 300) { ProcessStat.read(pid: pid).map { $0.state == UInt8(ascii: "Z") } ?? true })
+        let go = open(fifo, O_WRONLY)
+        #expect(go >= 0)
+        close(go)
+        let result = recorder.finish()
         #expect(result.status == 5)
         let reader = try RecordingReader(path: file)
-        let orphan = try #require(try Self.fixtureHistories(reader).first)
-        #expect(orphan.snapshotCount > 5)
-        #expect(orphan.goneTime != nil)
+        let history = try #require(try Self.fixtureHistories(reader).first)
+        #expect(history.process.identity.pid == pid)
+        #expect(history.snapshotCount > 5)
+        #expect(history.goneTime != nil)
     }
 
     @Test func aTerminalShowsAStatusLine() throws {

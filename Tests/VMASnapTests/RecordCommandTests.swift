@@ -117,16 +117,22 @@ import Foundation
         #expect(result.standardError.hasPrefix(Self.summaryPrefix))
     }
 
-    @Test func theFileIsPrivateAndASymlinkAtItsPathIsReplacedNotFollowed() throws {
+    @Test func theFileIsPrivateAndASymlinkAtItsPathIsRefusedNotFollowed() throws {
         let directory = try Self.directory("symlink")
         let victim = directory + "/victim"
         try "precious\n".write(toFile: victim, atomically: false, encoding: .utf8)
         let file = directory + "/t.data"
         try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: victim)
-        let result = try CommandResult.run(["record", "-o", file, "--", BuildProducts.fixture, "--script", "exit 0"])
-        #expect(result.status == 0)
+        let refused = try CommandResult.run(["record", "-o", file, "--", BuildProducts.fixture, "--script", "exit 0"])
+        #expect(refused.status == 1)
+        #expect(refused.standardError == "vmasnap: refusing to write the recording to \(file): it is a symbolic link, "
+            + "not a regular file (vmasnap replaces only an earlier recording); choose another path with -o\n")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")
         var status = stat()
+        #expect(lstat(file, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK)
+        try FileManager.default.removeItem(atPath: file)
+        let result = try CommandResult.run(["record", "-o", file, "--", BuildProducts.fixture, "--script", "exit 0"])
+        #expect(result.status == 0)
         #expect(lstat(file, &status) == 0)
         #expect(status.st_mode & S_IFMT == S_IFREG)
         #expect(status.st_mode & 0o777 == 0o600)

@@ -45,6 +45,14 @@ int vmasnap_epoll_wait(int epoll, uint64_t *tokens, int count, int timeout);
 /* getdents64(2): directory entries of `fd` into `buffer`. */
 long vmasnap_read_directory(int fd, void *buffer, unsigned long count);
 
+/* renameat2(2) with RENAME_NOREPLACE, within one directory: EEXIST when
+ * `to` exists; EINVAL where the file system cannot do it. */
+int vmasnap_rename_noreplace(int directory, const char *from, const char *to);
+
+/* flock(2): `operation` 0 unlocks, 1 takes a shared lock, 2 an exclusive one;
+ * `wait` 0 fails with EWOULDBLOCK instead of waiting. */
+int vmasnap_flock(int fd, int operation, int wait);
+
 /* The value of O_PATH (an open that only names a file, with no side effect
  * on devices and FIFOs). */
 int vmasnap_open_path_flag(void);

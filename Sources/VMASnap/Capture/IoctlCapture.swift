@@ -20,6 +20,8 @@ public final class IoctlCapture: MappingCapture {
     private var previous: [ExecutableMapping] = []
     private var previousKeys: [MappingKey] = []
     private var fileBuildIDs: [FileKey: BuildID?] = [:]
+    /// What the walks so far met.
+    public private(set) var walkStatistics = WalkStatistics()
     private var nameBuffer: UnsafeMutableRawBufferPointer
     private let buildIDBuffer: UnsafeMutableRawBufferPointer
 
@@ -75,6 +77,7 @@ public final class IoctlCapture: MappingCapture {
             }
             return try divergedWalk(keeping: matched, from: reply)
         }
+        walkStatistics.walks += 1
         if matched == previous.count { return previous }
         // Mappings at the end went away.
         return remember(Array(previous[0..<matched]))
@@ -83,39 +86,44 @@ public final class IoctlCapture: MappingCapture {
     /// The rest of a walk that differs from the previous one after its first
     /// `kept` mappings; `reply` is the first mapping that did not match.
     private func divergedWalk(keeping kept: Int, from first: procmap_query) throws -> [ExecutableMapping] {
-        var mappings = Array(previous[0..<kept])
-        mappings.reserveCapacity(previous.count + 4)
+        var walk = WalkAssembly(prefix: previous[0..<kept], capacity: previous.count + 4)
         var cursor = kept
         var reply = first
         while true {
             let key = MappingKey(reply)
-            // The previous walk is in address order too: skip what was removed.
+            // The previous walk is in address order too: skip what was
+            // removed, and look again after the walk went back.
+            if cursor > 0 && cursor <= previousKeys.count && previousKeys[cursor - 1].start >= key.start {
+                cursor = previousKeys.partitionPoint { $0.start >= key.start }
+            }
             while cursor < previousKeys.count && previousKeys[cursor].start < key.start { cursor += 1 }
-            var next: UInt64
+            let next: UInt64
             if cursor < previousKeys.count && previousKeys[cursor] == key {
-                mappings.append(previous[cursor])
-                next = key.end
+                next = walk.take(previous[cursor])
             } else if let named = try query(address: key.start, flags: IoctlCapture.walkFlags, names: true) {
                 // The VMA may have changed between the two queries; the second
                 // answer is the one kept, and the walk goes on from it.
-                mappings.append(named)
-                next = named.end
+                next = walk.take(named)
             } else {
                 break
             }
             guard try bareQuery(address: next, into: &reply) else { break }
         }
-        return remember(mappings)
+        return finish(walk)
     }
 
     private func firstWalk() throws -> [ExecutableMapping] {
-        var mappings: [ExecutableMapping] = []
+        var walk = WalkAssembly(prefix: EmptyCollection())
         var address: UInt64 = 0
         while let mapping = try query(address: address, flags: IoctlCapture.walkFlags, names: true) {
-            mappings.append(mapping)
-            address = mapping.end
+            address = walk.take(mapping)
         }
-        return remember(mappings)
+        return finish(walk)
+    }
+
+    private func finish(_ walk: WalkAssembly) -> [ExecutableMapping] {
+        walkStatistics = walkStatistics + walk.statistics
+        return remember(walk.mappings)
     }
 
     private func remember(_ mappings: [ExecutableMapping]) -> [ExecutableMapping] {
@@ -154,9 +162,7 @@ public final class IoctlCapture: MappingCapture {
             _ = try handle(error)
             return nil
         }
-        var mapping = mapping(from: request, named: true)
-        mapping.path = nameFromMapsText(start: mapping.start)
-        return mapping
+        return mapping(from: request, named: true, path: nameFromMapsText(start: request.vma_start))
     }
 
     /// The path of the mapping at `start` as the maps text shows it, read
@@ -177,7 +183,7 @@ public final class IoctlCapture: MappingCapture {
     private func handle(_ errno: Errno) throws -> Bool {
         switch errno {
         case .noSuchFileOrDirectory: return false
-        case .noSuchProcess: throw CaptureError.processExited(pid: pid)
+        case .noSuchProcess: throw CaptureError.gone(pid: pid)
         case .inappropriateIOCTLForDevice: throw CaptureError.ioctlUnsupported(kernelRelease: KernelInfo.release(system: system))
         default: throw CaptureError.queryRejected(pid: pid, errno: errno)
         }
@@ -232,8 +238,9 @@ public final class IoctlCapture: MappingCapture {
         var inode: UInt64
     }
 
-    /// The mapping a reply describes; with `named`, with its name and build ID.
-    private func mapping(from reply: procmap_query, named: Bool) -> ExecutableMapping {
+    /// The mapping a reply describes; with `named`, with its name (from the
+    /// name buffer, or `path` when given) and build ID.
+    private func mapping(from reply: procmap_query, named: Bool, path: MappedPath? = nil) -> ExecutableMapping {
         var mapping = ExecutableMapping(
             start: reply.vma_start, end: reply.vma_end, offset: reply.vma_offset,
             permissions: MappingPermissions(rawValue: UInt8(truncatingIfNeeded: reply.vma_flags & 0x0F)),
@@ -242,7 +249,9 @@ public final class IoctlCapture: MappingCapture {
         guard named else { return mapping }
         // vma_name_size counts the terminating NUL; 0 means no name.
         let length = Int(reply.vma_name_size)
-        if length > 1 {
+        if let path {
+            mapping.path = path
+        } else if length > 1 {
             mapping.path = MappedPath(bytes: Array(UnsafeRawBufferPointer(rebasing: nameBuffer[0..<(length - 1)])))
         }
         let idLength = Int(reply.build_id_size)

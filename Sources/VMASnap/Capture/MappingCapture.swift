@@ -8,6 +8,10 @@ public protocol MappingCapture: AnyObject {
     var pid: Int32 { get }
     /// How this capture reads it.
     var backend: CaptureBackend { get }
+    /// What the walks so far met: changes the process made while it was
+    /// walked (the mappings a walk returns are in address order and never
+    /// overlap, whatever it met).
+    var walkStatistics: WalkStatistics { get }
     /// Walks the process's executable file-backed mappings, in address order.
     ///
     /// - Throws: `CaptureError` (the process exited, the walk failed).

@@ -18,6 +18,8 @@ public final class TextCapture: MappingCapture {
     private var buffer: [UInt8] = []
     private var buildIDs: [FileIdentity: BuildID?] = [:]
     private var paths: [[UInt8]: MappedPath] = [:]
+    /// What the walks so far met.
+    public private(set) var walkStatistics = WalkStatistics()
 
     private struct FileIdentity: Hashable {
         var device: DeviceNumber
@@ -41,7 +43,7 @@ public final class TextCapture: MappingCapture {
     ///
     /// - Throws: `CaptureError`: the process exited, or reading the text failed.
     public func capture() throws -> [ExecutableMapping] {
-        var lines = try readLines()
+        var lines = try consistentLines()
         for index in lines.indices {
             lines[index].buildID = buildID(for: lines[index])
         }
@@ -52,12 +54,30 @@ public final class TextCapture: MappingCapture {
     ///
     /// - Throws: `CaptureError`, as `capture()` does.
     public func mapping(covering address: UInt64) throws -> ExecutableMapping? {
-        guard var mapping = try readLines().first(where: { $0.contains(address) }) else { return nil }
+        guard var mapping = try consistentLines().first(where: { $0.contains(address) }) else { return nil }
         mapping.buildID = buildID(for: mapping)
         return mapping
     }
 
-    /// The parsed lines, without build IDs.
+    /// The parsed lines, without build IDs, in address order and not
+    /// overlapping. The kernel fills each read() of the text a page at a
+    /// time, letting the process run between two pages, so a line can
+    /// overlap one before it (see `WalkStatistics`): the later line is the
+    /// newer, and the text is read once more. What the second read meets is
+    /// kept as it is, without the lines the newer ones overlap.
+    private func consistentLines() throws -> [ExecutableMapping] {
+        var walk = WalkAssembly(prefix: EmptyCollection(), restartLimit: 0)
+        for line in try readLines() { _ = walk.take(line) }
+        if walk.statistics.walksMeetingChanges > 0 {
+            walkStatistics = walkStatistics + walk.statistics
+            walk = WalkAssembly(prefix: EmptyCollection(), restartLimit: 0)
+            for line in try readLines() { _ = walk.take(line) }
+        }
+        walkStatistics = walkStatistics + walk.statistics
+        return walk.mappings
+    }
+
+    /// The parsed lines, without build IDs, in the order of the text.
     private func readLines() throws -> [ExecutableMapping] {
         var length = try read()
         if length == 0 {
@@ -65,7 +85,7 @@ public final class TextCapture: MappingCapture {
             // gone. Reopen once; a process with no mappings at all has exited.
             maps = try ProcFiles.open(pid: pid, file: "maps", system: system)
             length = try read()
-            if length == 0 { throw CaptureError.processExited(pid: pid) }
+            if length == 0 { throw CaptureError.gone(pid: pid) }
         }
         var mappings: [ExecutableMapping] = []
         let pageSize = UInt64(system.pageSize())
@@ -90,7 +110,7 @@ public final class TextCapture: MappingCapture {
         do throws(Errno) {
             return try maps.readAll(into: &buffer)
         } catch .noSuchProcess {
-            throw CaptureError.processExited(pid: pid)
+            throw CaptureError.gone(pid: pid)
         } catch {
             throw CaptureError.system(SystemError(.read, "/proc/\(pid)/maps", error))
         }

@@ -42,6 +42,28 @@ enum FrameCodec {
         var totalLength: Int { length + storedLength }
     }
 
+    /// The decoded payload of the frame at file offset `offset`, whose fixed
+    /// part `head` begins with (parsed as `prefix`) and whose payload as
+    /// stored is `stored`: the CRC-32C checked, a zstd payload decompressed.
+    static func decodePayload(
+        prefix: Prefix, head: [UInt8], stored: [UInt8], at offset: UInt64, decompressor: ZstdDecompressor
+    ) throws -> [UInt8] {
+        var crc = CRC32C()
+        crc.update(head[0..<(prefix.length - 4)])
+        crc.update(stored)
+        // Fuzzing builds take any checksum, so that the fuzzer reaches the
+        // decoders behind it (libFuzzer's convention; never in a release).
+        guard crc.value == prefix.checksum || FormatConstants.fuzzing else {
+            throw FormatError(offset: offset, reason: .frameChecksumMismatch(stored: prefix.checksum, computed: crc.value))
+        }
+        guard prefix.encodingByte == FrameEncoding.zstd.rawValue else { return stored }
+        do {
+            return try decompressor.decompress(stored, decodedLength: prefix.decodedLength)
+        } catch let reason as FormatError.Reason {
+            throw FormatError(offset: offset, reason: reason)
+        }
+    }
+
     /// Parses the fixed part from `bytes` (which may be longer), located at
     /// file offset `offset`; checks the lengths against the limits.
     static func decodePrefix(_ bytes: [UInt8], at offset: UInt64) throws -> Prefix {

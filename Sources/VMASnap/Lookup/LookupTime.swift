@@ -21,11 +21,21 @@ public enum LookupTime: Hashable, Sendable {
     /// Parses a String (see `init(text:)`).
     public init?(_ string: String) { self.init(text: Array(string.utf8)) }
 
-    /// Nanoseconds on the recording's clock, given the recording's start.
+    /// Nanoseconds on the recording's clock, given the recording's start; a
+    /// time after the start that lies past the clock's end (Int64.max) is
+    /// that end, never a time wrapped around to before the start.
     public func nanoseconds(start: Int64) -> Int64 {
+        exactNanoseconds(start: start) ?? Int64.max
+    }
+
+    /// Nanoseconds on the recording's clock, given the recording's start;
+    /// nil when a time after the start does not fit an Int64.
+    public func exactNanoseconds(start: Int64) -> Int64? {
         switch self {
         case .clock(let value): return value
-        case .sinceStart(let value): return start &+ value
+        case .sinceStart(let value):
+            let (sum, overflow) = start.addingReportingOverflow(value)
+            return overflow ? nil : sum
         }
     }
 }

@@ -1,9 +1,17 @@
 /// Builds one JSON value as text, always valid JSON whatever the bytes.
 ///
-/// Strings that are valid UTF-8 are written as they are, with the escapes JSON
-/// requires. A byte that is not part of valid UTF-8 is written as the four
-/// characters `\xNN` (JSON `"\\xNN"`): nothing is dropped, and every JSON
-/// parser accepts the result (lone surrogate escapes such as `\udcff` are
+/// A `string` is written as it is, with the escapes JSON requires, and
+/// every control character escaped (C0, DEL and C1, such as `\u009b`, a
+/// terminal's CSI), so that JSON printed on a terminal cannot drive it.
+///
+/// Raw bytes (`bytes`: paths and names a process chose, which need not be
+/// UTF-8) are written as escaped text, so that any bytes, valid or not, give
+/// a distinct string: a byte that is not part of valid UTF-8 is the four
+/// characters `\xNN` (JSON `"\\xNN"`), and a backslash is two backslashes
+/// (JSON `"\\\\"`); every other character is itself. Reading the string
+/// back, `\\` is a backslash and `\xNN` the byte NN, so the byte 0xff and a
+/// name that holds the text `\xff` never look the same. Every JSON parser
+/// accepts the result (lone surrogate escapes such as `\udcff` would be
 /// rejected by strict parsers, Foundation's among them).
 public struct JSONWriter {
     /// The text built so far.
@@ -49,11 +57,13 @@ public struct JSONWriter {
         appendString(Array(value.utf8))
     }
 
-    /// A string member or element from raw bytes (see the type's notes on invalid UTF-8).
+    /// A string member or element from raw bytes, as escaped text (see the
+    /// type's notes: `\\` for a backslash, `\xNN` for a byte that is not
+    /// part of valid UTF-8).
     public mutating func bytes(_ key: String?, _ value: [UInt8]?) {
         guard let value else { return null(key) }
         separate(key)
-        appendString(value)
+        appendString(value, raw: true)
     }
 
     /// An integer member or element.
@@ -102,14 +112,19 @@ public struct JSONWriter {
         }
     }
 
-    private mutating func appendString(_ bytes: [UInt8]) {
+    /// `bytes` as a JSON string; `raw` bytes as escaped text (see the type's notes).
+    private mutating func appendString(_ bytes: [UInt8], raw: Bool = false) {
         text.append(UInt8(ascii: "\""))
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte >= 0x80 {
                 let length = UTF8Validation.sequenceLength(bytes, at: index)
-                if length > 0 {
+                if length > 0 && UTF8Validation.isC1Control(bytes, at: index, length: length) {
+                    // U+0080...U+009F: C2 80...C2 9F.
+                    appendEscape(UInt16(bytes[index + 1]))
+                    index += length
+                } else if length > 0 {
                     text.append(contentsOf: bytes[index..<index + length])
                     index += length
                 } else {
@@ -121,7 +136,7 @@ public struct JSONWriter {
             }
             switch byte {
             case UInt8(ascii: "\""): text.append(contentsOf: [0x5C, UInt8(ascii: "\"")])
-            case 0x5C: text.append(contentsOf: [0x5C, 0x5C])
+            case 0x5C: text.append(contentsOf: raw ? [0x5C, 0x5C, 0x5C, 0x5C] : [0x5C, 0x5C])
             case UInt8(ascii: "\n"): text.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case UInt8(ascii: "\r"): text.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case UInt8(ascii: "\t"): text.append(contentsOf: [0x5C, UInt8(ascii: "t")])

@@ -37,24 +37,9 @@ extension RecordingFile {
         guard stored.count == prefix.storedLength else {
             throw FormatError(offset: payloadOffset, reason: .truncated("a frame payload"))
         }
-        var crc = CRC32C()
-        crc.update(head[0..<(prefix.length - 4)])
-        crc.update(stored)
-        // Fuzzing builds take any checksum, so that the fuzzer reaches the
-        // decoders behind it (libFuzzer's convention; never in a release).
-        guard crc.value == prefix.checksum || FormatConstants.fuzzing else {
-            throw FormatError(offset: offset, reason: .frameChecksumMismatch(stored: prefix.checksum, computed: crc.value))
-        }
-        var frame = DecodedFrame(
+        return DecodedFrame(
             offset: offset, kindByte: prefix.kindByte, compressed: prefix.encodingByte == FrameEncoding.zstd.rawValue,
-            totalLength: prefix.totalLength, storedLength: prefix.storedLength, payload: stored)
-        if frame.compressed {
-            do {
-                frame.payload = try decompressor.decompress(stored, decodedLength: prefix.decodedLength)
-            } catch let reason as FormatError.Reason {
-                throw FormatError(offset: offset, reason: reason)
-            }
-        }
-        return frame
+            totalLength: prefix.totalLength, storedLength: prefix.storedLength,
+            payload: try FrameCodec.decodePayload(prefix: prefix, head: head, stored: stored, at: offset, decompressor: decompressor))
     }
 }

@@ -58,6 +58,7 @@ final class ProcessDirectory {
     /// a thread ID rather than a process: those are readable but not listed,
     /// and are taken as given).
     func stat(pid: Int32) -> ProcessStat? {
+        guard pid > 0 else { return nil }
         // "PID/stat", written into a buffer kept for it rather than a new String.
         var digits = 0
         var value = pid

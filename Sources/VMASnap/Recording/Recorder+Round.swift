@@ -42,7 +42,17 @@ extension Recorder {
         var entries: [ProcessStat]
         switch configuration.target {
         case .processes:
-            entries = pendingTargets.compactMap { processes.stat(pid: $0) }
+            entries = []
+            for pid in pendingTargets {
+                if let entry = processes.stat(pid: pid) {
+                    entries.append(entry)
+                } else if tracked[pid] == nil {
+                    // Gone (and reaped) before a round could walk it: there
+                    // is nothing to wait for, and the round that finds none
+                    // left ends the recording.
+                    pendingTargets.remove(pid)
+                }
+            }
         case .allProcesses:
             entries = processes.scan().filter { !$0.isKernelThread }
         case .command:
@@ -100,23 +110,24 @@ extension Recorder {
                 return
             }
             walkTime = system.now(.monotonic)
-            mappings = try capture.capture()
-        } catch CaptureError.permissionDenied, CaptureError.system {
-            // Counted and left out: one unreadable process never stops an -a recording.
-            unreadableCount += 1
-            settle(entry.identity)
-            return
-        } catch CaptureError.noSuchProcess, CaptureError.processExited {
+            mappings = try walked(capture)
+        } catch let error as CaptureError {
+            // Counted and left out: one process that cannot be read never
+            // stops a recording of others.
+            switch error {
+            case .noSuchProcess, .processExited, .kernelThread: break
+            case .permissionDenied: unreadableCount += 1
+            default: noteFailure(pid: entry.pid, .capture(error))
+            }
             settle(entry.identity)
             return
         }
         let process = RecordedProcess(
             identity: entry.identity, parentPID: entry.parentPID, command: entry.command,
             executable: processes.executable(pid: entry.pid))
-        let number = try writer.processSeen(process)
-        _ = try writer.snapshot(process: number, mappings: mappings, walkTime: walkTime)
-        keepSymbols(of: mappings, pid: entry.pid)
-        tracked[entry.pid] = TrackedProcess(identity: entry.identity, number: number, capture: capture)
+        let tracked = TrackedProcess(identity: entry.identity, number: try writer.processSeen(process), capture: capture)
+        self.tracked[entry.pid] = tracked
+        try record(mappings, of: tracked, walkTime: walkTime)
     }
 
     /// Walks a process followed since an earlier round. A capture that finds
@@ -128,7 +139,7 @@ extension Recorder {
         // When the walk began: a change it sees is dated then, not at the round's start.
         var walkTime = system.now(.monotonic)
         do {
-            mappings = try process.capture.capture()
+            mappings = try walked(process.capture)
         } catch CaptureError.noSuchProcess, CaptureError.processExited {
             // A zombie has no address space left to reopen.
             guard entry.state != UInt8(ascii: "Z") else { return try end(process, reason: .exited) }
@@ -138,23 +149,56 @@ extension Recorder {
                     return try end(process, reason: .exited)
                 }
                 walkTime = system.now(.monotonic)
-                mappings = try capture.capture()
+                mappings = try walked(capture)
                 process.capture = capture
                 // The same process under a new name: keep the recording's in step.
                 try writer.processExecuted(
                     process: process.number, command: stat.command, executable: processes.executable(pid: entry.pid))
             } catch CaptureError.noSuchProcess, CaptureError.processExited {
                 return try end(process, reason: .exited)
-            } catch CaptureError.permissionDenied, CaptureError.system {
-                // exec() of a program this user may not read (setuid).
+            } catch let error as CaptureError {
+                // exec() of a program this user may not read (setuid), or a walk that failed.
+                if error != .permissionDenied(pid: entry.pid) { noteFailure(pid: entry.pid, .capture(error)) }
                 return try end(process, reason: .unreadable)
             }
-        } catch CaptureError.permissionDenied, CaptureError.system {
+        } catch let error as CaptureError {
+            if error != .permissionDenied(pid: entry.pid) { noteFailure(pid: entry.pid, .capture(error)) }
             return try end(process, reason: .unreadable)
         }
-        if try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime) != .unchanged {
-            keepSymbols(of: mappings, pid: entry.pid)
+        try record(mappings, of: process, walkTime: walkTime)
+    }
+
+    /// A walk with `capture`, its statistics added to the recording's.
+    func walked(_ capture: any MappingCapture) throws -> [ExecutableMapping] {
+        let before = capture.walkStatistics
+        defer { walkStatistics = walkStatistics + capture.walkStatistics.since(before) }
+        return try capture.capture()
+    }
+
+    /// Records a walk of a followed process. A snapshot the recording cannot
+    /// hold (more than a frame, or mappings the format cannot store) ends
+    /// that process, never the recording.
+    func record(_ mappings: [ExecutableMapping], of process: TrackedProcess, walkTime: Int64) throws {
+        do {
+            // --keep-symbols: the files of new build IDs, opened while they are mapped.
+            if try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime) != .unchanged {
+                keepSymbols(of: mappings, pid: process.identity.pid)
+            }
+        } catch let error as WriterError {
+            switch error {
+            case .snapshotTooLarge, .invalidMapping:
+                noteFailure(pid: process.identity.pid, .writer(error))
+                try end(process, reason: .unreadable)
+            default:
+                throw error
+            }
         }
+    }
+
+    /// Counts a process left out because reading or recording it failed.
+    private func noteFailure(pid: Int32, _ error: ProcessFailure.Cause) {
+        failedCount += 1
+        if firstFailure == nil { firstFailure = ProcessFailure(pid: pid, cause: error) }
     }
 
     /// A capture of `pid` with the recording's backend, through this

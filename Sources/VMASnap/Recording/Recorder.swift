@@ -41,6 +41,11 @@ public final class Recorder {
     /// With a command: the command.
     var command: ChildCommand?
     var unreadableCount = 0
+    /// Processes left out or no longer followed after another failure, and the first such failure.
+    var failedCount = 0
+    var firstFailure: ProcessFailure?
+    /// What the walks met, over every capture.
+    var walkStatistics = WalkStatistics()
     var start: Int64 = 0
     /// With `--keep-symbols`: makes the tables of new build IDs' files.
     var symbolCollector: SymbolCollector?
@@ -72,15 +77,22 @@ public final class Recorder {
         processes = try ProcessDirectory(system: system)
     }
 
-    /// The status now.
-    public var status: RecorderStatus {
+    /// The status now (the writer's statistics: every round ended, whether
+    /// written yet or not).
+    public var status: RecorderStatus { status(statistics: writer.statistics) }
+
+    /// The status with `statistics` for the writer's.
+    func status(statistics: RecordingStatistics) -> RecorderStatus {
         var status = RecorderStatus()
         status.elapsed = start == 0 ? 0 : system.now(.monotonic) - start
         status.liveProcesses = tracked.count
-        status.processesSeen = writer.statistics.processes
+        status.processesSeen = statistics.processes
         status.unreadableProcesses = unreadableCount
         status.symbolTablesTooLarge = symbolTablesTooLarge
-        status.statistics = writer.statistics
+        status.failedProcesses = failedCount
+        status.firstFailure = firstFailure
+        status.walks = walkStatistics
+        status.statistics = statistics
         return status
     }
 
@@ -90,7 +102,10 @@ public final class Recorder {
     ///
     /// An error while recording (a full disk) stops it and is returned in
     /// `RecordingOutcome.failure`, after `stopped` is called with it at once,
-    /// and with a command after the command has exited.
+    /// and with a command after the command has exited. The file still gets
+    /// its index; the outcome's status counts what the file holds. Nothing
+    /// a recorded process does stops a recording: a process that cannot be
+    /// read or recorded is counted and left out.
     ///
     /// - Parameters:
     ///   - progress: called every `statusInterval` while waiting between rounds.
@@ -208,11 +223,25 @@ public final class Recorder {
         }
         recording = false
 
+        // The tables of --keep-symbols started or waiting, before the index
+        // (an error writing them stops there, and the file still gets its index).
         if failure == nil {
             do {
                 try storeAllSymbols()
-                try writer.finish()
             } catch {
+                failure = error
+                stopped?(error)
+            }
+        }
+        // Whatever ended the recording, the file gets its index: an error in
+        // the middle of a round leaves that round out (it would claim the
+        // processes it had not walked yet unchanged), every round before it
+        // stays, written or not.
+        do {
+            if failure != nil { try writer.discardRound() }
+            try writer.finish()
+        } catch {
+            if failure == nil {
                 failure = error
                 stopped?(error)
             }
@@ -227,7 +256,10 @@ public final class Recorder {
             }
             commandExit = command.exit
         }
-        return RecordingOutcome(ending: ending ?? .failed, commandExit: commandExit, status: status, failure: failure)
+        // What the file holds, which after a failure may be less than was recorded.
+        return RecordingOutcome(
+            ending: ending ?? .failed, commandExit: commandExit, status: status(statistics: writer.statisticsInFile),
+            failure: failure)
     }
 
     /// The first deadline on the grid `previous + k * interval` (k ≥ 1) after

@@ -60,8 +60,8 @@ public struct RecorderConfiguration: Hashable, Sendable {
     }
 
     /// The checks `Recorder.run` makes itself: an interval and a duration it
-    /// can count with (no division by zero, no overflow), a command to start,
-    /// a status interval.
+    /// can count with (no division by zero, no overflow), a command to start
+    /// or processes to follow, a status interval.
     func validateTiming() throws {
         guard interval >= RecorderConfiguration.minimumInterval else {
             throw RecorderError.intervalTooShort(nanoseconds: interval)
@@ -74,8 +74,16 @@ public struct RecorderConfiguration: Hashable, Sendable {
         guard statusInterval > 0, statusInterval <= DurationText.maximum else {
             throw RecorderError.intervalTooShort(nanoseconds: statusInterval)
         }
-        if case .command(let arguments) = target, arguments.first?.isEmpty ?? true {
-            throw RecorderError.cannotStart(command: "", errno: .noSuchFileOrDirectory)
+        switch target {
+        case .command(let arguments):
+            if arguments.first?.isEmpty ?? true {
+                throw RecorderError.cannotStart(command: "", errno: .noSuchFileOrDirectory)
+            }
+        case .processes(let pids):
+            guard !pids.isEmpty else { throw RecorderError.noProcesses }
+            if let invalid = pids.first(where: { $0 <= 0 }) { throw RecorderError.invalidProcessID(invalid) }
+        case .allProcesses:
+            break
         }
     }
 }

@@ -6,6 +6,10 @@ public enum RecorderError: Error, Hashable, Sendable, CustomStringConvertible {
     case cannotStart(command: String, errno: Errno)
     /// A -p process does not exist.
     case noSuchProcess(pid: Int32)
+    /// A process ID that no process can have (0 or negative).
+    case invalidProcessID(Int32)
+    /// No process to record: an empty list of process IDs.
+    case noProcesses
     /// The interval is too short to be meant (under 1 ms) or not positive.
     case intervalTooShort(nanoseconds: Int64)
     /// The duration is not positive.
@@ -21,6 +25,10 @@ public enum RecorderError: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot start \(TextEscaping.escape(command)): \(errno)\(name)"
         case .noSuchProcess(let pid):
             return "no such process: \(pid)"
+        case .invalidProcessID(let pid):
+            return "invalid process ID \(pid): a process ID is a positive number"
+        case .noProcesses:
+            return "no process to record: the list of process IDs is empty"
         case .intervalTooShort(let nanoseconds):
             return "interval \(DurationText.format(nanoseconds)) is too short: the shortest is 1ms"
         case .durationNotPositive(let nanoseconds):

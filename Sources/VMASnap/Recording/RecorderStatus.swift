@@ -11,6 +11,13 @@ public struct RecorderStatus: Hashable, Sendable {
     public var unreadableProcesses = 0
     /// `--keep-symbols`: symbol tables made but too large for a frame (64 MiB), not stored.
     public var symbolTablesTooLarge = 0
+    /// Processes left out, or no longer followed, because reading or
+    /// recording them failed otherwise (see `firstFailure`).
+    public var failedProcesses = 0
+    /// The first of those failures.
+    public var firstFailure: ProcessFailure?
+    /// What the walks met: changes that processes made while they were walked.
+    public var walks = WalkStatistics()
     /// What the writer has recorded: rounds, snapshots, changes, bytes.
     public var statistics = RecordingStatistics()
 

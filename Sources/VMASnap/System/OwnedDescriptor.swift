@@ -86,6 +86,16 @@ final class OwnedDescriptor {
     ///
     /// - Throws: `Errno` from pread(2).
     func read(at offset: Int64, count: Int) throws(Errno) -> [UInt8] {
+        try OwnedDescriptor.read(from: descriptor, at: offset, count: count, system: system)
+    }
+
+    /// Reads `count` bytes at `offset` of a descriptor the caller owns (fewer
+    /// only where the file ends).
+    ///
+    /// - Throws: `Errno` from pread(2).
+    static func read(from descriptor: FileDescriptor, at offset: Int64, count: Int, system: SystemCalls) throws(Errno)
+        -> [UInt8]
+    {
         var bytes = [UInt8](repeating: 0, count: count)
         var total = 0
         try bytes.withUnsafeMutableBytesTyped { (raw) throws(Errno) in

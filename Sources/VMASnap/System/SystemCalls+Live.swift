@@ -62,6 +62,17 @@ extension SystemCalls {
         rename: { directory, from, to throws(Errno) in
             _ = try retrying { renameat(directory.rawValue, from, directory.rawValue, to) }
         },
+        renameWithoutReplacing: { directory, from, to throws(Errno) in
+            _ = try retrying { vmasnap_rename_noreplace(directory.rawValue, from, to) }
+        },
+        lock: { descriptor, lock, wait throws(Errno) in
+            let operation: Int32 = switch lock {
+            case nil: 0
+            case .shared?: 1
+            case .exclusive?: 2
+            }
+            _ = try retrying { vmasnap_flock(descriptor.rawValue, operation, wait ? 1 : 0) }
+        },
         unlink: { directory, name throws(Errno) in
             _ = try retrying { unlinkat(directory.rawValue, name, 0) }
         },
@@ -188,6 +199,8 @@ extension FileDescriptor.OpenOptions {
     /// reopening through /proc/self/fd), opened without the side effects an
     /// open of a device or a FIFO has.
     static var pathOnly: FileDescriptor.OpenOptions { .init(rawValue: vmasnap_open_path_flag()) }
+    /// O_NOCTTY: opening a terminal does not make it the controlling one.
+    static var noControllingTerminal: FileDescriptor.OpenOptions { .init(rawValue: O_NOCTTY) }
 }
 
 /// Runs a call that returns -1 and sets errno on failure, again while a signal

@@ -15,6 +15,12 @@ import SystemPackage
 /// call is retried while a signal interrupts it (EINTR), except `close`,
 /// which Linux never lets be retried. A failure throws the `Errno`.
 struct SystemCalls: Sendable {
+    /// A whole-file advisory lock (flock(2)).
+    enum FileLock: Sendable {
+        case shared
+        case exclusive
+    }
+
     // MARK: Files
 
     /// open(2), or openat(2) when `directory` is given.
@@ -47,6 +53,13 @@ struct SystemCalls: Sendable {
     /// renameat(2) within one directory.
     var rename: @Sendable (_ directory: FileDescriptor, _ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>)
         throws(Errno) -> Void
+    /// renameat2(2) with RENAME_NOREPLACE within one directory: EEXIST when
+    /// `to` exists, EINVAL on a file system that cannot do it.
+    var renameWithoutReplacing: @Sendable (_ directory: FileDescriptor, _ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>)
+        throws(Errno) -> Void
+    /// flock(2): takes `lock` (or releases it when nil), waiting for it when
+    /// `wait`, else failing with EWOULDBLOCK.
+    var lock: @Sendable (_ descriptor: FileDescriptor, _ lock: FileLock?, _ wait: Bool) throws(Errno) -> Void
     /// unlinkat(2) of a file.
     var unlink: @Sendable (_ directory: FileDescriptor, _ name: UnsafePointer<CChar>) throws(Errno) -> Void
     /// readlinkat(2); returns the length (the target is not terminated).

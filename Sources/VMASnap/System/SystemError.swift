@@ -39,9 +39,10 @@ public struct SystemError: Error, Hashable, Sendable, CustomStringConvertible {
         self.errno = errno
     }
 
-    /// One line: "cannot open /x: No such file or directory (ENOENT)".
+    /// One line: "cannot open /x: No such file or directory (ENOENT)", the
+    /// subject escaped (see `TextEscaping`).
     public var description: String {
         let symbol = errno.symbol.map { " (\($0))" } ?? ""
-        return "cannot \(operation.rawValue) \(subject): \(errno)\(symbol)"
+        return "cannot \(operation.rawValue) \(TextEscaping.escape(subject)): \(errno)\(symbol)"
     }
 }

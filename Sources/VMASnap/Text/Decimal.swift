@@ -1,10 +1,12 @@
 /// Decimal numbers as text, in both directions, without Foundation: the one
 /// place that formats and parses them.
 public enum Decimal {
-    /// `value` with exactly `places` decimals, such as "12.000000450".
+    /// `value` with exactly `places` decimals (0 to 18; others are taken as
+    /// the nearest of those), such as "12.000000450".
     ///
     /// - Returns: the text; `String(value)` when it is too large for fixed point.
     public static func format(_ value: Double, places: Int) -> String {
+        let places = clamped(places)
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         let negative = value < 0
@@ -19,7 +21,8 @@ public enum Decimal {
     }
 
     /// `units` with its last `places` digits after a decimal point: 1234 with
-    /// 3 places is "1.234".
+    /// 3 places is "1.234" (0 to 18 places; others are taken as the nearest
+    /// of those).
     public static func fixed(_ units: Int64, places: Int) -> String {
         (units < 0 ? "-" : "") + fixed(units.magnitude, places: places)
     }
@@ -115,7 +118,11 @@ public enum Decimal {
         return Int64(exactly: magnitude)
     }
 
+    /// Decimal places a UInt64 divisor can hold.
+    private static func clamped(_ places: Int) -> Int { min(max(places, 0), 18) }
+
     private static func fixed(_ units: UInt64, places: Int) -> String {
+        let places = clamped(places)
         var divisor: UInt64 = 1
         for _ in 0..<places { divisor *= 10 }
         var bytes: [UInt8] = []

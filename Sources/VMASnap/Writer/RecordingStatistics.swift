@@ -34,6 +34,18 @@ public struct RecordingStatistics: Hashable, Sendable {
     /// Creates empty statistics.
     public init() {}
 
+    /// Adds the counts of what one round recorded (rounds, snapshots,
+    /// changes, keyframes, deltas, processes, live processes).
+    mutating func add(_ round: RecordingStatistics) {
+        rounds += round.rounds
+        snapshots += round.snapshots
+        changes += round.changes
+        keyframes += round.keyframes
+        deltas += round.deltas
+        processes += round.processes
+        liveProcesses += round.liveProcesses
+    }
+
     /// Decoded bytes per byte of frame in the file (1 when nothing is written yet).
     public var compressionRatio: Double {
         frameBytes == 0 ? 1 : Double(decodedBytes) / Double(frameBytes)

@@ -13,13 +13,14 @@ extension RecordingWriter {
             throw WriterError.invalidProcess("negative pid in \(process.identity) (parent \(process.parentPID))")
         }
         let executable = process.executable.map { pathNumber($0) }
-        let number = processes.count
-        roundRecords.append(.process(StoredProcess(
+        let number = processCount
+        appendToRound(.process(StoredProcess(
             number: number, pid: UInt64(process.identity.pid), startTime: process.identity.startTime,
             parentPID: UInt64(process.parentPID), executable: executable, command: process.command)))
-        processes.append(ProcessState(identity: process.identity))
+        processCount += 1
+        liveProcesses[number] = ProcessState(identity: process.identity)
         liveNumbers[process.identity] = number
-        statistics.processes += 1
+        roundStatistics.processes += 1
         return number
     }
 
@@ -30,8 +31,8 @@ extension RecordingWriter {
     /// - Throws: `WriterError` for an unknown or gone process, or a closed writer.
     public func processExecuted(process number: Int, command: [UInt8], executable: MappedPath?) throws {
         try checkOpen()
-        try checkLive(number)
-        roundRecords.append(.exec(process: number, executable: executable.map { pathNumber($0) }, command: command))
+        _ = try checkLive(number)
+        appendToRound(.exec(process: number, executable: executable.map { pathNumber($0) }, command: command))
     }
 
     /// Records a snapshot of process `number` taken in this round: a KEYFRAME
@@ -51,12 +52,14 @@ extension RecordingWriter {
     ///     effect. Processes walked late in a long round need it.
     /// - Returns: what was written.
     /// - Throws: `WriterError` outside a round, for an unknown, gone or
-    ///   already snapshotted process, or for mappings the format cannot store.
+    ///   already snapshotted process, for mappings the format cannot store,
+    ///   or `.snapshotTooLarge` when the round could not hold it (nothing of
+    ///   it is recorded then; the writer goes on).
     public func snapshot(process number: Int, mappings: [ExecutableMapping], walkTime: Int64? = nil) throws -> SnapshotOutcome {
-        try checkSnapshot(of: number)
+        let state = try checkSnapshot(of: number)
         try validate(mappings)
-        let diff = processes[number].mappings.map { SnapshotDiff(from: $0, to: mappings) }
-        return write(process: number, mappings: mappings, diff: diff, time: walkTime)
+        let diff = state.mappings.map { SnapshotDiff(from: $0, to: mappings) }
+        return try write(process: number, state: state, mappings: mappings, diff: diff, time: walkTime)
     }
 
     /// Records a change of process `number`'s mappings in this round: the
@@ -76,8 +79,8 @@ extension RecordingWriter {
     ///   `.invalidMapping` when the result cannot be stored, and what
     ///   `snapshot` throws.
     public func record(_ change: SnapshotDiff, process number: Int, time: Int64? = nil) throws -> SnapshotOutcome {
-        try checkSnapshot(of: number)
-        guard let current = processes[number].mappings else {
+        let state = try checkSnapshot(of: number)
+        guard let current = state.mappings else {
             throw WriterError.invalidChange("process \(number) has no snapshot to change: its first must be a whole set")
         }
         if !change.removed.isEmpty {
@@ -89,24 +92,34 @@ extension RecordingWriter {
         }
         let mappings = change.applied(to: current)
         try validate(mappings)
-        return write(process: number, mappings: mappings, diff: SnapshotDiff(from: current, to: mappings), time: time)
+        return try write(
+            process: number, state: state, mappings: mappings, diff: SnapshotDiff(from: current, to: mappings), time: time)
     }
 
-    /// The checks common to `snapshot` and `record`.
-    private func checkSnapshot(of number: Int) throws {
+    /// The checks common to `snapshot` and `record`; the process's state.
+    private func checkSnapshot(of number: Int) throws -> ProcessState {
         try checkOpen()
         guard roundTime != nil else { throw WriterError.notInRound }
-        try checkLive(number)
-        guard processes[number].lastSnapshotRound != roundCount else {
+        let state = try checkLive(number)
+        guard state.lastSnapshotRound != roundCount else {
             throw WriterError.duplicateSnapshot(process: number)
         }
+        return state
     }
 
     /// Writes the snapshot giving `mappings` (checked), `diff` from the
-    /// process's previous one (nil for its first).
-    private func write(process number: Int, mappings: [ExecutableMapping], diff: SnapshotDiff?, time: Int64?) -> SnapshotOutcome {
+    /// process's previous one (nil for its first). When its records would
+    /// not fit in the round's frame (a process with tens of thousands of
+    /// mappings of files with long names), nothing of it stays: the records
+    /// and definitions it added are taken back and `.snapshotTooLarge` thrown.
+    private func write(
+        process number: Int, state: ProcessState, mappings: [ExecutableMapping], diff: SnapshotDiff?, time: Int64?
+    ) throws -> SnapshotOutcome {
         let roundTime = self.roundTime!
         let delay = delayAfterRound(time)
+        let mark = roundMark()
+        var state = state
+        var record: Record?
         let outcome: SnapshotOutcome
         if let diff {
             if diff.isEmpty {
@@ -114,38 +127,50 @@ extension RecordingWriter {
             } else {
                 let stored = mappings.map { store($0) }
                 let keyframe = Record.keyframe(process: number, mappings: stored, delay: delay)
-                if roundTime - processes[number].lastKeyframeTime >= UInt64(max(header.keyframeInterval, 0)) {
+                if roundTime - state.lastKeyframeTime >= UInt64(max(header.keyframeInterval, 0)) {
                     outcome = .keyframe
-                    roundRecords.append(keyframe)
+                    record = keyframe
                 } else {
                     let delta = Record.delta(
                         process: number, removed: diff.removed.map(\.start), added: diff.added.map { store($0) }, delay: delay)
                     if delta.encodedLength > keyframe.encodedLength {
                         outcome = .keyframe
-                        roundRecords.append(keyframe)
+                        record = keyframe
                     } else {
                         outcome = .delta
-                        roundRecords.append(delta)
+                        record = delta
                     }
                 }
-                statistics.changes += 1
             }
         } else {
             outcome = .keyframe
-            roundRecords.append(.keyframe(process: number, mappings: mappings.map { store($0) }, delay: delay))
-            statistics.liveProcesses += 1
+            record = .keyframe(process: number, mappings: mappings.map { store($0) }, delay: delay)
+        }
+        if let record {
+            guard roundRecordBytes + record.encodedLength <= RecordingWriter.roundBudget else {
+                let bytes = roundRecordBytes - mark.bytes + record.encodedLength
+                rollBack(to: mark)
+                throw WriterError.snapshotTooLarge(process: number, bytes: bytes)
+            }
+            appendToRound(record)
         }
         switch outcome {
         case .keyframe:
-            processes[number].lastKeyframeTime = roundTime
-            statistics.keyframes += 1
+            state.lastKeyframeTime = roundTime
+            roundStatistics.keyframes += 1
         case .delta:
-            statistics.deltas += 1
+            roundStatistics.deltas += 1
         case .unchanged:
             break
         }
-        processes[number].mappings = mappings
-        processes[number].lastSnapshotRound = roundCount
+        if diff == nil {
+            roundStatistics.liveProcesses += 1
+        } else if outcome != .unchanged {
+            roundStatistics.changes += 1
+        }
+        state.mappings = mappings
+        state.lastSnapshotRound = roundCount
+        liveProcesses[number] = state
         return outcome
     }
 
@@ -158,20 +183,23 @@ extension RecordingWriter {
     public func processGone(process number: Int, reason: ProcessEnd, time: Int64? = nil) throws {
         try checkOpen()
         guard roundTime != nil else { throw WriterError.notInRound }
-        try checkLive(number)
-        roundRecords.append(.gone(process: number, reason: reason.rawValue, delay: delayAfterRound(time)))
-        processes[number].gone = true
-        if processes[number].mappings != nil {
-            statistics.liveProcesses -= 1
-            if processes[number].lastSnapshotRound == roundCount { goneAfterSnapshot += 1 }
+        let state = try checkLive(number)
+        appendToRound(.gone(process: number, reason: reason.rawValue, delay: delayAfterRound(time)))
+        if state.mappings != nil {
+            roundStatistics.liveProcesses -= 1
+            if state.lastSnapshotRound == roundCount { goneAfterSnapshot += 1 }
         }
-        processes[number].mappings = nil
-        if liveNumbers[processes[number].identity] == number { liveNumbers[processes[number].identity] = nil }
+        // Nothing of a gone process is kept: memory follows the processes
+        // alive, however many came and went.
+        liveProcesses[number] = nil
+        if liveNumbers[state.identity] == number { liveNumbers[state.identity] = nil }
     }
 
-    private func checkLive(_ number: Int) throws {
-        guard number >= 0, number < processes.count else { throw WriterError.unknownProcess(number) }
-        guard !processes[number].gone else { throw WriterError.processGone(number) }
+    /// The state of process `number`, which must have been seen and not be gone.
+    private func checkLive(_ number: Int) throws -> ProcessState {
+        guard number >= 0, number < processCount else { throw WriterError.unknownProcess(number) }
+        guard let state = liveProcesses[number] else { throw WriterError.processGone(number) }
+        return state
     }
 
     /// Checks that the format can store the walk: aligned, non-empty, ascending,
@@ -215,7 +243,8 @@ extension RecordingWriter {
         let buildID = mapping.buildID.map { buildIDNumber($0) }
         let number = fileNumbers.count
         fileNumbers[key] = number
-        roundRecords.append(.file(StoredFile(
+        roundDefinitions.append(.file(key))
+        appendToRound(.file(StoredFile(
             device: UInt64(mapping.device.major) << 20 | UInt64(mapping.device.minor), inode: mapping.inode,
             path: path, buildID: buildID)))
         return number
@@ -225,7 +254,8 @@ extension RecordingWriter {
         if let number = pathNumbers[path] { return number }
         let number = pathNumbers.count
         pathNumbers[path] = number
-        roundRecords.append(.path(path.bytes))
+        roundDefinitions.append(.path(path))
+        appendToRound(.path(path.bytes))
         return number
     }
 
@@ -233,14 +263,18 @@ extension RecordingWriter {
         if let number = buildIDNumbers[buildID] { return number }
         let number = buildIDNumbers.count
         buildIDNumbers[buildID] = number
-        roundRecords.append(.buildID(buildID.bytes))
+        roundDefinitions.append(.buildID(buildID))
+        appendToRound(.buildID(buildID.bytes))
         return number
     }
 
     /// Nanoseconds from the open round's time to `time` (0 when nil or not later).
+    /// Notes the record's time as the latest, which the next round may not precede.
     private func delayAfterRound(_ time: Int64?) -> UInt64 {
         guard let time, let round = roundTime else { return 0 }
         let roundAbsolute = header.start + Int64(round)
-        return time > roundAbsolute ? UInt64(time - roundAbsolute) : 0
+        let delay = time > roundAbsolute ? UInt64(time - roundAbsolute) : 0
+        latestRecordTime = max(latestRecordTime, round + delay)
+        return delay
     }
 }

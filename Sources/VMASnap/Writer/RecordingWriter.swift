@@ -30,15 +30,29 @@ import SystemPackage
 /// temporary name renamed into place once the header is in it, never
 /// following a symlink), and closes it in `finish()`, reporting close's
 /// error; the writer never closes a descriptor it was given.
+///
+/// Memory follows the processes alive, not the processes seen: a gone
+/// process leaves nothing behind in the writer. The index, which describes
+/// every process, is built as frames are written while the recording has
+/// seen at most `indexedProcessLimit` processes; past that, a writer that
+/// created its file stops building it and, in `finish()`, reads its frames
+/// back to build it, so that a week of `record -a` with constant process
+/// turnover stays within a few megabytes. (A writer given a descriptor
+/// cannot read it back and builds the index all along.)
 /// Not thread-safe: use one writer from one thread.
 public final class RecordingWriter {
     /// The header written at the start of the file.
     public let header: RecordingHeader
-    /// What has been recorded so far.
+    /// What has been recorded so far: every round ended (written or waiting
+    /// for the next flush).
     public internal(set) var statistics = RecordingStatistics()
     /// Called by `finish()` before its last frame: a measurement of perf's
     /// clock to record then (see `recordPerfClock(_:)`), or nil.
     public var perfClockAtFinish: (() -> PerfClockReading?)?
+    /// What the file holds: the statistics as of the last frame written
+    /// (and, once finished, the index). After a failure, what a summary may
+    /// claim.
+    public private(set) var statisticsInFile = RecordingStatistics()
 
     let descriptor: FileDescriptor
     /// The file the writer created and closes, if it did.
@@ -48,10 +62,23 @@ public final class RecordingWriter {
     let compressor: ZstdCompressor?
     /// The file offset of the next byte written.
     var offset: UInt64 = 0
-    /// The index as of the frames written.
-    var builder: IndexBuilder
+    /// The index as of the frames written; nil once the writer has seen more
+    /// than `indexedProcessLimit` processes and will read its frames back.
+    var builder: IndexBuilder?
+    /// Whether the writer may read back what it wrote (it created the file).
+    let canReadBack: Bool
+    /// Past this many processes seen, a writer that can read its file back
+    /// stops building the index as it goes (see the type's notes).
+    var indexedProcessLimit = RecordingWriter.defaultIndexedProcessLimit
+    /// 4096 processes: about a megabyte of index state.
+    static let defaultIndexedProcessLimit = 4096
+    /// Where the first frame starts: the header's length.
+    var framesStart: UInt64 = 0
     /// No more records may be written (finished, or failed beyond repair).
     var closed = false
+    /// A write failed and could not be cut back (a pipe): the file ends in
+    /// part of a frame, and nothing more may follow it.
+    var damaged = false
 
     /// The records of the next frame, and their bytes.
     var pendingRecords: [Record] = []
@@ -65,7 +92,16 @@ public final class RecordingWriter {
     var roundCount: UInt64 = 0
     /// The records of the open round (and PROCESS records given between rounds).
     var roundRecords: [Record] = []
+    /// Their encoded bytes.
+    var roundRecordBytes = 0
+    /// The definitions they make, in order (to take back a snapshot that
+    /// does not fit).
+    var roundDefinitions: [Definition] = []
+    /// What the open round changes in `statistics`, added when it ends.
+    var roundStatistics = RecordingStatistics()
     var lastRoundTime: UInt64 = 0
+    /// The latest time of a record (its round's time plus its delay).
+    var latestRecordTime: UInt64 = 0
     var lastFlushTime: UInt64 = 0
     /// Processes that went in this round after a snapshot in it (they still count one).
     var goneAfterSnapshot = 0
@@ -77,10 +113,19 @@ public final class RecordingWriter {
     /// Build-ID numbers that have a SYMBOLS record.
     var storedSymbols: Set<Int> = []
 
-    /// What the writer remembers of each process, by number.
-    var processes: [ProcessState] = []
+    /// Processes seen: the next process number.
+    var processCount = 0
+    /// What the writer remembers of each process not gone, by number.
+    var liveProcesses: [Int: ProcessState] = [:]
     /// The numbers of processes seen and not gone.
     var liveNumbers: [ProcessIdentity: Int] = [:]
+
+    /// A definition made in the open round.
+    enum Definition {
+        case path(MappedPath)
+        case buildID(BuildID)
+        case file(FileKey)
+    }
 
     struct FileKey: Hashable {
         var device: DeviceNumber
@@ -95,7 +140,6 @@ public final class RecordingWriter {
         var mappings: [ExecutableMapping]?
         var lastKeyframeTime: UInt64 = 0
         var lastSnapshotRound: UInt64?
-        var gone = false
     }
 
     /// Starts a recording on `descriptor`, which must be at the start of an
@@ -113,6 +157,11 @@ public final class RecordingWriter {
             descriptor: descriptor, output: nil, subject: "the recording", header: header, compression: compression,
             system: .live)
     }
+
+    /// The most bytes one round's records may take, leaving room in its frame
+    /// for the ROUND record and the processes found gone after the last
+    /// snapshot that fitted.
+    static let roundBudget = FormatConstants.maximumDecodedLength - (64 << 10)
 
     /// Creates the recording at `path` as `OutputFile` does: mode 0600, under a
     /// temporary name renamed to `path` once the header is written (an
@@ -151,22 +200,28 @@ public final class RecordingWriter {
         self.header = header
         self.compressor = compression ? ZstdCompressor(level: FormatConstants.compressionLevel) : nil
         self.builder = IndexBuilder(start: header.start, keyframeInterval: header.keyframeInterval)
+        // The file the writer created is open for reading too (OutputFile).
+        self.canReadBack = output != nil
         // ESPIPE: a pipe, which has no offset to be at.
         if let position = try? system.seek(descriptor, 0, .current), position != 0 {
             throw WriterError.notAtStart(offset: position)
         }
         try write(header.encoded())
+        framesStart = offset
     }
 
     /// Begins a sampling round at `time` (nanoseconds on the header's clock,
-    /// not before its start nor before the previous round).
+    /// not before its start, the previous round, or the time given to a
+    /// record of it).
     ///
     /// - Throws: `WriterError` when a round is open, the time is out of
     ///   order, or the writer is closed.
     public func beginRound(time: Int64) throws {
         try checkOpen()
         guard roundTime == nil else { throw WriterError.roundNotEnded }
-        let previous = roundCount == 0 ? header.start : header.start + Int64(lastRoundTime)
+        // Not before the previous round, nor before a record of it dated
+        // later than the round (a walk's time): times never go back.
+        let previous = header.start + Int64(max(roundCount == 0 ? 0 : lastRoundTime, latestRecordTime))
         guard time >= previous else { throw WriterError.timeOutOfOrder(time: time, previous: previous) }
         roundTime = UInt64(time - header.start)
         roundCount += 1
@@ -182,6 +237,8 @@ public final class RecordingWriter {
         guard let time = roundTime else { throw WriterError.notInRound }
         roundTime = nil
         lastRoundTime = time
+        statistics.add(roundStatistics)
+        roundStatistics = RecordingStatistics()
         statistics.rounds += 1
         statistics.snapshots += statistics.liveProcesses + goneAfterSnapshot
         if roundRecords.isEmpty {
@@ -191,19 +248,15 @@ public final class RecordingWriter {
                 pendingQuiet = (1, time, time)
             }
         } else {
-            var roundBytes = 0
-            for record in roundRecords { roundBytes += record.encodedLength }
-            if pendingBytes.bytes.count + roundBytes + 32 > FormatConstants.maximumDecodedLength {
+            // Snapshots that did not fit were refused (`roundBudget`), so a
+            // round always fits in a frame of its own.
+            if pendingBytes.bytes.count + roundRecordBytes + 32 > FormatConstants.maximumDecodedLength {
                 try flush()
-            }
-            guard roundBytes + 32 <= FormatConstants.maximumDecodedLength else {
-                closed = true
-                throw WriterError.roundTooLarge(bytes: roundBytes)
             }
             emitPendingQuiet()
             emit(.round(time: time))
             for record in roundRecords { emit(record) }
-            roundRecords.removeAll(keepingCapacity: true)
+            clearRound()
         }
         let flushInterval = UInt64(max(header.flushInterval, 0))
         if time - lastFlushTime >= flushInterval || pendingBytes.bytes.count >= FormatConstants.flushThreshold {
@@ -225,20 +278,24 @@ public final class RecordingWriter {
         try checkOpen()
         emitPendingQuiet()
         lastFlushTime = lastRoundTime
-        guard !pendingRecords.isEmpty else { return }
+        guard !pendingRecords.isEmpty else {
+            statisticsInFile = statistics
+            return
+        }
         let payload = pendingBytes.bytes
         var next = builder
-        next.beginFrame(offset: offset)
+        next?.beginFrame(offset: offset)
         do {
-            for record in pendingRecords { try next.add(record) }
+            for record in pendingRecords { try next?.add(record) }
         } catch {
             closed = true
             throw WriterError.inconsistent(String(describing: error))
         }
-        next.endFrame(decodedLength: payload.count)
+        next?.endFrame(decodedLength: payload.count)
         let frame = FrameCodec.encode(kind: .records, payload: payload, compressor: compressing ? compressor : nil)
         try write(frame)
-        builder = next
+        // Past the limit, the index is built by reading the frames back at the end.
+        builder = canReadBack && processCount > indexedProcessLimit ? nil : next
         statistics.records += pendingRecords.count
         statistics.frames += 1
         statistics.frameBytes += UInt64(frame.count)
@@ -246,6 +303,23 @@ public final class RecordingWriter {
         statistics.pendingBytes = 0
         pendingRecords.removeAll(keepingCapacity: true)
         pendingBytes.bytes.removeAll(keepingCapacity: true)
+        statisticsInFile = statistics
+    }
+
+    /// Forgets the records of the open round, if one is open, and ends it:
+    /// what a recorder calls when an error stops it in the middle of a round,
+    /// before `finish()`, so that the file holds only whole rounds. Records
+    /// given between rounds (PROCESS) are forgotten too.
+    ///
+    /// - Throws: `WriterError.closed` after `finish()`.
+    public func discardRound() throws {
+        try checkOpen()
+        if roundTime != nil {
+            roundTime = nil
+            roundCount -= 1
+        }
+        clearRound()
+        roundStatistics = RecordingStatistics()
     }
 
     /// Ends the recording: ends an open round, writes what waits, the index
@@ -256,24 +330,48 @@ public final class RecordingWriter {
     ///   fails (the first of them); `.closed` when already finished.
     public func finish() throws {
         try checkOpen()
-        if roundTime != nil { try endRound() }
-        // PROCESS records given after the last round.
-        for record in roundRecords { emit(record) }
-        roundRecords.removeAll()
-        if let reading = perfClockAtFinish?() { try recordPerfClock(reading) }
-        try flush()
-        let index = builder.finished()
+        var failure: WriterError?
+        do {
+            if roundTime != nil { try endRound() }
+            // PROCESS records given after the last round.
+            for record in roundRecords { emit(record) }
+            clearRound()
+            statistics.add(roundStatistics)
+            roundStatistics = RecordingStatistics()
+            if let reading = perfClockAtFinish?() { try recordPerfClock(reading) }
+            try flush()
+        } catch let error as WriterError {
+            // What could not be written (a full disk) is left out: the
+            // frames already in the file still get their index.
+            guard case .system = error, !damaged else {
+                closed = true
+                throw error
+            }
+            failure = error
+            clearRound()
+            pendingRecords.removeAll()
+            pendingBytes.bytes.removeAll()
+            pendingQuiet = nil
+        }
+        let index = try (builder ?? readBack()).finished()
         let indexFrame = FrameCodec.encode(kind: .index, payload: index.encoded(), compressor: compressor)
         let footer = Footer(indexOffset: offset, indexLength: UInt64(indexFrame.count))
-        try write(indexFrame + footer.encoded())
+        do {
+            try write(indexFrame + footer.encoded())
+        } catch {
+            closed = true
+            try? output?.close()
+            throw failure ?? error
+        }
         closed = true
-        var failure: WriterError?
+        if failure == nil { statisticsInFile = statistics }
+        statisticsInFile.bytesWritten = offset
         do throws(Errno) {
             try system.synchronizeData(descriptor)
         } catch .invalidArgument {
             // A pipe or another descriptor that cannot be synced.
         } catch {
-            failure = .system(SystemError(.sync, subject, error))
+            failure = failure ?? .system(SystemError(.sync, subject, error))
         }
         do {
             try output?.close()
@@ -285,6 +383,43 @@ public final class RecordingWriter {
 
     func checkOpen() throws {
         if closed { throw WriterError.closed }
+    }
+
+    /// Adds a record to the open round.
+    func appendToRound(_ record: Record) {
+        roundRecords.append(record)
+        roundRecordBytes += record.encodedLength
+    }
+
+    /// Where the open round's records and definitions stand.
+    struct RoundMark {
+        var records: Int
+        var bytes: Int
+        var definitions: Int
+    }
+
+    func roundMark() -> RoundMark {
+        RoundMark(records: roundRecords.count, bytes: roundRecordBytes, definitions: roundDefinitions.count)
+    }
+
+    /// Takes back the records and definitions added to the open round since `mark`.
+    func rollBack(to mark: RoundMark) {
+        roundRecords.removeSubrange(mark.records...)
+        roundRecordBytes = mark.bytes
+        for definition in roundDefinitions[mark.definitions...] {
+            switch definition {
+            case .path(let path): pathNumbers[path] = nil
+            case .buildID(let buildID): buildIDNumbers[buildID] = nil
+            case .file(let key): fileNumbers[key] = nil
+            }
+        }
+        roundDefinitions.removeSubrange(mark.definitions...)
+    }
+
+    private func clearRound() {
+        roundRecords.removeAll(keepingCapacity: true)
+        roundRecordBytes = 0
+        roundDefinitions.removeAll(keepingCapacity: true)
     }
 
     /// Appends a record to the next frame.
@@ -309,7 +444,10 @@ public final class RecordingWriter {
         } catch {
             // Part of it may be in the file: cut back (a pipe cannot be; the
             // reader stops at the partial frame).
-            _ = try? system.resize(descriptor, Int64(offset))
+            if (try? system.resize(descriptor, Int64(offset))) == nil {
+                damaged = true
+                closed = true
+            }
             _ = try? system.seek(descriptor, Int64(offset), .start)
             throw WriterError.system(SystemError(.write, subject, error))
         }

@@ -32,8 +32,8 @@ struct Diff: ParsableCommand {
             let output = StandardOutput()
             // Damage found on the way is said after the output, as the commands that read everything say it.
             defer { opened.warn() }
-            let fromTime = from.nanoseconds(start: opened.start)
-            let toTime = to.nanoseconds(start: opened.start)
+            let fromTime = try opened.nanoseconds(of: from, option: "--from")
+            let toTime = try opened.nanoseconds(of: to, option: "--to")
             for history in try opened.histories(pid: process.pid?.value) {
                 let changes = history.changes(from: fromTime, to: toTime)
                 guard !changes.isEmpty else { continue }

@@ -80,7 +80,7 @@ struct Info: ParsableCommand {
         }
         add("index", indexText(reader))
         if let truncation = reader.truncation {
-            add("cut short", "yes: \(TextEscaping.escape(truncation.description))")
+            add("cut short", "yes: \(TextEscaping.singleLine(truncation.description))")
         } else {
             add("cut short", "no")
         }

@@ -95,7 +95,7 @@ struct Lookup: ParsableCommand {
                 // Damage found while loading a pid: answered from what comes before it.
                 opened.warn()
                 if let error = index.loadingErrors.first {
-                    StandardError.line("vmasnap: warning: " + TextEscaping.escape(String(describing: error)))
+                    StandardError.line("vmasnap: warning: " + TextEscaping.singleLine(String(describing: error)))
                 }
             }
             switch input {
@@ -147,7 +147,7 @@ struct Lookup: ParsableCommand {
             case nil:
                 guard let pid = process.pid?.value, let time else { return }
                 var cursor = LookupCursor(index: index)
-                let nanoseconds = time.nanoseconds(start: opened.start)
+                let nanoseconds = try opened.nanoseconds(of: time, option: "--time")
                 // Folded, the addresses are one stack, leaf first.
                 stacks?.begin(pid: pid, time: nanoseconds)
                 for address in addresses {

@@ -134,7 +134,7 @@ struct Record: ParsableCommand {
                 progress: statusLine.map { line in { line.show($0) } },
                 stopped: { error in
                     statusLine?.clear()
-                    StandardError.line("vmasnap: " + TextEscaping.escape(String(describing: error))
+                    StandardError.line("vmasnap: " + TextEscaping.singleLine(String(describing: error))
                         + "; recording stopped, \(TextEscaping.escape(output)) holds what was written before")
                 })
             statusLine?.clear()
@@ -147,6 +147,11 @@ struct Record: ParsableCommand {
             if outcome.status.symbolTablesTooLarge > 0 {
                 StandardError.line("vmasnap: note: \(outcome.status.symbolTablesTooLarge) symbol table(s) exceed a frame (64 MiB) "
                     + "and are not stored")
+            }
+            if outcome.status.failedProcesses > 0, let first = outcome.status.firstFailure {
+                let count = outcome.status.failedProcesses
+                StandardError.line("vmasnap: \(count) process\(count == 1 ? "" : "es") could not be recorded and "
+                    + "\(count == 1 ? "is" : "are") left out from then on (the first: \(TextEscaping.singleLine(first.description)))")
             }
             StandardError.line(StatusLine.summary(outcome.status, path: output))
             if let failure = outcome.failure { return ExitStatus.of(failure).rawValue }

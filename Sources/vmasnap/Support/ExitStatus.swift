@@ -7,7 +7,7 @@ enum ExitStatus: Int32 {
     case success = 0
     /// An operation failed (I/O, a full disk, a system call).
     case failure = 1
-    /// No such process, or it exited while being read.
+    /// No such process, it exited while being read, or it is a kernel thread.
     case noSuchProcess = 2
     /// Permission denied (ptrace read access, or an unsafe output directory).
     case permissionDenied = 3
@@ -30,7 +30,7 @@ enum ExitStatus: Int32 {
         switch error {
         case let error as CaptureError:
             switch error {
-            case .noSuchProcess, .processExited: return .noSuchProcess
+            case .noSuchProcess, .processExited, .kernelThread: return .noSuchProcess
             case .permissionDenied: return .permissionDenied
             case .ioctlUnsupported: return .unsupported
             case .queryRejected, .system: return .failure
@@ -41,11 +41,12 @@ enum ExitStatus: Int32 {
             case .noSuchProcess: return .noSuchProcess
             case .cannotStart(_, let errno):
                 return errno == .noSuchFileOrDirectory ? .commandNotFound : .commandNotExecutable
-            case .intervalTooShort, .durationNotPositive, .tooLong: return .usage
+            case .intervalTooShort, .durationNotPositive, .tooLong, .invalidProcessID, .noProcesses: return .usage
             }
         case let error as WriterError:
             switch error {
             case .unsafeDirectory: return .permissionDenied
+            case .emptyPath: return .usage
             default: return .failure
             }
         case is FormatError, is PerfDataError: return .badRecording

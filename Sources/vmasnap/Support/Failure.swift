@@ -21,6 +21,6 @@ enum Failure {
 
     /// Prints one line for `error` on stderr.
     static func report(_ error: Error) {
-        StandardError.line("vmasnap: " + TextEscaping.escape(String(describing: error)))
+        StandardError.line("vmasnap: " + TextEscaping.singleLine(String(describing: error)))
     }
 }

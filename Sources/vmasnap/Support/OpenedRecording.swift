@@ -43,6 +43,17 @@ struct OpenedRecording {
         warnings.report(reader)
     }
 
+    /// `time` on the recording's clock; a usage error when a time after its
+    /// start lies past the clock's end (`option` names where it was given).
+    func nanoseconds(of time: LookupTime, option: String) throws -> Int64 {
+        guard let nanoseconds = time.exactNanoseconds(start: start) else {
+            throw UsageError(description: "\(option): the time lies past the end of the recording's clock "
+                + "(its start is \(TimeText.format(nanoseconds: start)) s, and times stop at "
+                + "\(TimeText.format(nanoseconds: Int64.max)) s)")
+        }
+        return nanoseconds
+    }
+
     /// An index that reads each pid's histories the first time a lookup asks about it.
     func loadingIndex() -> LoadingAddressIndex {
         let reader = self.reader

@@ -23,10 +23,10 @@ final class RecordingWarnings {
         var lines: [String] = []
         let file = TextEscaping.escape(path)
         if let problem = reader.indexProblem, problem != reader.truncation?.error {
-            lines.append("\(file): its index was not used (\(TextEscaping.escape(problem.description))); the frames were read instead")
+            lines.append("\(file): its index was not used (\(TextEscaping.singleLine(problem.description))); the frames were read instead")
         }
         if let truncation = reader.truncation {
-            lines.append("\(file): \(TextEscaping.escape(truncation.description)); what comes before it is used")
+            lines.append("\(file): \(TextEscaping.singleLine(truncation.description)); what comes before it is used")
         }
         return lines
     }

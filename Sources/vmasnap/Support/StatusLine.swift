@@ -29,13 +29,16 @@ final class StatusLine {
         shown = false
     }
 
-    /// "[ vmasnap record: Captured and wrote 0.012 MB vmasnap.data (123 snapshots of 4 processes, 7 changes) ]".
+    /// "[ vmasnap record: Captured and wrote 0.012 MB vmasnap.data (123 snapshots of 4 processes, 7 changes) ]",
+    /// with ", N walks met a change in progress" before the parenthesis closes when some did.
     static func summary(_ status: RecorderStatus, path: String) -> String {
         let statistics = status.statistics
         let processes = statistics.processes
+        let met = status.walks.walksMeetingChanges
         return "[ vmasnap record: Captured and wrote \(megabytes(statistics.bytesWritten)) MB \(TextEscaping.escape(path)) "
             + "(\(statistics.snapshots) snapshot\(statistics.snapshots == 1 ? "" : "s") of \(processes) "
             + "process\(processes == 1 ? "" : "es"), \(statistics.changes) change\(statistics.changes == 1 ? "" : "s")"
+            + (met == 0 ? "" : ", \(met) walk\(met == 1 ? "" : "s") met a change in progress")
             + (statistics.symbolTables == 0 ? "" : ", symbols of \(statistics.symbolTables) file\(statistics.symbolTables == 1 ? "" : "s") "
                 + "in \(megabytes(statistics.symbolBytes)) MB") + ") ]"
     }

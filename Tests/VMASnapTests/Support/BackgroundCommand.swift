@@ -77,3 +77,9 @@ func fileSize(_ path: String) -> Int? {
     var status = stat()
     return stat(path, &status) == 0 ? Int(status.st_size) : nil
 }
+
+/// A dev_t from major and minor numbers, as glibc's makedev (which Swift does not import).
+func makedev(_ major: UInt32, _ minor: UInt32) -> dev_t {
+    let major = UInt64(major), minor = UInt64(minor)
+    return dev_t((major & 0xFFF) << 8 | (major & ~0xFFF) << 32 | (minor & 0xFF) | (minor & ~0xFF) << 12)
+}
