@@ -29,10 +29,27 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // elfutils' libdw, from Debian's libdw-dev: DWARF line tables and
+        // inlined functions (Sources/VMASnap/DWARF).
+        .systemLibrary(
+            name: "CDW",
+            pkgConfig: "libdw",
+            providers: [.apt(["libdw-dev"])]
+        ),
+        // liblzma, from Debian's liblzma-dev (which libdw-dev brings): the
+        // xz-compressed symbol tables of MiniDebugInfo (.gnu_debugdata).
+        .systemLibrary(
+            name: "CLZMA",
+            pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"])]
+        ),
+        // The toolchain's own demanglers: libstdc++'s __cxa_demangle and the
+        // Swift runtime's swift_demangle.
+        .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++")]),
         .target(
             name: "VMASnap",
             dependencies: [
-                "CProcmapQuery", "CLinuxSystem", "CZstd",
+                "CProcmapQuery", "CLinuxSystem", "CZstd", "CDW", "CLZMA", "CDemangle",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: fuzzingSettings

@@ -5,8 +5,10 @@ one line per field, with its offset, its bytes and what they mean.
 
     python3 Formats/golden/walkthrough.py Formats/golden/clean.vmasnap
 
-It generated the dump in WALKTHROUGH.md. zstd payloads are not decoded
-(the standard library has no zstd); the golden files have none.
+It generated the dump in WALKTHROUGH.md. zstd frame payloads are not decoded
+(the standard library has no zstd); the golden files have none. The stored
+symbol tables of SYMBOLS records (always zstd) are decoded with the zstd
+command when it is installed, and the table read as Formats/symbols.md says.
 
     python3 Formats/golden/walkthrough.py --check FILE
 
@@ -20,7 +22,9 @@ reads "PROCESS TIME" lines (TIME in ns on the recording's clock) and prints,
 for each, the mappings of that process at that time as section 5 finds them
 with the index: "-" for none, else "START-END:OFFSET:FILE" items.
 """
+import shutil
 import struct
+import subprocess
 import sys
 
 POLY = 0x82F63B78
@@ -120,6 +124,45 @@ def mappings(cur, count, files, indent):
         previous_end = start + size * 4096
 
 
+def symbol_table(compressed, decoded_length, build_id):
+    """A SYMBOLS record's table (Formats/symbols.md), decompressed by the zstd
+    command: its header, segments and functions; other sections by tag."""
+    if not shutil.which("zstd"):
+        out.append("        (no zstd command: the table is not decoded here)")
+        return
+    table = subprocess.run(["zstd", "-d", "-c", "-q"], input=compressed, stdout=subprocess.PIPE, check=True).stdout
+    cur = Cursor(table)
+    out.append("        decoded table (offsets in the table), %d bytes%s"
+               % (len(table), "" if len(table) == decoded_length else ": MISMATCH, not the declared length"))
+    field(cur, lambda v: "magic %r%s" % (v, "" if v == b"VMASYMB\0" else " MISMATCH"), lambda: cur.take(8), 3)
+    field(cur, lambda v: "version %d.%d" % v, lambda: (cur.u8(), cur.u8()), 3)
+    n = cur.varint()
+    raw = cur.take(n)
+    line(cur.pos - n - len(varint_bytes(n)), varint_bytes(n) + raw,
+         "build ID %s (%s)" % (raw.hex(), "the record's" if raw.hex() == build_id else "MISMATCH with the record's"), 3)
+    while cur.pos < len(table):
+        tag = field(cur, lambda v: "section %d" % v, cur.varint, 3)
+        size = field(cur, lambda v: "%d bytes" % v, cur.varint, 4)
+        section = Cursor(cur.take(size), cur.pos - size)
+        if tag == 1:
+            for i in range(field(section, lambda v: "%d segments" % v, section.varint, 4)):
+                values = [section.varint() for _ in range(5)]
+                out.append("%s  segment %d: offset 0x%x, address 0x%x, file size 0x%x, memory size 0x%x, flags %d"
+                           % (" " * 55, i, *values))
+        elif tag == 2:
+            count = field(section, lambda v: "%d functions" % v, section.varint, 4)
+            starts, address = [], 0
+            for _ in range(count):
+                address += section.varint()
+                starts.append(address)
+            sizes = [section.varint() for _ in range(count)]
+            for i in range(count):
+                name = section.take(section.varint())
+                out.append("%s  function 0x%x, size %d: %s" % (" " * 55, starts[i], sizes[i], name.decode("utf-8", "backslashreplace")))
+        else:
+            out.append("%s  (section %d: not decoded here)" % (" " * 55, tag))
+
+
 def records(cur, start, state, index):
     while cur.pos < len(cur.data):
         rec_start = cur.pos
@@ -127,6 +170,7 @@ def records(cur, start, state, index):
         length = cur.varint()
         body = Cursor(cur.take(length), cur.base + cur.pos - length)
         names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x05: "EXEC", 0x06: "PERF_CLOCK",
+                 0x07: "SYMBOLS",
                  0x10: "ROUND", 0x11: "QUIET",
                  0x20: "KEYFRAME", 0x21: "DELTA", 0x22: "GONE", 0x40: "FRAMES", 0x41: "DEFINITIONS",
                  0x42: "PROCESS (index)", 0x43: "SUMMARY"}
@@ -165,6 +209,12 @@ def records(cur, start, state, index):
             field(body, lambda v: "recording time %d ns after start = %s: offset %d ns" % (v, seconds(start, v), start + v - perf),
                   body.varint, 2)
             field(body, lambda v: "uncertainty %d ns" % v, body.varint, 2)
+        elif rtype == 0x07:
+            number = field(body, lambda v: "build ID %d (%s)" % (v, state["build_ids"][v]), body.varint, 2)
+            decoded = field(body, lambda v: "table of %d bytes, compressed:" % v, body.varint, 2)
+            raw = body.take(length - body.pos)
+            line(body.base + body.pos - len(raw), raw, "zstd frame, %d bytes" % len(raw), 2)
+            symbol_table(raw, decoded, state["build_ids"][number])
         elif rtype == 0x10:
             field(body, lambda v: "time %d ns after start = %s" % (v, seconds(start, v)), body.varint, 2)
         elif rtype == 0x11:
@@ -382,6 +432,8 @@ def decode_record(rtype, body):
     if rtype == 0x06:
         perf_time, recording_time, uncertainty = body.varint(), body.varint(), body.varint()
         return ("PERF_CLOCK", recording_time)
+    if rtype == 0x07:
+        return ("SYMBOLS", body.varint())
     if rtype == 0x10:
         return ("ROUND", body.varint())
     if rtype == 0x11:
@@ -457,6 +509,12 @@ def rebuild_index(header, frames):
             what = record[0]
             if what == "PERF_CLOCK":
                 # In no round; listed in DEFINITIONS (spec 3.4).
+                definitions = True
+                continue
+            if what == "SYMBOLS":
+                # In no round, for a build ID defined before; listed in DEFINITIONS (spec 3.5).
+                if record[1] >= counts[0x02]:
+                    raise Bad("SYMBOLS for build ID %d, not defined before it" % record[1])
                 definitions = True
                 continue
             if what in ("ROUND", "QUIET"):
@@ -630,7 +688,7 @@ def state_at(header, frames, stored, process, time):
                 if what == "QUIET":
                     round_time = None
                 continue
-            if what in ("PROCESS", "EXEC", "PERF_CLOCK") or record[1] != process:
+            if what in ("PROCESS", "EXEC", "PERF_CLOCK", "SYMBOLS") or record[1] != process:
                 continue
             if what == "GONE":
                 return mappings if round_time + record[-1] > t else None

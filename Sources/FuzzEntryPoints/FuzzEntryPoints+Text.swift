@@ -36,14 +36,4 @@ extension FuzzEntryPoints {
             + "times \(accepted.times), stats \(accepted.stats), durations \(accepted.durations), "
             + "maps \(executableLines)/\(allLines), escaped \(escaped), json \(writer.text.count)"
     }
-
-    /// Reads a build ID from `image` as an ELF file, bounded.
-    ///
-    /// - Returns: the build ID in hex, or "none".
-    @discardableResult
-    public static func exerciseELF(_ image: [UInt8]) -> String {
-        guard let id = ELFBuildIDReader.buildID(in: image) else { return "none" }
-        precondition(!id.bytes.isEmpty && id.bytes.count <= BuildID.maximumLength)
-        return id.description
-    }
 }

@@ -1,4 +1,5 @@
-// libFuzzer target: the ELF build-ID note reader, which reads files that
+// libFuzzer target: the ELF readers (build-ID notes, headers, symbol tables,
+// DWARF through libdw, serialized symbol tables), which read files that
 // untrusted processes map (see FuzzEntryPoints.exerciseELF). Built by
 // Scripts/fuzz with `swift build -c release --product fuzz-elf
 // --sanitize=fuzzer`; a plain build is a harmless no-op.

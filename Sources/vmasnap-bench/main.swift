@@ -76,7 +76,7 @@ do {
     }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, tracking, lookups, perf-resolve;
+    /// (capture, size, recorder, memory, tracking, lookups, symbols, perf-resolve;
     /// "lookups" includes pid-lookups, one lookup in each of many pids).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
@@ -122,6 +122,9 @@ do {
         let pids = PIDLookupBenchmark(vmasnap: vmasnap)
         report.pidLookupTable(try pids.run(pidCounts: quick ? [1000, 10000] : [1000, 2000, 4000, 10000], repetitions: quick ? 1 : 3),
                               note: noteRunAlone)
+    }
+    if runs("symbols") {
+        report.symbolTables(try SymbolBenchmark(tinyFile: mappedFile, quick: quick).run())
     }
     if !vmasnap.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/perf") && runs("perf-resolve") {
         report.perfResolveTable(try PerfResolveBenchmark(vmasnap: vmasnap, fixture: fixture, quick: quick).run(), note: noteRunAlone)

@@ -38,7 +38,7 @@ struct VMASnapCommand: ParsableCommand {
             exit(withError: ExitCode(ExitStatus.usage.rawValue))
         }
         do {
-            let (parsed, addresses) = AddressArguments.split(arguments)
+            let (parsed, addresses) = AddressArguments.split(Record.normalizing(arguments))
             var command = try AddressArguments.adding(addresses, to: try parseAsRoot(parsed))
             try command.run()
         } catch {

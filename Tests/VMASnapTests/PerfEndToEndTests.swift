@@ -14,7 +14,7 @@ import Foundation
     static let perfWorks: Bool = {
         guard FileManager.default.isExecutableFile(atPath: perf) else { return false }
         let output = TestLibraries.directory.appendingPathComponent("probe.perf.data").path
-        let result = try? CommandResult.run(["record", "-q", "-k", "CLOCK_MONOTONIC", "-o", output, "--", "/bin/true"], executable: perf)
+        let result = try? CommandResult.run(["record", "-q", "-N", "-k", "CLOCK_MONOTONIC", "-o", output, "--", "/bin/true"], executable: perf)
         return result?.status == 0
     }()
 

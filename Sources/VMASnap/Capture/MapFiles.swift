@@ -15,21 +15,33 @@ import SystemPackage
 enum MapFiles {
     /// The ELF build ID of the file `mapping` maps in process `pid`, or nil.
     static func buildID(pid: Int32, of mapping: ExecutableMapping, system: SystemCalls) -> BuildID? {
+        guard let file = open(pid: pid, of: mapping, system: system),
+              let status = try? system.status(file.descriptor)
+        else { return nil }
+        return ELFBuildIDReader.buildID(fileSize: UInt64(max(status.size, 0))) { offset, count in
+            guard offset <= UInt64(Int64.max) else { return nil }
+            return try? file.read(at: Int64(offset), count: count)
+        }
+    }
+
+    /// The file `mapping` maps in process `pid`, opened for reading (a
+    /// regular file): through map_files, else, where that is not permitted,
+    /// by its path if the path still names it. `record --keep-symbols` reads
+    /// each new build ID's file through this too.
+    ///
+    /// - Returns: The open file, or nil.
+    static func open(pid: Int32, of mapping: ExecutableMapping, system: SystemCalls) -> OwnedDescriptor? {
         let path = "/proc/\(pid)/map_files/\(Hex.digits(mapping.start))-\(Hex.digits(mapping.end))"
         let file: OwnedDescriptor
         do throws(Errno) {
             file = try OwnedDescriptor.open(path, .readOnly, system: system)
         } catch .notPermitted, .permissionDenied {
-            guard let opened = openByPath(pid: pid, of: mapping, system: system) else { return nil }
-            file = opened
+            return openByPath(pid: pid, of: mapping, system: system)
         } catch {
             return nil
         }
         guard let status = try? system.status(file.descriptor), status.type == .regular else { return nil }
-        return ELFBuildIDReader.buildID(fileSize: UInt64(max(status.size, 0))) { offset, count in
-            guard offset <= UInt64(Int64.max) else { return nil }
-            return try? file.read(at: Int64(offset), count: count)
-        }
+        return file
     }
 
     /// The mapped file opened by its path in the process's root, if the

@@ -47,4 +47,6 @@ enum FormatConstants {
     static let firstIndexRecordType: UInt8 = 0x40
     /// A records buffer larger than this is flushed at the end of the round.
     static let flushThreshold = 1 << 20
+    /// The longest stored symbol table (SYMBOLS, decoded) a reader accepts: 1 GiB.
+    static let maximumSymbolTableLength: UInt64 = 1 << 30
 }

@@ -34,6 +34,11 @@ extension Record {
             body.varint(perfTime)
             body.varint(recordingTime)
             body.varint(uncertainty)
+        case .symbols(let buildID, let decodedLength, let compressed):
+            type = .symbols
+            body.varint(buildID)
+            body.varint(decodedLength)
+            body.append(compressed)
         case .round(let time):
             type = .round
             body.varint(time)

@@ -11,6 +11,9 @@ enum Record: Hashable, Sendable {
     /// A measurement of perf's clock (format 1.1): perf time (absolute),
     /// recording time (after the header's start), uncertainty, in nanoseconds.
     case perfClock(perfTime: UInt64, recordingTime: UInt64, uncertainty: UInt64)
+    /// A stored symbol table (format 1.1, `record --keep-symbols`): the
+    /// build-ID number, the table's length, the table compressed as one zstd frame.
+    case symbols(buildID: Int, decodedLength: UInt64, compressed: [UInt8])
     case round(time: UInt64)
     case quiet(count: UInt64, first: UInt64, last: UInt64)
     case keyframe(process: Int, mappings: [StoredMapping], delay: UInt64 = 0)
@@ -21,10 +24,10 @@ enum Record: Hashable, Sendable {
     case unknown(type: UInt8, length: Int)
 
     /// Whether the record defines a path, build ID, file or process, or is
-    /// read with them (a perf clock measurement): its frame is listed in DEFINITIONS.
+    /// read with them (a perf clock measurement, a stored symbol table): its frame is listed in DEFINITIONS.
     var isDefinition: Bool {
         switch self {
-        case .path, .buildID, .file, .process, .exec, .perfClock: return true
+        case .path, .buildID, .file, .process, .exec, .perfClock, .symbols: return true
         default: return false
         }
     }

@@ -114,6 +114,15 @@ struct RecordDecoder {
                 throw body.error(.invalid("a perf clock measurement beyond 2^63"))
             }
             return .perfClock(perfTime: perfTime, recordingTime: recordingTime, uncertainty: uncertainty)
+        case .symbols:
+            let buildID = try body.count("a stored symbol table's build ID number", limit: numberLimit)
+            let decodedLength = try body.varint("a stored symbol table's length")
+            guard decodedLength >= 1, decodedLength <= FormatConstants.maximumSymbolTableLength else {
+                throw body.error(.tooLarge("a stored symbol table's length", value: decodedLength,
+                                           limit: FormatConstants.maximumSymbolTableLength))
+            }
+            let compressed = try body.bytes(body.remaining, "a stored symbol table")
+            return .symbols(buildID: buildID, decodedLength: decodedLength, compressed: compressed)
         case .round:
             return .round(time: try body.varint("a round time"))
         case .quiet:

@@ -179,6 +179,9 @@ struct RecordReplay {
             guard states[position].goneTime == nil else {
                 throw FormatError.Reason.invalid("an exec of process \(process) after it is gone")
             }
+        case .symbols(let buildID, _, _):
+            // A stored table belongs to no round; its build ID is defined before it.
+            try check(buildID, below: counts.buildIDs, "build ID number")
         case .perfClock(_, let recordingTime, _):
             // A measurement belongs to no round and confirms nothing.
             guard recordingTime <= timeLimit else {

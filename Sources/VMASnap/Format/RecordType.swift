@@ -7,6 +7,7 @@ enum RecordType: UInt8 {
     case process = 0x04
     case exec = 0x05
     case perfClock = 0x06
+    case symbols = 0x07
     case round = 0x10
     case quiet = 0x11
     case keyframe = 0x20

@@ -15,7 +15,7 @@ public struct AddressListParser {
     }
 
     /// The number of the last line parsed, from 1.
-    public private(set) var lineNumber = 0
+    public internal(set) var lineNumber = 0
 
     /// A parser at the start of the input.
     public init() {}

@@ -18,6 +18,8 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
         case badTime
         /// A line longer than `LineReader.maximumLineLength`.
         case lineTooLong
+        /// A time that is not an integer of the unit named (`--time-unit`).
+        case badIntegerTime(String)
 
         /// What the problem is, for a user.
         public var description: String {
@@ -29,6 +31,7 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
             case .wrongFieldCount(let count): return "expected 3 fields PID TIME ADDRESS, got \(count)"
             case .badTime: return "expected a time in seconds (SECONDS[.FRACTION] or +SECONDS)"
             case .lineTooLong: return "line longer than \(LineReader.maximumLineLength) bytes"
+            case .badIntegerTime(let unit): return "expected a time in integer \(unit) (TIME or +TIME)"
             }
         }
     }

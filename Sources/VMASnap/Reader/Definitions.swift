@@ -9,6 +9,9 @@ struct Definitions {
     var processesAsFirstSeen: [RecordedProcess] = []
     /// PERF_CLOCK measurements, recording times relative to the start.
     var perfClocks: [(perfTime: UInt64, recordingTime: UInt64, uncertainty: UInt64)] = []
+    /// SYMBOLS tables, the first of each build ID, in file order.
+    var symbolTables: [StoredSymbolTable] = []
+    private var symbolTableBuildIDs: Set<Int> = []
 
     /// Takes a definition record (others are ignored) as a `RecordReplay`
     /// took it: the replay has counted it and checked what it refers to, so
@@ -36,6 +39,12 @@ struct Definitions {
             processes[process].executable = executable.map { paths[$0] }
         case .perfClock(let perfTime, let recordingTime, let uncertainty):
             perfClocks.append((perfTime, recordingTime, uncertainty))
+        case .symbols(let buildID, let decodedLength, let compressed):
+            guard buildID < buildIDs.count else { throw FormatError.Reason.undefined("build ID number", number: UInt64(buildID)) }
+            // The first table of a build ID counts; a later one is ignored (spec 3.5).
+            if symbolTableBuildIDs.insert(buildID).inserted {
+                symbolTables.append(StoredSymbolTable(buildID: buildIDs[buildID], decodedLength: decodedLength, compressed: compressed))
+            }
         default:
             break
         }

@@ -16,6 +16,8 @@ public enum RecordingRecord: Hashable, Sendable {
     case exec(process: Int, command: [UInt8], executable: MappedPath?)
     /// PERF_CLOCK (format 1.1): a measurement of perf's clock against the recording's.
     case perfClock(PerfClockReading)
+    /// SYMBOLS (format 1.1): a symbol table stored for a build ID.
+    case symbols(StoredSymbolTable)
     /// ROUND: a sampling round begins; every live process without a snapshot
     /// record in it was confirmed unchanged.
     case round(time: Int64)

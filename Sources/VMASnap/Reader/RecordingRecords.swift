@@ -84,6 +84,10 @@ public struct RecordingRecords: Sequence {
             case .perfClock(let perfTime, let recordingTime, let uncertainty):
                 return .perfClock(PerfClockReading(
                     perfTime: Int64(perfTime), recordingTime: reader.absolute(recordingTime), uncertainty: Int64(uncertainty)))
+            case .symbols(let buildID, let decodedLength, let compressed):
+                // The replay checked that the build ID is defined before it.
+                return .symbols(StoredSymbolTable(buildID: definitions.buildIDs[buildID], decodedLength: decodedLength,
+                                                  compressed: compressed))
             case .round:
                 return .round(time: absolute(step.time))
             case .quiet(let count, let first, let last):

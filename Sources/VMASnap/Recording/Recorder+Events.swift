@@ -238,7 +238,7 @@ extension Recorder {
                     try writer.processExecuted(process: process.number, command: exec.command, executable: executable)
                 }
                 let before = execPending ? [] : writer.liveProcesses[process.number]?.mappings ?? []
-                _ = try writer.snapshot(process: process.number, mappings: mapped(pending, over: before), walkTime: changed)
+                try record(mapped(pending, over: before), of: process, walkTime: changed)
                 events.counts.recordedFromEventFields += 1
                 events.counts.eventDatedSnapshots += 1
             }
@@ -302,7 +302,9 @@ extension Recorder {
         let executable = pending.exec != nil ? pending.mapped.first.map { MappedPath(bytes: $0.event.filename) } : nil
         let number = try writer.processSeen(RecordedProcess(
             identity: identity, parentPID: pending.forked?.parent ?? entry?.parentPID ?? 0, command: command, executable: executable))
-        _ = try writer.snapshot(process: number, mappings: mappings, walkTime: time)
+        if try writer.snapshot(process: number, mappings: mappings, walkTime: time) != .unchanged {
+            keepSymbols(of: mappings, pid: pid)
+        }
         try writer.processGone(process: number, reason: .exited, time: max(pending.exited ?? system.now(.monotonic), roundTime))
         settled.insert(identity)
         events.counts.processesFromEvents += 1

@@ -29,6 +29,7 @@ extension Recorder {
         }
         try writer.endRound()
         countWalkFoundChanges(since: changesBefore)
+        try storeSymbolsMade()
         // Forget settled identities once their pid is no longer listed: the
         // set stays as small as the process table.
         if !settled.isEmpty { settled = settled.filter { listed[$0.pid]?.identity == $0 } }
@@ -186,7 +187,10 @@ extension Recorder {
     /// that process, never the recording.
     func record(_ mappings: [ExecutableMapping], of process: TrackedProcess, walkTime: Int64) throws {
         do {
-            _ = try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime)
+            // --keep-symbols: the files of new build IDs, opened while they are mapped.
+            if try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime) != .unchanged {
+                keepSymbols(of: mappings, pid: process.identity.pid)
+            }
         } catch let error as WriterError {
             switch error {
             case .snapshotTooLarge, .invalidMapping:

@@ -49,6 +49,21 @@ public final class Recorder {
     /// Kernel events, when configured.
     var events: RecorderEvents?
     var start: Int64 = 0
+    /// With `--keep-symbols`: makes the tables of new build IDs' files.
+    var symbolCollector: SymbolCollector?
+    /// Build IDs whose file was handed to the collector.
+    var symbolBuildIDs: Set<BuildID> = []
+    /// Mappings of new build IDs not opened yet because the collector had
+    /// enough open files waiting: opened between rounds as it catches up.
+    var symbolCandidates: [BuildID: (pid: Int32, mapping: ExecutableMapping)] = [:]
+    var symbolTablesTooLarge = 0
+
+    /// What stores each build ID's symbol table (`record --keep-symbols`),
+    /// nil to store none. The recorder opens each file mapped with a new
+    /// build ID as it walks (through /proc/PID/map_files), and the maker
+    /// reads it on a thread of its own; the tables go into the recording
+    /// between rounds, and all of them before it finishes.
+    public var symbolTableMaker: (any SymbolTableMaking)?
 
     /// A recorder that has not started yet.
     ///
@@ -75,6 +90,7 @@ public final class Recorder {
         status.liveProcesses = tracked.count
         status.processesSeen = statistics.processes
         status.unreadableProcesses = unreadableCount
+        status.symbolTablesTooLarge = symbolTablesTooLarge
         status.failedProcesses = failedCount
         status.firstFailure = firstFailure
         status.walks = walkStatistics
@@ -137,6 +153,7 @@ public final class Recorder {
             }
         }
 
+        if let symbolTableMaker { symbolCollector = SymbolCollector(maker: symbolTableMaker, system: system) }
         start = system.now(.monotonic)
         let stopTime = configuration.duration.map { Recorder.adding(start, $0) }
         var ending: RecordingOutcome.Ending?
@@ -214,6 +231,16 @@ public final class Recorder {
             stopped?(error)
         }
 
+        // The tables of --keep-symbols started or waiting, before the index
+        // (an error writing them stops there, and the file still gets its index).
+        if failure == nil {
+            do {
+                try storeAllSymbols()
+            } catch {
+                failure = error
+                stopped?(error)
+            }
+        }
         // Whatever ended the recording, the file gets its index: an error in
         // the middle of a round leaves that round out (it would claim the
         // processes it had not walked yet unchanged), every round before it

@@ -9,6 +9,8 @@ public struct RecorderStatus: Hashable, Sendable {
     public var processesSeen = 0
     /// Processes left out because their mappings could not be read (permission).
     public var unreadableProcesses = 0
+    /// `--keep-symbols`: symbol tables made but too large for a frame (64 MiB), not stored.
+    public var symbolTablesTooLarge = 0
     /// Processes left out, or no longer followed, because reading or
     /// recording them failed otherwise (see `firstFailure`).
     public var failedProcesses = 0

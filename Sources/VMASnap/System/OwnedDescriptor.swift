@@ -34,6 +34,15 @@ final class OwnedDescriptor {
         if !isClosed { try? system.close(descriptor) }
     }
 
+    /// Gives up ownership: the descriptor is no longer closed by this
+    /// object, and whoever takes it closes it.
+    ///
+    /// - Returns: The descriptor.
+    func release() -> FileDescriptor {
+        isClosed = true
+        return descriptor
+    }
+
     /// Closes the descriptor; later calls do nothing.
     ///
     /// - Throws: `Errno` from close(2) (EIO for a write-back error, for example).

@@ -106,6 +106,7 @@ extension SystemCalls {
             return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
         },
         processID: { getpid() },
+        environmentVariable: { name in getenv(name).map { String(cString: $0) } },
 
         spawn: { arguments throws(Errno) in try spawnCommand(arguments) },
         reapChild: { pid throws(Errno) in

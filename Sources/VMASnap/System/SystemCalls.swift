@@ -86,6 +86,8 @@ struct SystemCalls: Sendable {
     var now: @Sendable (_ clock: SystemClock) -> Int64
     /// getpid(2).
     var processID: @Sendable () -> Int32
+    /// getenv(3): the value of an environment variable, nil when unset.
+    var environmentVariable: @Sendable (_ name: String) -> String?
 
     // MARK: Processes and signals
 

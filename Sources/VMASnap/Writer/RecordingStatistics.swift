@@ -24,6 +24,10 @@ public struct RecordingStatistics: Hashable, Sendable {
     public var frameBytes: UInt64 = 0
     /// The same frames' records before compression.
     public var decodedBytes: UInt64 = 0
+    /// Symbol tables stored (SYMBOLS records, `record --keep-symbols`).
+    public var symbolTables = 0
+    /// Their compressed bytes in the file.
+    public var symbolBytes: UInt64 = 0
     /// Bytes of records waiting for the next flush.
     public var pendingBytes = 0
 

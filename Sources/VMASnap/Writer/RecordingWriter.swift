@@ -110,6 +110,8 @@ public final class RecordingWriter {
     var pathNumbers: [MappedPath: Int] = [:]
     var buildIDNumbers: [BuildID: Int] = [:]
     var fileNumbers: [FileKey: Int] = [:]
+    /// Build-ID numbers that have a SYMBOLS record.
+    var storedSymbols: Set<Int> = []
 
     /// Processes seen: the next process number.
     var processCount = 0
@@ -272,6 +274,11 @@ public final class RecordingWriter {
     /// - Throws: `WriterError.system` when the write fails (the file is cut
     ///   back to the frame before), `.closed` after `finish()`.
     public func flush() throws {
+        try flush(compressing: true)
+    }
+
+    /// `flush()`, with the frame compressed where that helps or stored.
+    func flush(compressing: Bool) throws {
         try checkOpen()
         emitPendingQuiet()
         lastFlushTime = lastRoundTime
@@ -289,7 +296,7 @@ public final class RecordingWriter {
             throw WriterError.inconsistent(String(describing: error))
         }
         next?.endFrame(decodedLength: payload.count)
-        let frame = FrameCodec.encode(kind: .records, payload: payload, compressor: compressor)
+        let frame = FrameCodec.encode(kind: .records, payload: payload, compressor: compressing ? compressor : nil)
         try write(frame)
         // Past the limit, the index is built by reading the frames back at the end.
         builder = canReadBack && processCount > indexedProcessLimit ? nil : next

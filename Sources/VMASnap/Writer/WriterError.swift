@@ -47,6 +47,8 @@ public enum WriterError: Error, Hashable, Sendable, CustomStringConvertible {
     case closed
     /// Creating, writing, syncing or closing the file failed.
     case system(SystemError)
+    /// A symbol table that cannot be stored (explained).
+    case invalidSymbols(String)
     /// The writer's own records failed its index's checks: a bug in vmasnap.
     case inconsistent(String)
 
@@ -83,6 +85,7 @@ public enum WriterError: Error, Hashable, Sendable, CustomStringConvertible {
             return "a snapshot of recorded process \(number) takes \(bytes) bytes, more than is left in its round's frame"
         case .closed: return "the recording was already finished or failed"
         case .system(let error): return error.description
+        case .invalidSymbols(let reason): return "cannot store a symbol table: \(reason)"
         case .inconsistent(let message): return "internal error in the recording writer: \(message)"
         }
     }

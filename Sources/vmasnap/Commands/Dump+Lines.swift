@@ -32,6 +32,8 @@ extension Dump {
         case .perfClock(let reading):
             return ["perf-clock perf \(TimeText.format(nanoseconds: reading.perfTime)) at \(TimeText.format(nanoseconds: reading.recordingTime)) "
                 + "uncertainty \(reading.uncertainty) ns"]
+        case .symbols(let table):
+            return ["symbols build-id \(table.buildID) \(table.storedLength) bytes (\(table.decodedLength) decoded)"]
         case .round(let time):
             return ["round \(TimeText.format(nanoseconds: time))"]
         case .quiet(let count, let first, let last):
@@ -104,6 +106,11 @@ extension Dump {
             writer.integer("perf_time_ns", reading.perfTime)
             writer.integer("recording_time_ns", reading.recordingTime)
             writer.integer("uncertainty_ns", reading.uncertainty)
+        case .symbols(let table):
+            writer.string("type", "symbols")
+            writer.string("build_id", table.buildID.description)
+            writer.integer("stored_bytes", table.storedLength)
+            writer.integer("decoded_bytes", table.decodedLength)
         case .round(let time):
             writer.string("type", "round")
             writer.number("time_s", literal: TimeText.format(nanoseconds: time))

@@ -11,7 +11,8 @@ struct Info: ParsableCommand {
             against them, so that a file cut short or damaged is reported with the byte where it stops \
             being readable, and the counts are those of what reads back. Times are seconds on the recording's clock (CLOCK_MONOTONIC). \
             --json prints one object with at least "snapshots", "processes", "bytes", "duration_s", \
-            "truncated" and "index_problem".
+            "truncated" and "index_problem"; "symbol_tables" and "symbol_bytes" are the symbol \
+            tables record --keep-symbols stored and their bytes in the file.
             """
     )
 
@@ -68,6 +69,15 @@ struct Info: ParsableCommand {
         add("records", "\(summary.records) in \(summary.frames) frames")
         let ratio = summary.fileBytes == 0 ? "" : ", ratio " + ratioText(summary)
         add("bytes", "\(summary.fileBytes) in the file; \(summary.decodedBytes) of records decoded\(ratio)")
+        let tables = reader.storedSymbolTables
+        if tables.isEmpty {
+            add("stored symbols", "none (record --keep-symbols stores them)")
+        } else {
+            let stored = tables.reduce(0) { $0 + $1.storedLength }
+            let decoded = tables.reduce(UInt64(0)) { $0 + $1.decodedLength }
+            add("stored symbols", "\(tables.count) file\(tables.count == 1 ? "" : "s"): \(stored) bytes in the file "
+                + "(\(decoded) decoded)")
+        }
         add("index", indexText(reader))
         if let truncation = reader.truncation {
             add("cut short", "yes: \(TextEscaping.singleLine(truncation.description))")
@@ -113,6 +123,10 @@ struct Info: ParsableCommand {
         writer.integer("frames", summary.frames)
         writer.integer("bytes", summary.fileBytes)
         writer.integer("decoded_bytes", summary.decodedBytes)
+        let tables = reader.storedSymbolTables
+        writer.integer("symbol_tables", tables.count)
+        writer.integer("symbol_bytes", tables.reduce(0) { $0 + $1.storedLength })
+        writer.integer("symbol_decoded_bytes", tables.reduce(UInt64(0)) { $0 + $1.decodedLength })
         writer.string("index", reader.indexWasRebuilt ? "rebuilt" : "footer")
         writer.string("index_problem", reader.indexProblem.map { $0.description })
         writer.bool("truncated", reader.truncation != nil)

@@ -6,13 +6,17 @@ struct Lookup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Resolve addresses of recorded processes to file, file offset and build ID.",
         discussion: """
-            Three forms: --pid PID --time TIME ADDRESS...; --stdin, reading "PID TIME ADDRESS" lines; \
+            Three forms: --pid PID --time TIME ADDRESS...; --stdin, reading "PID TIME ADDRESS [ADDRESS...]" lines \
+            (a stack, leaf first, resolved frame by frame; TIME in --time-unit); \
             --perf-script, reading the text of `perf script -F pid,tid,time,ip --ns` (record with \
             `perf record -k CLOCK_MONOTONIC`). TIME is seconds on the recording's clock or +SECONDS \
             from its start. One line per address: PID TIME ADDRESS STATUS [FILE-OFFSET BUILD-ID PATH]; \
             call-chain frames are indented with a tab. STATUS is exact, loaded-between, \
             unloaded-between, unmapped, unknown-pid, before-first-snapshot, after-exit, kernel or \
-            relative (a call-chain frame perf printed as an offset in its file, not resolved).
+            relative (a call-chain frame perf printed as an offset in its file, not resolved). \
+            With --symbols, each answer with a mapping adds a tab and its function, offset, source line and \
+            inlined functions, found in the file with the recorded build ID (or "no-symbols REASON"); \
+            --folded prints collapsed stacks instead, for flamegraph.pl, inferno and speedscope.
             """
     )
 
@@ -25,7 +29,7 @@ struct Lookup: ParsableCommand {
 
         static func help(for value: Input) -> ArgumentHelp? {
             switch value {
-            case .stdin: return "Read \"PID TIME ADDRESS\" lines on standard input."
+            case .stdin: return "Read \"PID TIME ADDRESS [ADDRESS...]\" lines on standard input."
             case .perfScript: return "Read `perf script -F pid,tid,time,ip --ns` text on standard input."
             }
         }
@@ -49,7 +53,18 @@ struct Lookup: ParsableCommand {
 
     @OptionGroup var format: JSONOption
 
+    @OptionGroup var symbolOptions: SymbolOptions
+
+    @Flag(help: "Print collapsed stacks (root first, \";\"-separated, then a count), named with symbols.")
+    var folded = false
+
+    @Option(help: "The unit of TIME in --stdin lines: s (seconds with a fraction), or integer ms, us or ns (bpftrace's nsecs).")
+    var timeUnit: TimeUnit = .seconds
+
     func validate() throws {
+        try symbolOptions.check(impliedBy: folded)
+        if folded && format.json { throw ValidationError("--folded prints text; leave out --json") }
+        if timeUnit != .seconds && input != .stdin { throw ValidationError("--time-unit goes with --stdin") }
         switch (input, addresses.isEmpty) {
         case (nil, true), (.some, false):
             throw ValidationError("give exactly one of: addresses (with --pid and --time), --stdin, --perf-script")
@@ -72,6 +87,9 @@ struct Lookup: ParsableCommand {
             // Answers printed before an error stand: out before its message.
             defer { try? output.flush() }
             let printer = LookupPrinter(index: index, json: format.json, output: output)
+            let symbols = symbolOptions.symbols || folded ? SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(stored: opened.storedSymbolTables), json: format.json) : nil
+            printer.symbols = folded ? nil : symbols
+            let stacks = folded ? FoldedStacks(index: index, symbols: symbols!) : nil
             defer {
                 try? output.flush()
                 // Damage found while loading a pid: answered from what comes before it.
@@ -83,11 +101,25 @@ struct Lookup: ParsableCommand {
             switch input {
             case .perfScript?:
                 var lookup = PerfScriptLookup(index: index, mode: callchainAddresses)
+                // A sample's frames come out together, after its line: a stack
+                // starts at a sample's ip, or at the first frame a line completes.
+                var line = 0
+                var stackLine = -1
                 let print = { (answer: PerfScriptAnswer) throws in
+                    if let stacks {
+                        if !answer.isFrame || stackLine != line { stacks.begin(pid: answer.pid, time: answer.time) }
+                        stackLine = line
+                        stacks.add(address: answer.address, resolution: answer.resolution)
+                        return
+                    }
                     try printer.print(pid: answer.pid, time: answer.time, address: answer.address,
                                       resolution: answer.resolution, isFrame: answer.isFrame)
                 }
-                try LineReader().forEachLine { line, _ in try lookup.read(line: line, answer: print) }
+                try LineReader().forEachLine { text, _ in
+                    line += 1
+                    try lookup.read(line: text, answer: print)
+                }
+                line += 1
                 try lookup.finish(answer: print)
                 try output.flush()
                 if lookup.foundRelativeFrames {
@@ -98,21 +130,36 @@ struct Lookup: ParsableCommand {
             case .stdin?:
                 var parser = AddressListParser()
                 var cursor = LookupCursor(index: index)
+                var stack: [UInt64] = []
                 try LineReader().forEachLine { line, _ in
-                    guard let entry = try parser.parse(line: line) else { return }
+                    guard let entry = try parser.parseStack(line: line, timeUnit: timeUnit, addresses: &stack) else { return }
                     let time = entry.time.nanoseconds(start: opened.start)
-                    try printer.print(pid: entry.pid, time: time, address: entry.address,
-                                      resolution: cursor.resolve(pid: entry.pid, time: time, address: entry.address))
+                    stacks?.begin(pid: entry.pid, time: time)
+                    for (position, address) in stack.enumerated() {
+                        let resolution = cursor.resolve(pid: entry.pid, time: time, address: address)
+                        if let stacks {
+                            stacks.add(address: address, resolution: resolution)
+                        } else {
+                            try printer.print(pid: entry.pid, time: time, address: address, resolution: resolution, isFrame: position > 0)
+                        }
+                    }
                 }
             case nil:
                 guard let pid = process.pid?.value, let time else { return }
                 var cursor = LookupCursor(index: index)
                 let nanoseconds = try opened.nanoseconds(of: time, option: "--time")
+                // Folded, the addresses are one stack, leaf first.
+                stacks?.begin(pid: pid, time: nanoseconds)
                 for address in addresses {
-                    try printer.print(pid: pid, time: nanoseconds, address: address.value,
-                                      resolution: cursor.resolve(pid: pid, time: nanoseconds, address: address.value))
+                    let resolution = cursor.resolve(pid: pid, time: nanoseconds, address: address.value)
+                    if let stacks {
+                        stacks.add(address: address.value, resolution: resolution)
+                    } else {
+                        try printer.print(pid: pid, time: nanoseconds, address: address.value, resolution: resolution)
+                    }
                 }
             }
+            try stacks?.write(to: output)
             try output.flush()
         }
     }

@@ -18,7 +18,10 @@ struct PerfResolve: ParsableCommand {
             guest are "kernel". perf's default clock is converted with the recording's measurements of it \
             (vmasnap record takes them); recordings without them get an estimate from the data, or \
             --clock-offset. --compare also answers each frame from perf's own MMAP/MMAP2 records and reports \
-            where the two disagree, and why. A summary goes to stderr.
+            where the two disagree, and why. --symbols names each frame's function (and with DWARF its \
+            source line and inlined functions) from the file with its build ID, or from the symbols the \
+            recording stores, as lookup --symbols does; --folded prints collapsed stacks instead (the \
+            input of flamegraph.pl, inferno and speedscope). A summary goes to stderr.
             """
     )
 
@@ -51,8 +54,16 @@ struct PerfResolve: ParsableCommand {
                                valueName: "seconds"))
     var clockOffset: String?
 
+    @OptionGroup var symbolOptions: SymbolOptions
+
+    @Flag(help: "Print collapsed stacks (root first, \";\"-separated, then a count), named with symbols, as lookup --folded does.")
+    var folded = false
+
     func validate() throws {
         _ = try filter()
+        try symbolOptions.check(impliedBy: folded)
+        if compare && (symbolOptions.symbols || folded) { throw ValidationError("--symbols and --folded do not go with --compare") }
+        if folded && json { throw ValidationError("--folded prints text; leave out --json") }
         if let clockOffset, PerfResolve.signedNanoseconds(clockOffset) == nil {
             throw ValidationError("--clock-offset takes seconds, such as 12.5 or -0.003")
         }
@@ -127,6 +138,10 @@ struct PerfResolve: ParsableCommand {
             resolver.compare = compare
             let output = StandardOutput()
             let printer = PerfResolvePrinter(index: index, json: json, output: output)
+            let symbols = symbolOptions.symbols || folded
+                ? SymbolPrinter(symbolizer: symbolOptions.makeSymbolizer(stored: opened.storedSymbolTables), json: json) : nil
+            printer.symbols = folded ? nil : symbols
+            let stacks = folded ? FoldedStacks(index: index, symbols: symbols!) : nil
             var comparison = PerfComparison()
             let progress = ProgressLine.forLargeInput(size: reader.inputSize, what: "perf-resolve")
             defer { progress?.clear() }
@@ -134,6 +149,9 @@ struct PerfResolve: ParsableCommand {
                 try resolver.run(progress: progress.map { line in { line.show(bytesRead: $0) } }) { sample in
                     if compare {
                         comparison.add(sample, index: index, view: resolver.perfView)
+                    } else if let stacks {
+                        stacks.begin(pid: sample.pid, time: sample.recordingTime)
+                        for frame in sample.frames { stacks.add(address: frame.address, resolution: frame.resolution) }
                     } else {
                         try printer.print(sample)
                     }
@@ -146,6 +164,7 @@ struct PerfResolve: ParsableCommand {
             }
             progress?.clear()
             if compare { try PerfResolve.printComparison(comparison, resolver: resolver, json: json, output: output) }
+            try stacks?.write(to: output)
             try output.flush()
             PerfResolve.summarize(resolver, clocks: clocks, opened: opened, index: index)
         }

@@ -8,7 +8,8 @@ struct Query: ParsableCommand {
         discussion: """
             For each address, the executable file-backed mapping covering it now (one ioctl each, \
             no walk), and the file offset: address - start + offset. Addresses are hex, with or \
-            without 0x.
+            without 0x. With --symbols, a tab and the function, offset, source line and inlined \
+            functions follow, from the file with the mapping's build ID.
             """
     )
 
@@ -20,9 +21,12 @@ struct Query: ParsableCommand {
     @OptionGroup var format: JSONOption
     @OptionGroup var reading: BackendOption
 
+    @OptionGroup var symbolOptions: SymbolOptions
+
     func validate() throws {
         _ = try process.required()
         guard !addresses.isEmpty else { throw ValidationError("give at least one address") }
+        try symbolOptions.check()
     }
 
     func run() throws {
@@ -30,8 +34,12 @@ struct Query: ParsableCommand {
             let pid = try process.required()
             let capture = try MappingCaptures.open(pid: pid, backend: reading.backend)
             let output = StandardOutput()
+            let symbolizer = symbolOptions.symbols ? symbolOptions.makeSymbolizer() : nil
             for address in addresses {
                 let mapping = try capture.mapping(covering: address.value)
+                let symbols = mapping.flatMap { mapping in
+                    symbolizer?.symbolize(buildID: mapping.buildID, path: mapping.path, fileOffset: mapping.fileOffset(of: address.value))
+                }
                 if format.json {
                     var writer = JSONWriter()
                     writer.beginObject()
@@ -39,12 +47,13 @@ struct Query: ParsableCommand {
                     writer.string("address", AddressText.format(address.value))
                     writer.string("status", mapping == nil ? "unmapped" : "mapped")
                     MappingJSON.writeResolution(mapping, address: address.value, to: &writer)
+                    if symbolizer != nil { SymbolPrinter.write(symbols, to: &writer) }
                     writer.endObject()
                     try output.line(bytes: writer.text)
                 } else if let mapping {
                     try output.line(
                         "\(AddressText.format(address.value)) \(mapping.path)+\(AddressText.format(mapping.fileOffset(of: address.value))) "
-                            + (mapping.buildID?.description ?? "-"))
+                            + (mapping.buildID?.description ?? "-") + (symbols.map { String(decoding: SymbolPrinter.text($0), as: UTF8.self) } ?? ""))
                 } else {
                     try output.line("\(AddressText.format(address.value)) not mapped")
                 }

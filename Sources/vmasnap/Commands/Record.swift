@@ -41,6 +41,31 @@ struct Record: ParsableCommand {
 
     @OptionGroup var events: EventsOption
 
+    @Option(name: .customLong("keep-symbols"),
+            help: ArgumentHelp("Store the symbol table of each executable file mapped, once per build ID and compressed, so "
+                + "that the recording symbolizes after the file is replaced or deleted, or on another machine; "
+                + "--keep-symbols=lines adds DWARF source lines. 'info' shows what they cost.",
+                valueName: "functions|lines"))
+    var keepSymbols: KeptSymbols?
+
+    /// What `--keep-symbols` stores.
+    enum KeptSymbols: String, ExpressibleByArgument {
+        case functions, lines
+    }
+
+    /// The arguments with a bare `--keep-symbols` (which ArgumentParser
+    /// cannot take without a value) as `--keep-symbols=functions`, for the
+    /// record command only and only before its `--`.
+    static func normalizing(_ arguments: [String]) -> [String] {
+        guard arguments.first == "record" else { return arguments }
+        var normalized = arguments
+        for index in normalized.indices {
+            if normalized[index] == "--" { break }
+            if normalized[index] == "--keep-symbols" { normalized[index] = "--keep-symbols=functions" }
+        }
+        return normalized
+    }
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to start and record.", valueName: "command"))
     var command: [String] = []
 
@@ -106,6 +131,7 @@ struct Record: ParsableCommand {
             if header.perfClock != nil { writer.perfClockAtFinish = { try? PerfClock.measure() } }
 
             let recorder = try Recorder(configuration: configuration, writer: writer)
+            if let keepSymbols { recorder.symbolTableMaker = SymbolKeeper(lines: keepSymbols == .lines, search: .standard()) }
             let statusLine = StatusLine.onTerminal()
             let outcome = try recorder.run(
                 progress: statusLine.map { line in { line.show($0) } },
@@ -120,6 +146,10 @@ struct Record: ParsableCommand {
                 let count = outcome.status.unreadableProcesses
                 StandardError.line("vmasnap: \(count) process\(count == 1 ? "" : "es") could not be read "
                     + "(permission denied: this needs ptrace read access) and \(count == 1 ? "is" : "are") not in the recording")
+            }
+            if outcome.status.symbolTablesTooLarge > 0 {
+                StandardError.line("vmasnap: note: \(outcome.status.symbolTablesTooLarge) symbol table(s) exceed a frame (64 MiB) "
+                    + "and are not stored")
             }
             if outcome.status.failedProcesses > 0, let first = outcome.status.firstFailure {
                 let count = outcome.status.failedProcesses

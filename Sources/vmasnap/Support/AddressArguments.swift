@@ -37,7 +37,8 @@ enum AddressArguments {
             if line.hasPrefix("USAGE:") {
                 // "USAGE: vmasnap lookup <file> [<addresses> ...] [--pid <pid>] ...".
                 // A "<value>" right after an option is the option's.
-                let words = line.split(separator: " ")
+                // ArgumentParser writes "[<options>]" for them all when the line grows long: no positional.
+                let words = line.split(separator: " ").filter { $0 != "[<options>]" }
                 let before = words.prefix { !$0.hasPrefix("[<addresses>") && !$0.hasPrefix("<addresses>") }
                 layout.leadingPositionals = before.indices.filter { index in
                     let word = before[index].drop { $0 == "[" }

@@ -12,6 +12,11 @@ import VMASnap
 struct AnswerFormatter: ~Copyable {
     /// JSON objects rather than text.
     let json: Bool
+    /// Adds each answer's symbols (`--symbols`), when set: in text after
+    /// the path, in JSON as members before the object's end.
+    var symbols: SymbolPrinter?
+    /// The symbols of one answer, before they are copied out.
+    private var symbolBytes: [UInt8] = []
     private let index: LoadingAddressIndex
     /// Every mapping's formatted text, one after another.
     private var arena = OutputBytes(capacity: 1 << 14)
@@ -71,15 +76,28 @@ struct AnswerFormatter: ~Copyable {
         guard let id = resolution.mappingID else {
             out.reserve(Self.fixedLength)
             putAddressAndStatus(address, resolution.status, to: &out)
-            if json { out.put("\",\"path\":null,\"file_offset\":null,\"build_id\":null,\"start\":null,\"end\":null}") }
+            if json { out.put("\",\"path\":null,\"file_offset\":null,\"build_id\":null,\"start\":null,\"end\":null") }
+            if let symbols {
+                symbolBytes.removeAll(keepingCapacity: true)
+                symbols.appendNone(to: &symbolBytes)
+                out.append(symbolBytes)
+            }
+            if json { out.append(UInt8(ascii: "}")) }
             return
         }
         let span = self.span(id)
         out.reserve(Self.fixedLength &+ Int(span.head) &+ Int(span.tail))
         putAddressAndStatus(address, resolution.status, to: &out)
         out.put(UnsafeRawBufferPointer(start: arena.base + span.start, count: Int(span.head)))
-        out.putHex(resolution.fileOffset ?? (address &- span.mappingStart &+ span.mappingOffset))
+        let fileOffset = resolution.fileOffset ?? (address &- span.mappingStart &+ span.mappingOffset)
+        out.putHex(fileOffset)
         out.put(UnsafeRawBufferPointer(start: arena.base + span.start + Int(span.head), count: Int(span.tail)))
+        if let symbols {
+            symbolBytes.removeAll(keepingCapacity: true)
+            symbols.append(mappingID: id, mapping: index.mapping(id), fileOffset: fileOffset, to: &symbolBytes)
+            out.append(symbolBytes)
+        }
+        if json { out.append(UInt8(ascii: "}")) }
     }
 
     @inline(__always)
@@ -132,7 +150,8 @@ struct AnswerFormatter: ~Copyable {
             Hex.append(mapping.start, to: &tail)
             tail += Array("\",\"end\":\"0x".utf8)
             Hex.append(mapping.end, to: &tail)
-            tail += Array("\"}".utf8)
+            // The object's "}" follows (after the symbols' members, with --symbols).
+            tail += Array("\"".utf8)
         } else {
             head = Array(" 0x".utf8)
             tail = Array(" \(mapping.buildID?.description ?? "-") ".utf8) + Array(TextEscaping.escape(mapping.path.bytes).utf8)

@@ -8,6 +8,12 @@ final class LookupPrinter {
     private let output: StandardOutput
     private var formatter: AnswerFormatter
 
+    /// Adds each answer's symbols (`--symbols`), when set.
+    var symbols: SymbolPrinter? {
+        get { formatter.symbols }
+        set { formatter.symbols = newValue }
+    }
+
     init(index: LoadingAddressIndex, json: Bool, output: StandardOutput) {
         self.output = output
         formatter = AnswerFormatter(index: index, json: json)

@@ -16,6 +16,8 @@ struct OpenedRecording {
     var header: RecordingHeader { reader.header }
     /// Its measurements of perf's clock (format 1.1).
     var perfClockReadings: [PerfClockReading] { reader.perfClockReadings }
+    /// The symbol tables it stores (`record --keep-symbols`).
+    var storedSymbolTables: [StoredSymbolTable] { reader.storedSymbolTables }
     /// Its first and last round times, if it has rounds.
     var timeSpan: ClosedRange<Int64>? {
         let summary = reader.summary

@@ -11,6 +11,12 @@ final class PerfResolvePrinter {
     /// Command names as text (escaped) or JSON strings.
     private var commands: [[UInt8]: [UInt8]] = [:]
 
+    /// Adds each frame's symbols (`--symbols`), when set.
+    var symbols: SymbolPrinter? {
+        get { formatter.symbols }
+        set { formatter.symbols = newValue }
+    }
+
     init(index: LoadingAddressIndex, json: Bool, output: StandardOutput) {
         self.json = json
         self.output = output

@@ -39,6 +39,8 @@ final class StatusLine {
             + "(\(statistics.snapshots) snapshot\(statistics.snapshots == 1 ? "" : "s") of \(processes) "
             + "process\(processes == 1 ? "" : "es"), \(statistics.changes) change\(statistics.changes == 1 ? "" : "s")"
             + (met == 0 ? "" : ", \(met) walk\(met == 1 ? "" : "s") met a change in progress")
+            + (statistics.symbolTables == 0 ? "" : ", symbols of \(statistics.symbolTables) file\(statistics.symbolTables == 1 ? "" : "s") "
+                + "in \(megabytes(statistics.symbolBytes)) MB")
             + (status.events.map(eventsSummary) ?? "") + ") ]"
     }
 

@@ -46,45 +46,33 @@ public struct ELFBuildIDReader {
     }
 
     private mutating func find() -> BuildID? {
-        guard let ident = read(0, 16), ident[0] == 0x7F, ident[1] == 0x45, ident[2] == 0x4C, ident[3] == 0x46
+        guard let ident = read(0, 16), ident[0] == 0x7F, ident[1] == 0x45, ident[2] == 0x4C, ident[3] == 0x46,
+              ident[4] == 1 || ident[4] == 2,
+              let bytes = read(0, ELFHeader.size(is64: ident[4] == 2)), let header = ELFHeader.parse(bytes)
         else { return nil }
-        let is64: Bool
-        switch ident[4] {
-        case 1: is64 = false
-        case 2: is64 = true
-        default: return nil
-        }
-        let bigEndian: Bool
-        switch ident[5] {
-        case 1: bigEndian = false
-        case 2: bigEndian = true
-        default: return nil
-        }
-        let decoder = ELFFieldDecoder(bigEndian: bigEndian)
-        let headerSize = is64 ? 64 : 52
-        guard let header = read(0, headerSize) else { return nil }
-        let programOffset = is64 ? decoder.u64(header, 32) : UInt64(decoder.u32(header, 28))
-        let entrySize = Int(decoder.u16(header, is64 ? 54 : 42))
-        let entryCount = Int(decoder.u16(header, is64 ? 56 : 44))
-        let minimumEntry = is64 ? 56 : 32
-        guard entryCount > 0, entryCount <= ELFBuildIDReader.programHeaderLimit, entrySize >= minimumEntry,
-            let table = read(programOffset, entrySize * entryCount)
+        let is64 = header.is64
+        let decoder = header.decoder
+        let entrySize = header.programHeaderEntrySize
+        let entryCount = header.programHeaderCount
+        guard entryCount > 0, entryCount <= ELFBuildIDReader.programHeaderLimit,
+              entrySize >= ELFSegment.minimumEntrySize(is64: is64),
+              let table = read(header.programHeaderOffset, entrySize * entryCount)
         else { return nil }
         for index in 0..<entryCount {
-            let base = index * entrySize
-            guard decoder.u32(table, base) == 4 else { continue }  // PT_NOTE
-            let offset = is64 ? decoder.u64(table, base + 8) : UInt64(decoder.u32(table, base + 4))
-            let size = is64 ? decoder.u64(table, base + 32) : UInt64(decoder.u32(table, base + 16))
-            let alignment = is64 ? decoder.u64(table, base + 48) : UInt64(decoder.u32(table, base + 28))
-            guard size > 0, size <= UInt64(budget), let notes = read(offset, Int(size)) else { continue }
-            if let id = ELFBuildIDReader.scanNotes(notes, decoder: decoder, alignment: alignment == 8 ? 8 : 4) {
+            let segment = ELFSegment.decode(table, at: index * entrySize, is64: is64, decoder: decoder)
+            guard segment.type == ELFSegment.noteType else { continue }
+            guard segment.fileSize > 0, segment.fileSize <= UInt64(budget),
+                  let notes = read(segment.fileOffset, Int(segment.fileSize))
+            else { continue }
+            if let id = ELFBuildIDReader.scanNotes(notes, decoder: decoder, alignment: segment.alignment == 8 ? 8 : 4) {
                 return id
             }
         }
         return nil
     }
 
-    /// Walks the notes of one PT_NOTE segment, every length checked.
+    /// Walks the notes of one PT_NOTE segment or SHT_NOTE section, every
+    /// length checked.
     static func scanNotes(_ notes: [UInt8], decoder: ELFFieldDecoder, alignment: Int) -> BuildID? {
         var position = 0
         func aligned(_ value: Int) -> Int { (value + alignment - 1) & ~(alignment - 1) }

@@ -1,0 +1,4 @@
+#ifndef VMASNAP_CLZMA_SHIM_H
+#define VMASNAP_CLZMA_SHIM_H
+#include <lzma.h>
+#endif

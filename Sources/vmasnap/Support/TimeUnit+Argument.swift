@@ -1,0 +1,5 @@
+import ArgumentParser
+import VMASnap
+
+/// `--time-unit s|ms|us|ns`.
+extension TimeUnit: ExpressibleByArgument {}
