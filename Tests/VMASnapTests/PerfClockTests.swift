@@ -25,7 +25,7 @@ import Testing
         let inner = directory.appendingPathComponent("inner.data").path
         let before = try PerfClock.measure()
         let run = try CommandResult.run([
-            "record", "-q", "-N", "-k", "CLOCK_MONOTONIC", "-o", outer, "--", PerfSessions.perf, "record", "-q", "-N", "-o", inner, "--",
+            "record", "-q", "-N", "-B", "-k", "CLOCK_MONOTONIC", "-o", outer, "--", PerfSessions.perf, "record", "-q", "-N", "-B", "-o", inner, "--",
             BuildProducts.fixture, "--script", "dlopen \(PerfSessions.library); sleep 20; dlclose 0",
         ], executable: PerfSessions.perf)
         let after = try PerfClock.measure()

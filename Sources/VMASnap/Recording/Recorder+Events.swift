@@ -58,7 +58,8 @@ extension Recorder {
             case .allProcesses: target = .systemWide
             case .command: return
             }
-            events = RecorderEvents(session: try TrackingSession(target: target, options: options, system: system))
+            guard let session = try openSession(target, options: options) else { return }
+            events = RecorderEvents(session: session)
         }
         guard let events else { return }
         events.walkRequested = walkNow
@@ -73,6 +74,29 @@ extension Recorder {
             try recordEvents()
             try timer.schedule(at: system.now(.monotonic) + Recorder.eventDrainInterval)
         }
+    }
+
+    /// The session of `target`. A -p process that ended after it was
+    /// checked is left out (the first round finds it gone, as without
+    /// events); nil when none is left.
+    private func openSession(_ target: TrackingTarget, options: TrackingOptions) throws -> TrackingSession? {
+        guard case .processes(var pids) = target else {
+            return try TrackingSession(target: target, options: options, system: system)
+        }
+        while !pids.isEmpty {
+            let result = Result { () throws(TrackingError) in
+                try TrackingSession(target: .processes(pids), options: options, system: system)
+            }
+            switch result {
+            case .success(let session):
+                return session
+            case .failure(.noSuchProcess(let pid)) where pids.contains(pid):
+                pids.removeAll { $0 == pid }
+            case .failure(let error):
+                throw error
+            }
+        }
+        return nil
     }
 
     /// Reads the buffers and records what the events that became final
