@@ -110,8 +110,9 @@ fail() {
 BACKGROUND=
 PARANOID=/proc/sys/kernel/perf_event_paranoid
 PARANOID_SAVED=
+VM_RUNNING=
 cleanup() {
-    for pid in $BACKGROUND; do kill -9 "$pid" 2> /dev/null; done
+    for pid in $BACKGROUND $VM_RUNNING; do kill -9 "$pid" 2> /dev/null; done
     [ -z "$PARANOID_SAVED" ] || echo "$PARANOID_SAVED" > "$PARANOID"
 }
 
@@ -145,11 +146,17 @@ expected() {
 
 # vm ARGS...: runs vmasnap (as the unprivileged user when AS_USER is
 # "$RUN_AS UID GID"); stdout in ./out, stderr in ./err, status in $STATUS.
+# In the background, waited for: the shell runs its TERM trap (the time
+# limit's) only once a foreground command ends, and a hung vmasnap would
+# otherwise hold the whole run; cleanup kills it.
 AS_USER=
 vm() {
     COMMAND="vmasnap $*${AS_USER:+ (as uid $USER_ID)}"
-    $AS_USER "$VMASNAP" "$@" > out 2> err
+    $AS_USER "$VMASNAP" "$@" > out 2> err < /dev/null &
+    VM_RUNNING=$!
+    wait "$VM_RUNNING"
     STATUS=$?
+    VM_RUNNING=
     echo "\$ $COMMAND  [exit $STATUS]"
     head -n 5 err
 }
