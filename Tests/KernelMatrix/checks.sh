@@ -17,10 +17,12 @@
 # A check is a function: check_NAME runs as root, user_check_NAME as the
 # unprivileged user (uid and gid 4711); defining one adds it, in file order.
 # Each runs in its own process and folder under a time limit, and ends by
-# returning (PASS) or calling `fail WHY` (FAIL NAME: WHY). Its output goes to
-# a log whose last lines are shown under a failure. KERNEL_MATRIX_GUEST is 1
-# in the guests, where a check may change machine-wide settings (sysctls such
-# as perf_event_paranoid), and unset on the host, where it must not.
+# returning (PASS, then the first line of ./note if it wrote one: what the
+# kernel let it test) or calling `fail WHY` (FAIL NAME: WHY), from its folder
+# or below. Its output goes to a log whose last lines are shown under a
+# failure. KERNEL_MATRIX_GUEST is 1 in the guests, where a check may change
+# machine-wide settings (sysctls such as perf_event_paranoid), and unset on
+# the host, where it must not.
 
 SELF=$0
 MATRIX=$1
@@ -56,7 +58,10 @@ run_check() {
     shown=$(echo "$2" | sed 's/check_//')
     took="($((took / 100)).$((took / 10 % 10)) s)"
     if [ "$status" -eq 0 ]; then
-        echo "PASS $shown $took"
+        # A check may say in ./note what it covered (what the kernel let it test).
+        note=
+        [ ! -s "$dir/note" ] || note=": $(head -n 1 "$dir/note")"
+        echo "PASS $shown $took$note"
         passed=$((passed + 1))
         return
     fi
@@ -97,17 +102,22 @@ run_all() {
 
 # Ends the check as failed, for the reason given.
 fail() {
-    printf '%s\n' "$*" > reason
+    printf '%s\n' "$*" > "$CHECK_DIR/reason"
     echo "FAILED: $*"
     exit 1
 }
 
 BACKGROUND=
+PARANOID=/proc/sys/kernel/perf_event_paranoid
+PARANOID_SAVED=
+VM_RUNNING=
 cleanup() {
-    for pid in $BACKGROUND; do kill -9 "$pid" 2> /dev/null; done
+    for pid in $BACKGROUND $VM_RUNNING; do kill -9 "$pid" 2> /dev/null; done
+    [ -z "$PARANOID_SAVED" ] || echo "$PARANOID_SAVED" > "$PARANOID"
 }
 
 run_one() {
+    CHECK_DIR=$(pwd)
     trap cleanup EXIT
     trap 'exit 143' TERM INT
     EXPECTED_BACKEND=$(expected_backend)
@@ -134,11 +144,19 @@ expected() {
     awk -v kind="$1" -v name="$2" '$1 == kind && $2 == name { print $3 }' "$MATRIX/expected"
 }
 
-# vm ARGS...: runs vmasnap; stdout in ./out, stderr in ./err, status in $STATUS.
+# vm ARGS...: runs vmasnap (as the unprivileged user when AS_USER is
+# "$RUN_AS UID GID"); stdout in ./out, stderr in ./err, status in $STATUS.
+# In the background, waited for: the shell runs its TERM trap (the time
+# limit's) only once a foreground command ends, and a hung vmasnap would
+# otherwise hold the whole run; cleanup kills it.
+AS_USER=
 vm() {
-    COMMAND="vmasnap $*"
-    "$VMASNAP" "$@" > out 2> err
+    COMMAND="vmasnap $*${AS_USER:+ (as uid $USER_ID)}"
+    $AS_USER "$VMASNAP" "$@" > out 2> err < /dev/null &
+    VM_RUNNING=$!
+    wait "$VM_RUNNING"
     STATUS=$?
+    VM_RUNNING=
     echo "\$ $COMMAND  [exit $STATUS]"
     head -n 5 err
 }
@@ -484,15 +502,17 @@ check_forced_text_backend() {
     expect_members backend:text
 }
 
-# `record -- COMMAND`: the command's status, the summary line, a private
-# file with one process and a footer.
+# `record -- COMMAND`: the command's status, the summary line (with its
+# events part: events are on by default where permitted, and root is), a
+# private file with one process and a footer.
 check_record_command() {
     example_recording
     summary=$(tail -n 1 "$EXAMPLE/err")
     case $summary in
-        "[ vmasnap record: Captured and wrote "*" MB $EXAMPLE/rec ("*" snapshots of 1 process, "*" changes) ]") ;;
+        "[ vmasnap record: Captured and wrote "*" MB $EXAMPLE/rec ("*" snapshots of 1 process, "*" changes; events: "*") ]") ;;
         *) fail "record's summary line: $summary" ;;
     esac
+    [ -n "$(events_summary "$EXAMPLE/err")" ] || fail "record's summary line has no events part: $summary"
     [ "$(wc -l < "$EXAMPLE/err")" -eq 1 ] || fail "record printed more than its summary: $(head -n 1 "$EXAMPLE/err")"
     mode=$(stat -c %a "$EXAMPLE/rec")
     [ "$mode" = 600 ] || fail "the recording's mode is $mode, expected 600"
@@ -763,6 +783,213 @@ check_bad_arguments() {
     expect_error 126 "" record -o rec -- ./not-executable
     expect_error 64 "" lookup rec --pid abc --time 1 0x1000
     expect_error 64 "" frobnicate
+}
+
+# ---- Kernel events (issue 12) ----
+
+# The events part of record's summary line, the last line of file $1:
+# "N M K W" for "; events: N processes, M changes found by walks only, K
+# records lost in W windows", empty if it has none.
+events_summary() {
+    tail -n 1 "$1" | sed -nE 's/.*; events: ([0-9]+) process(es)?, ([0-9]+) changes? found by walks only, ([0-9]+) records? lost in ([0-9]+) windows?\) \]$/\1 \3 \4 \5/p'
+}
+
+# A shell command starting COUNT children one after another, each /bin/true,
+# which lives a millisecond or so: the shell's pid goes to ./shell, the
+# children's to ./children.
+children_command() {
+    echo "echo \$\$ > shell; for i in \$(seq $1); do /bin/true & echo \$! >> children; wait; done"
+}
+
+# expect_children_recorded COUNT: the recording ./rec has every child
+# children_command started, COUNT of them, and the summary (./err) counts
+# most as found by events: a periodic round may find one child (they live
+# one at a time) before its events are read, so at least COUNT less the
+# rounds.
+expect_children_recorded() {
+    [ "$(wc -l < children)" -eq "$1" ] || fail "the shell started $(wc -l < children) children, expected $1"
+    summary=$(tail -n 1 err)
+    set -- "$1" $(events_summary err)
+    [ $# -eq 5 ] || fail "$COMMAND: no events part in the summary: $summary"
+    from_events=$2
+    vm info rec --json
+    expect_status 0
+    rounds=$(json_value rounds < out)
+    [ "$from_events" -ge $(($1 - rounds)) ] ||
+        fail "the summary counts $from_events processes found by events, expected at least $1 children less $rounds rounds: $summary"
+    vm timeline rec
+    expect_status 0
+    timeline_pids > recorded
+    missing=$(grep -vxFf recorded children | tr '\n' ' ')
+    [ -z "$missing" ] || fail "children not in the recording ($(grep -cvxFf recorded children) of $1): $missing"
+}
+
+# The fixture's script for the event-dated checks: answers 1 ping, 2 sleep,
+# 3 dlopen liba.so, 4 sleep, 5 time, 6 dlclose, 7 sleep (1 s: the walk an
+# unmap event prompts comes within it).
+events_script() {
+    echo "ping; sleep 600; dlopen $LIBA; sleep 300; time; dlclose 0; sleep 1000"
+}
+
+# expect_dated EVENT FROM TO: the fixture's (./answers) EVENT of liba.so in
+# the timeline of ./rec is dated between answers FROM and TO (their NOW).
+expect_dated() {
+    pid=$(sed -n 1p answers | cut -d' ' -f2)
+    vm timeline rec --pid "$pid" --json
+    expect_status 0
+    time=$(grep "\"event\":\"$1\",\"path\":\"$LIBA\"" out | json_fields time | head -n 1)
+    [ -n "$time" ] || fail "$COMMAND: no $1 of liba.so"
+    from=$(sed -n "${2}p" answers | awk '{ print $NF }')
+    to=$(sed -n "${3}p" answers | awk '{ print $NF }')
+    time=$(ns "$time")
+    [ "$time" -ge "$from" ] && [ "$time" -le "$to" ] ||
+        fail "liba.so's $1 is dated $(seconds "$time"), not between $(seconds "$from") and $(seconds "$to"), when the fixture made it"
+}
+
+# `--events on` as root: 50 children of a shell that each live a millisecond
+# or so are all in the recording (at the 100 ms default interval walks find
+# few of them), and the summary line counts them.
+check_events_short_children() {
+    vm record -o rec --events on -- sh -c "$(children_command 50)"
+    expect_status 0
+    [ "$(wc -l < err)" -eq 1 ] || fail "$COMMAND printed more than its summary: $(head -n 1 err)"
+    expect_children_recorded 50
+}
+
+# `--events on --unmap-events` as root: a dlclose'd library's load is in the
+# timeline at its MMAP2's time, and its unload soon after the dlclose, at
+# the walk its munmap event prompts (the recorder dates an unload by that
+# walk, not by the munmap itself). At a 10 s interval no periodic walk comes
+# between the start and the exit, so only the events can date them (without
+# unmap events the unload is not seen at all before the exit). Twice, each in a mount namespace of its own: with tracefs
+# mounted (the guests' init mounts it), and with none, which the recorder
+# mounts privately for itself and unmounts (the host has none mounted).
+check_events_unmap_dated() {
+    for tracefs in mounted unmounted; do
+        mkdir "$tracefs"
+        cd "$tracefs"
+        if [ "$tracefs" = mounted ]; then
+            prepare="grep -q ' /sys/kernel/tracing tracefs ' /proc/self/mounts || mount -t tracefs nodev /sys/kernel/tracing"
+        else
+            # debugfs too: its tracing folder mounts tracefs when looked at.
+            prepare="for path in /sys/kernel/tracing /sys/kernel/debug/tracing /sys/kernel/debug; do umount \$path 2> /dev/null; done;"
+            prepare="$prepare ! grep -q ' tracefs ' /proc/self/mounts"
+        fi
+        COMMAND="vmasnap record --events on --unmap-events (tracefs $tracefs)"
+        unshare -m sh -c "$prepare && \"\$@\" > answers 2> err; echo \$? > status; grep ' tracefs ' /proc/self/mounts > mounts-after" \
+            sh "$VMASNAP" record -o rec --interval 10s --events on --unmap-events -- "$FIXTURE" --script "$(events_script)"
+        [ -s status ] || fail "$COMMAND: tracefs could not be made $tracefs in a mount namespace"
+        STATUS=$(cat status)
+        expect_status 0
+        [ "$(wc -l < err)" -eq 1 ] && [ -n "$(events_summary err)" ] ||
+            fail "$COMMAND: stderr is not one summary line with events: $(head -n 2 err | tr '\n' '|')"
+        if [ "$tracefs" = unmounted ]; then
+            [ ! -s mounts-after ] || fail "$COMMAND left tracefs mounted: $(head -n 1 mounts-after)"
+            # (Not on the host, where other programs' tests may use /tmp.)
+            if [ -n "${KERNEL_MATRIX_GUEST-}" ] && ls -d /tmp/vmasnap-tracefs-* > /dev/null 2>&1; then
+                fail "$COMMAND left $(ls -d /tmp/vmasnap-tracefs-* | head -n 1)"
+            fi
+        fi
+        expect_dated load 2 3
+        expect_dated unload 5 7
+        cd ..
+    done
+}
+
+# `--events off`: no events part in the summary line, and the walks still
+# record the load and the unload.
+check_events_off() {
+    vm record -o rec --events off --interval 50ms -- "$FIXTURE" --script "$(events_script)"
+    expect_status 0
+    mv out answers
+    [ "$(wc -l < err)" -eq 1 ] || fail "$COMMAND printed more than its summary: $(head -n 1 err)"
+    case $(cat err) in "[ vmasnap record: Captured and wrote "*" changes) ]") ;; *) fail "$COMMAND: summary line: $(cat err)" ;; esac
+    pid=$(sed -n 1p answers | cut -d' ' -f2)
+    vm timeline rec --pid "$pid" --json
+    expect_status 0
+    grep -q "\"event\":\"load\",\"path\":\"$LIBA\"" out || fail "$COMMAND: no load of liba.so"
+    grep -q "\"event\":\"unload\",\"path\":\"$LIBA\"" out || fail "$COMMAND: no unload of liba.so"
+}
+
+# set_paranoid LEVEL: sets perf_event_paranoid, in a guest only; the check's
+# end (cleanup) puts back the level it had.
+set_paranoid() {
+    [ -n "${KERNEL_MATRIX_GUEST-}" ] || fail "perf_event_paranoid must not be changed on the host"
+    [ -n "$PARANOID_SAVED" ] || PARANOID_SAVED=$(cat "$PARANOID")
+    echo "$1" > "$PARANOID" || fail "cannot set perf_event_paranoid to $1"
+    [ "$(cat "$PARANOID")" = "$1" ] || fail "perf_event_paranoid is $(cat "$PARANOID") after setting $1"
+}
+
+# The unprivileged user's kernel events at each perf_event_paranoid level:
+# in the guests 3 (Debian's default, whose kernels forbid unprivileged
+# perf_event_open at 3: an upstream kernel would take 3 as 2), 2 (one's own
+# processes) and 0 (also system-wide); on the host only its own level,
+# unchanged. A root check, since it sets the level; the recordings are the
+# user's (run-as), in a folder of the user's own.
+check_events_unprivileged() {
+    if [ -n "${KERNEL_MATRIX_GUEST-}" ]; then levels="3 2 0"; else levels=$(cat "$PARANOID"); fi
+    mkdir user
+    chown "$USER_ID:$USER_ID" user
+    cd user
+    AS_USER="$RUN_AS $USER_ID $USER_ID"
+    for level in $levels; do
+        [ -z "${KERNEL_MATRIX_GUEST-}" ] || set_paranoid "$level"
+        echo "-- perf_event_paranoid $level"
+        rm -f rec shell children
+        if [ "$level" -ge 3 ]; then
+            denial="perf_event_paranoid is $level (needs 2 or below, or CAP_PERFMON)"
+            # auto: one line says why, the walks record. (Measuring perf's
+            # clock, which needs a perf event too, has a note of its own.)
+            vm record -o rec -- sh -c "$(children_command 5)"
+            expect_status 0
+            grep -v "^vmasnap: note: cannot measure perf's clock (.*EACCES.*): " err > events.err
+            [ "$(wc -l < events.err)" -eq 2 ] && [ "$(head -n 1 events.err)" = "vmasnap: note: kernel events off ($denial): processes and changes are found by walks only" ] ||
+                fail "$COMMAND at perf_event_paranoid $level: stderr: $(head -n 3 err | tr '\n' '|')"
+            [ -z "$(events_summary err)" ] || fail "$COMMAND at perf_event_paranoid $level: an events part: $(tail -n 1 err)"
+            vm timeline rec
+            timeline_pids | grep -qx "$(cat shell)" || fail "$COMMAND at perf_event_paranoid $level: the shell is not recorded"
+            rm -f rec
+            expect_error 1 "vmasnap: --events on: kernel tracking events are not permitted: $denial" record -o rec --events on -- /bin/true
+            [ ! -e rec ] || fail "$COMMAND created its file when refused"
+        else
+            # Its own command's children, every one.
+            vm record -o rec --events on -- sh -c "$(children_command 20)"
+            expect_status 0
+            [ "$(wc -l < err)" -eq 1 ] || fail "$COMMAND printed more than its summary: $(head -n 1 err)"
+            expect_children_recorded 20
+            # Syscall tracepoints need the tracefs ids, which are root's:
+            # auto goes on without them, on fails. At a 10 s interval only
+            # its MMAP2 can date the load.
+            rm -f rec
+            vm record -o rec --interval 10s --unmap-events -- "$FIXTURE" --script "$(events_script)"
+            expect_status 0
+            mv out answers
+            [ "$(wc -l < err)" -eq 2 ] && grep -q '^vmasnap: note: unmap events off (tracefs .*): unmaps are found by walks only$' err ||
+                fail "$COMMAND: stderr: $(head -n 2 err | tr '\n' '|')"
+            [ -n "$(events_summary err)" ] || fail "$COMMAND: no events part in the summary: $(tail -n 1 err)"
+            expect_dated load 2 3
+            rm -f rec
+            expect_error 1 "vmasnap: --unmap-events: syscall tracepoints are not permitted: tracefs" \
+                record -o rec --events on --unmap-events -- /bin/true
+            [ ! -e rec ] || fail "$COMMAND created its file when refused"
+            # The whole machine: at 0 or below only.
+            if [ "$level" -ge 1 ]; then
+                expect_error 1 "vmasnap: --events on: kernel tracking events are not permitted: perf_event_paranoid is $level (needs 0 or below, or CAP_PERFMON)" \
+                    record -a --duration 1s -o rec --events on
+                [ ! -e rec ] || fail "$COMMAND created its file when refused"
+            else
+                vm record -a --interval 250ms --duration 1s -o rec --events on
+                expect_status 0
+                [ -n "$(events_summary err)" ] || fail "$COMMAND: no events part in the summary: $(tail -n 1 err)"
+                ! grep -q "note: kernel events off" err || fail "$COMMAND: $(grep "note: kernel events off" err)"
+            fi
+        fi
+    done
+    if [ -n "${KERNEL_MATRIX_GUEST-}" ]; then
+        echo "perf_event_paranoid $(echo $levels | sed 's/ /, /g') (then $PARANOID_SAVED again)" > "$CHECK_DIR/note"
+    else
+        echo "perf_event_paranoid $levels only (the host's, unchanged)" > "$CHECK_DIR/note"
+    fi
 }
 
 # ---- Unprivileged user checks (uid 4711, no capabilities) ----
