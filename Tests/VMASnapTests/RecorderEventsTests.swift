@@ -18,6 +18,36 @@ import Testing
         }
     }
 
+    /// A command that is gone before the first round (`/bin/true`) is
+    /// recorded from its events: its exec, its mappings, its exit.
+    @Test func aCommandGoneBeforeTheFirstRoundIsRecorded() throws {
+        let file = try RecordCommandTests.directory("true") + "/t.data"
+        let result = try CommandResult.run(["record", "-o", file, "--", "/bin/true"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let recorded = try Self.processes(in: file, mapping: "/usr/bin/true")
+        #expect(recorded.count == 1 && recorded.first?.maps == true, "\(recorded) \(result.standardError)")
+    }
+
+    /// Events that fail to open for a command (here: out of descriptors at
+    /// each possible point) end the recording with one line; the held
+    /// command is let go, never waited for at its gate.
+    @Test func eventsThatCannotOpenNeverHangTheRecorder() throws {
+        let file = try RecordCommandTests.directory("nofile") + "/t.data"
+        var messages: [String] = []
+        for limit in 8...24 {
+            let result = try CommandResult.run(
+                ["--kill-after=5", "60", "/usr/bin/prlimit", "--nofile=\(limit):\(limit)", BuildProducts.vmasnap,
+                 "record", "--events", "on", "--force", "-o", file, "--", "/bin/true"],
+                executable: "/usr/bin/timeout")
+            #expect(result.status != 124 && result.status != 137, "hung at \(limit) descriptors: \(result.standardError)")
+            if result.status != 0 {
+                #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+                messages.append(result.standardError)
+            }
+        }
+        #expect(messages.contains { $0.contains("tracking event") }, "\(messages)")
+    }
+
     /// The workload: 200 children that live about 2 ms each, at the
     /// default settings, recorded with their program mapped.
     @Test func shortLivedChildrenAreRecordedWithTheirMappings() throws {

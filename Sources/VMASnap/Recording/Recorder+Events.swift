@@ -35,7 +35,9 @@ extension Recorder {
             events = RecorderEvents(session: try TrackingSession(target: .command(pid: gated.pid), options: options, system: system))
             try gated.release()
         } catch {
-            // Unreleased, the child exits without exec'ing; a failed exec exits too.
+            // Unreleased, the child exits without exec'ing once its gate
+            // closes; a failed exec exits too.
+            gated.abandon()
             _ = try? gated.waitForExit()
             if case .cannotExecute(let command, let errno) = error { throw RecorderError.cannotStart(command: command, errno: errno) }
             throw error
@@ -278,7 +280,10 @@ extension Recorder {
         // A process the events created that no round has followed yet. (An
         // exec of one a walk found gone already, or of one that ran before
         // the events opened, is left to the walks.)
-        guard pending.forked != nil else { return }
+        // The command itself was forked before its events opened: its exec
+        // and mmaps are all there is, and a command as short as /bin/true
+        // may be gone before the first round.
+        guard pending.forked != nil || pid == command?.pid else { return }
         if case .processes = configuration.target { return }
         if alive, let entry {
             guard !settled.contains(entry.identity), !entry.isKernelThread else { return }

@@ -72,6 +72,14 @@ public final class GatedCommand {
         }
     }
 
+    /// Lets the child go without exec'ing: it exits with status 127. The
+    /// caller reaps it (`waitForExit`), which before this would wait forever
+    /// on a child that waits for its gate.
+    public func abandon() {
+        gate = nil
+        status = nil
+    }
+
     /// Waits for the child to end (blocking).
     ///
     /// - Returns: its wait status.
