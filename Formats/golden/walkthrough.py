@@ -104,8 +104,10 @@ def seconds(start, t):
 
 HEADER_NAMES = {1: "clock", 2: "start", 3: "reference realtime", 4: "reference monotonic", 5: "boot ID",
                 6: "host name", 7: "kernel release", 8: "recorder options", 9: "clock ticks per second",
-                10: "capture backend", 11: "flush interval", 12: "keyframe interval", 13: "perf clock"}
-STRING_TAGS = {5, 6, 7, 8, 10}
+                10: "capture backend", 11: "flush interval", 12: "keyframe interval", 13: "perf clock",
+                14: "kernel events", 15: "kernel events refusal"}
+STRING_TAGS = {5, 6, 7, 8, 10, 15}
+KERNEL_EVENTS = {1: "off", 2: "on", 3: "refused"}
 PERMS = lambda f: ("r" if f & 1 else "-") + ("w" if f & 2 else "-") + ("x" if f & 4 else "-") + ("s" if f & 8 else "p")
 REASONS = {0: "exited", 1: "unreadable", 2: "replaced"}
 
@@ -170,7 +172,7 @@ def records(cur, start, state, index):
         length = cur.varint()
         body = Cursor(cur.take(length), cur.base + cur.pos - length)
         names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x05: "EXEC", 0x06: "PERF_CLOCK",
-                 0x07: "SYMBOLS",
+                 0x07: "SYMBOLS", 0x08: "RECORDER_REPORT",
                  0x10: "ROUND", 0x11: "QUIET",
                  0x20: "KEYFRAME", 0x21: "DELTA", 0x22: "GONE", 0x40: "FRAMES", 0x41: "DEFINITIONS",
                  0x42: "PROCESS (index)", 0x43: "SUMMARY"}
@@ -215,6 +217,17 @@ def records(cur, start, state, index):
             raw = body.take(length - body.pos)
             line(body.base + body.pos - len(raw), raw, "zstd frame, %d bytes" % len(raw), 2)
             symbol_table(raw, decoded, state["build_ids"][number])
+        elif rtype == 0x08:
+            field(body, lambda v: "%d walks" % v, body.varint, 2)
+            field(body, lambda v: "%d walks met a change" % v, body.varint, 2)
+            if body.pos < length:
+                # Only when kernel events were on (section 3.6).
+                field(body, lambda v: "%d processes from events" % v, body.varint, 2)
+                field(body, lambda v: "%d changes found by walks only" % v, body.varint, 2)
+                field(body, lambda v: "%d event records lost" % v, body.varint, 2)
+                field(body, lambda v: "in %d loss windows" % v, body.varint, 2)
+            else:
+                line(body.base + body.pos, b"", "(no event counts: events off or refused)", 2)
         elif rtype == 0x10:
             field(body, lambda v: "time %d ns after start = %s" % (v, seconds(start, v)), body.varint, 2)
         elif rtype == 0x11:
@@ -300,6 +313,10 @@ def main(path):
             perf, recording, uncertainty = field_cursor.varint(), field_cursor.varint(), field_cursor.varint()
             value = "perf %s at %s, +-%d ns: offset %d ns" % (seconds(0, perf), seconds(0, recording), uncertainty,
                                                               recording - perf)
+        elif tag == 14:
+            # 1 off, 2 on, 3 refused by the kernel (section 2.1); others unknown.
+            number = Cursor(raw).varint()
+            value = "%d (%s)" % (number, KERNEL_EVENTS.get(number, "unknown"))
         else:
             value = Cursor(raw).varint()
         header[tag] = value
@@ -434,6 +451,9 @@ def decode_record(rtype, body):
         return ("PERF_CLOCK", recording_time)
     if rtype == 0x07:
         return ("SYMBOLS", body.varint())
+    if rtype == 0x08:
+        walks, met = body.varint(), body.varint()
+        return ("RECORDER_REPORT", walks)
     if rtype == 0x10:
         return ("ROUND", body.varint())
     if rtype == 0x11:
@@ -507,8 +527,8 @@ def rebuild_index(header, frames):
             if record is None:
                 continue
             what = record[0]
-            if what == "PERF_CLOCK":
-                # In no round; listed in DEFINITIONS (spec 3.4).
+            if what in ("PERF_CLOCK", "RECORDER_REPORT"):
+                # In no round; listed in DEFINITIONS (spec 3.4, 3.6).
                 definitions = True
                 continue
             if what == "SYMBOLS":
@@ -688,7 +708,7 @@ def state_at(header, frames, stored, process, time):
                 if what == "QUIET":
                     round_time = None
                 continue
-            if what in ("PROCESS", "EXEC", "PERF_CLOCK", "SYMBOLS") or record[1] != process:
+            if what in ("PROCESS", "EXEC", "PERF_CLOCK", "SYMBOLS", "RECORDER_REPORT") or record[1] != process:
                 continue
             if what == "GONE":
                 return mappings if round_time + record[-1] > t else None

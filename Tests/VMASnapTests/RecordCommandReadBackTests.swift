@@ -97,6 +97,14 @@ import Foundation
         #expect(reader.processes.count == 1)
         #expect(reader.summary.snapshots > 10)
         #expect(try reader.history(of: 0).snapshotCount == reader.summary.snapshots)
+        // The events' mode is in the header, written at the start; the counts,
+        // written at the finish, are unknown, not zero.
+        // (--events auto: on, or refused where the kernel does not permit them.)
+        #expect(reader.header.kernelEvents != nil && reader.header.kernelEvents != .off)
+        #expect(reader.recorderReport == nil)
+        let info = try CommandResult.run(["info", "--json", file])
+        let object = try InfoDumpCommandTests.object(info.standardOutput)
+        #expect(object["kernel_events"] as? String == reader.header.kernelEvents?.name && object["walks"] is NSNull && object["lost_records"] is NSNull)
     }
 
     /// A file size limit set once the first frame is written: the next write

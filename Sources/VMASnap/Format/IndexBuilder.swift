@@ -63,9 +63,9 @@ struct IndexBuilder {
             index.processes[process].lastFrame = frameNumber
             // A definition frame: a reader loads the new name on opening.
             frameHasDefinitions = true
-        case .perfClock, .symbols:
-            // Listed in DEFINITIONS: a reader finds the measurements and the
-            // stored symbol tables on opening.
+        case .perfClock, .symbols, .recorderReport:
+            // Listed in DEFINITIONS: a reader finds the measurements, the
+            // stored symbol tables and the recorder's report on opening.
             frameHasDefinitions = true
         case .round(let time):
             noteTime(first: time, last: time)

@@ -39,6 +39,16 @@ extension Record {
             body.varint(buildID)
             body.varint(decodedLength)
             body.append(compressed)
+        case .recorderReport(let report):
+            type = .recorderReport
+            body.varint(report.walks)
+            body.varint(report.walksMeetingChanges)
+            if let events = report.events {
+                body.varint(events.processesFromEvents)
+                body.varint(events.changesFoundByWalksOnly)
+                body.varint(events.lostRecords)
+                body.varint(events.lostWindows)
+            }
         case .round(let time):
             type = .round
             body.varint(time)

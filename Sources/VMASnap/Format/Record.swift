@@ -14,6 +14,8 @@ enum Record: Hashable, Sendable {
     /// A stored symbol table (format 1.1, `record --keep-symbols`): the
     /// build-ID number, the table's length, the table compressed as one zstd frame.
     case symbols(buildID: Int, decodedLength: UInt64, compressed: [UInt8])
+    /// What the recorder met (format 1.1), written as it finished.
+    case recorderReport(RecorderReport)
     case round(time: UInt64)
     case quiet(count: UInt64, first: UInt64, last: UInt64)
     case keyframe(process: Int, mappings: [StoredMapping], delay: UInt64 = 0)
@@ -24,10 +26,11 @@ enum Record: Hashable, Sendable {
     case unknown(type: UInt8, length: Int)
 
     /// Whether the record defines a path, build ID, file or process, or is
-    /// read with them (a perf clock measurement, a stored symbol table): its frame is listed in DEFINITIONS.
+    /// read with them (a perf clock measurement, a stored symbol table, the
+    /// recorder's report): its frame is listed in DEFINITIONS.
     var isDefinition: Bool {
         switch self {
-        case .path, .buildID, .file, .process, .exec, .perfClock, .symbols: return true
+        case .path, .buildID, .file, .process, .exec, .perfClock, .symbols, .recorderReport: return true
         default: return false
         }
     }

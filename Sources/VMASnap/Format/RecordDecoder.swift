@@ -123,6 +123,19 @@ struct RecordDecoder {
             }
             let compressed = try body.bytes(body.remaining, "a stored symbol table")
             return .symbols(buildID: buildID, decodedLength: decodedLength, compressed: compressed)
+        case .recorderReport:
+            var report = RecorderReport(walks: try body.varint("the recorder's walks"),
+                                        walksMeetingChanges: try body.varint("the recorder's walks that met a change"))
+            // The events' counts only when events were on; varints after them
+            // belong to a later minor version.
+            if !body.isAtEnd {
+                report.events = RecorderReport.Events(
+                    processesFromEvents: try body.varint("the processes from events"),
+                    changesFoundByWalksOnly: try body.varint("the changes found by walks only"),
+                    lostRecords: try body.varint("the lost event records"),
+                    lostWindows: try body.varint("the lost event windows"))
+            }
+            return .recorderReport(report)
         case .round:
             return .round(time: try body.varint("a round time"))
         case .quiet:

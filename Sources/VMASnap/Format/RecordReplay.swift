@@ -187,6 +187,9 @@ struct RecordReplay {
             guard recordingTime <= timeLimit else {
                 throw FormatError.Reason.tooLarge("a perf clock's recording time", value: recordingTime, limit: timeLimit)
             }
+        case .recorderReport:
+            // The recorder's counts belong to no round and confirm nothing.
+            break
         case .round(let time):
             closeRound()
             try checkRoundStart(time)

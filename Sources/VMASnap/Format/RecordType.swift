@@ -8,6 +8,7 @@ enum RecordType: UInt8 {
     case exec = 0x05
     case perfClock = 0x06
     case symbols = 0x07
+    case recorderReport = 0x08
     case round = 0x10
     case quiet = 0x11
     case keyframe = 0x20

@@ -13,6 +13,8 @@ enum HeaderTag: UInt64 {
     case flushInterval = 11
     case keyframeInterval = 12
     case perfClock = 13
+    case kernelEvents = 14
+    case kernelEventsRefusal = 15
 }
 
 extension RecordingHeader {
@@ -51,6 +53,10 @@ extension RecordingHeader {
             body.varint(HeaderTag.perfClock.rawValue)
             body.varint(UInt64(field.bytes.count))
             body.append(field.bytes)
+        }
+        if let kernelEvents {
+            number(.kernelEvents, kernelEvents.fieldValue)
+            if case .refused(let reason) = kernelEvents { text(.kernelEventsRefusal, reason) }
         }
 
         var header = ByteEncoder()
@@ -122,6 +128,8 @@ extension RecordingHeader {
             kernelRelease: "", options: "", clockTicksPerSecond: 0, backend: "", flushInterval: 0, keyframeInterval: 0)
         header.majorVersion = major
         header.minorVersion = minor
+        var kernelEvents: Int64 = 0
+        var kernelEventsRefusal = ""
         var seenClock = false
         var seenStart = false
         var body = ByteDecoder(bytes, range: bodyStart..<crcOffset, origin: .file(0))
@@ -178,8 +186,17 @@ extension RecordingHeader {
                     values.append(Int64(value))
                 }
                 header.perfClock = PerfClockReading(perfTime: values[0], recordingTime: values[1], uncertainty: values[2])
+            case .kernelEvents?: kernelEvents = try integer()
+            case .kernelEventsRefusal?: kernelEventsRefusal = try text()
             case nil: break  // A field of a later minor version.
             }
+        }
+        // 0 (absent) and values this reader does not know say nothing.
+        switch kernelEvents {
+        case 1: header.kernelEvents = .off
+        case 2: header.kernelEvents = .on
+        case 3: header.kernelEvents = .refused(reason: kernelEventsRefusal)
+        default: header.kernelEvents = nil
         }
         guard seenClock, seenStart else {
             throw FormatError(offset: UInt64(bodyStart), reason: .invalid("the header has no \(seenClock ? "start time" : "clock") field"))

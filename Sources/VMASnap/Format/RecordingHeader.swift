@@ -31,6 +31,9 @@ public struct RecordingHeader: Hashable, Sendable {
     /// perf's default clock measured against `clock` as the recording
     /// started (format 1.1; nil when it could not be measured, and in 1.0 files).
     public var perfClock: PerfClockReading?
+    /// Whether the recorder used kernel events, as it decided before its
+    /// first round (format 1.1; nil when unknown: not said, and in older files).
+    public var kernelEvents: KernelEventsUse?
     /// The major format version the file declares (the writer writes 1).
     public internal(set) var majorVersion: UInt16 = FormatConstants.majorVersion
     /// The minor format version the file declares (the writer writes 1).

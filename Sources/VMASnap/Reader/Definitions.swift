@@ -12,6 +12,8 @@ struct Definitions {
     /// SYMBOLS tables, the first of each build ID, in file order.
     var symbolTables: [StoredSymbolTable] = []
     private var symbolTableBuildIDs: Set<Int> = []
+    /// The last RECORDER_REPORT (spec 3.6: a reader uses the last).
+    var recorderReport: RecorderReport?
 
     /// Takes a definition record (others are ignored) as a `RecordReplay`
     /// took it: the replay has counted it and checked what it refers to, so
@@ -45,6 +47,8 @@ struct Definitions {
             if symbolTableBuildIDs.insert(buildID).inserted {
                 symbolTables.append(StoredSymbolTable(buildID: buildIDs[buildID], decodedLength: decodedLength, compressed: compressed))
             }
+        case .recorderReport(let report):
+            recorderReport = report
         default:
             break
         }

@@ -18,6 +18,8 @@ public enum RecordingRecord: Hashable, Sendable {
     case perfClock(PerfClockReading)
     /// SYMBOLS (format 1.1): a symbol table stored for a build ID.
     case symbols(StoredSymbolTable)
+    /// RECORDER_REPORT (format 1.1): what the recorder met, written as it finished.
+    case recorderReport(RecorderReport)
     /// ROUND: a sampling round begins; every live process without a snapshot
     /// record in it was confirmed unchanged.
     case round(time: Int64)

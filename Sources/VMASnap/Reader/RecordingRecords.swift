@@ -88,6 +88,8 @@ public struct RecordingRecords: Sequence {
                 // The replay checked that the build ID is defined before it.
                 return .symbols(StoredSymbolTable(buildID: definitions.buildIDs[buildID], decodedLength: decodedLength,
                                                   compressed: compressed))
+            case .recorderReport(let report):
+                return .recorderReport(report)
             case .round:
                 return .round(time: absolute(step.time))
             case .quiet(let count, let first, let last):

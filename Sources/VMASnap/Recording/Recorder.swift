@@ -77,6 +77,20 @@ public final class Recorder {
         self.writer = writer
         self.system = system
         processes = try ProcessDirectory(system: system)
+        // What the walks and the events met, in the file's last records frame.
+        writer.recorderReportAtFinish = { [weak self] in self?.report }
+    }
+
+    /// What the recorder met so far, as the file's RECORDER_REPORT says it.
+    var report: RecorderReport {
+        RecorderReport(
+            walks: UInt64(walkStatistics.walks), walksMeetingChanges: UInt64(walkStatistics.walksMeetingChanges),
+            events: events.map { events in
+                RecorderReport.Events(
+                    processesFromEvents: UInt64(events.counts.processesFromEvents),
+                    changesFoundByWalksOnly: UInt64(events.counts.walkFoundChanges),
+                    lostRecords: events.counts.lostRecords, lostWindows: UInt64(events.counts.lostWindows))
+            })
     }
 
     /// The status now (the writer's statistics: every round ended, whether

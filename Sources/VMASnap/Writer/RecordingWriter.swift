@@ -49,6 +49,9 @@ public final class RecordingWriter {
     /// Called by `finish()` before its last frame: a measurement of perf's
     /// clock to record then (see `recordPerfClock(_:)`), or nil.
     public var perfClockAtFinish: (() -> PerfClockReading?)?
+    /// Called by `finish()` before its last frame: what the recorder met, to
+    /// record then (see `recordRecorderReport(_:)`), or nil.
+    public var recorderReportAtFinish: (() -> RecorderReport?)?
     /// What the file holds: the statistics as of the last frame written
     /// (and, once finished, the index). After a failure, what a summary may
     /// claim.
@@ -346,6 +349,7 @@ public final class RecordingWriter {
             // (one the writer refuses is left out: it must not cost the file
             // its index).
             if let reading = perfClockAtFinish?() { try? recordPerfClock(reading) }
+            if let report = recorderReportAtFinish?() { try recordRecorderReport(report) }
             try flush()
         } catch let error as WriterError {
             // What could not be written (a full disk) is left out: the

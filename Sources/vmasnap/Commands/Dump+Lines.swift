@@ -9,6 +9,10 @@ extension Dump {
             + "flush \(TimeText.format(nanoseconds: header.flushInterval)) keyframe \(TimeText.format(nanoseconds: header.keyframeInterval)) "
             + "options \(TextEscaping.escape(header.options))"
             + (header.perfClock.map { " perf-clock \(TimeText.format(nanoseconds: $0.perfTime)) at \(TimeText.format(nanoseconds: $0.recordingTime)) ±\($0.uncertainty)ns" } ?? "")
+            + (header.kernelEvents.map { use in
+                if case .refused(let reason) = use { return " events refused (\(TextEscaping.escape(reason)))" }
+                return " events \(use.name)"
+            } ?? "")
     }
 
     /// The text lines of one record.
@@ -34,6 +38,10 @@ extension Dump {
                 + "uncertainty \(reading.uncertainty) ns"]
         case .symbols(let table):
             return ["symbols build-id \(table.buildID) \(table.storedLength) bytes (\(table.decodedLength) decoded)"]
+        case .recorderReport(let report):
+            return ["recorder-report walks \(report.walks) met-a-change \(report.walksMeetingChanges)"
+                + (report.events.map { " events processes \($0.processesFromEvents) walks-only-changes \($0.changesFoundByWalksOnly) "
+                    + "lost-records \($0.lostRecords) lost-windows \($0.lostWindows)" } ?? "")]
         case .round(let time):
             return ["round \(TimeText.format(nanoseconds: time))"]
         case .quiet(let count, let first, let last):
@@ -111,6 +119,9 @@ extension Dump {
             writer.string("build_id", table.buildID.description)
             writer.integer("stored_bytes", table.storedLength)
             writer.integer("decoded_bytes", table.decodedLength)
+        case .recorderReport(let report):
+            writer.string("type", "recorder_report")
+            RecorderReportJSON.writeMembers(of: report, to: &writer)
         case .round(let time):
             writer.string("type", "round")
             writer.number("time_s", literal: TimeText.format(nanoseconds: time))

@@ -12,7 +12,10 @@ struct Info: ParsableCommand {
             being readable, and the counts are those of what reads back. Times are seconds on the recording's clock (CLOCK_MONOTONIC). \
             --json prints one object with at least "snapshots", "processes", "bytes", "duration_s", \
             "truncated" and "index_problem"; "symbol_tables" and "symbol_bytes" are the symbol \
-            tables record --keep-symbols stored and their bytes in the file.
+            tables record --keep-symbols stored and their bytes in the file; "kernel_events" is "on", \
+            "off" or "refused" (with "kernel_events_refusal"), "walks", "walks_meeting_changes", \
+            "processes_from_events", "changes_found_by_walks_only", "lost_records" and "lost_windows" \
+            what the recorder met (null when unknown: a recorder killed, or events not on).
             """
     )
 
@@ -78,6 +81,19 @@ struct Info: ParsableCommand {
             add("stored symbols", "\(tables.count) file\(tables.count == 1 ? "" : "s"): \(stored) bytes in the file "
                 + "(\(decoded) decoded)")
         }
+        add("kernel events", eventsText(header.kernelEvents))
+        if let report = reader.recorderReport {
+            let met = report.walksMeetingChanges
+            add("walks", "\(report.walks), \(met) of them met a change in progress")
+            if let events = report.events {
+                add("found by events", "\(events.processesFromEvents) process\(events.processesFromEvents == 1 ? "" : "es"); "
+                    + "\(events.changesFoundByWalksOnly) change\(events.changesFoundByWalksOnly == 1 ? "" : "s") found by walks only; "
+                    + "\(events.lostRecords) record\(events.lostRecords == 1 ? "" : "s") lost in "
+                    + "\(events.lostWindows) window\(events.lostWindows == 1 ? "" : "s")")
+            }
+        } else {
+            add("walks", "unknown (no recorder report: the recorder did not finish, or predates it)")
+        }
         add("index", indexText(reader))
         if let truncation = reader.truncation {
             add("cut short", "yes: \(TextEscaping.singleLine(truncation.description))")
@@ -85,6 +101,16 @@ struct Info: ParsableCommand {
             add("cut short", "no")
         }
         return lines
+    }
+
+    /// What the header says of kernel events.
+    static func eventsText(_ use: KernelEventsUse?) -> String {
+        switch use {
+        case .on?: return "on"
+        case .off?: return "off (record --events off)"
+        case .refused(let reason)?: return "refused: \(TextEscaping.escape(reason)) (walks only)"
+        case nil: return "unknown (not in the header)"
+        }
     }
 
     /// Where the index came from, and why the stored one was not used.
@@ -127,6 +153,7 @@ struct Info: ParsableCommand {
         writer.integer("symbol_tables", tables.count)
         writer.integer("symbol_bytes", tables.reduce(0) { $0 + $1.storedLength })
         writer.integer("symbol_decoded_bytes", tables.reduce(UInt64(0)) { $0 + $1.decodedLength })
+        RecorderReportJSON.writeMembers(of: reader.recorderReport, to: &writer)
         writer.string("index", reader.indexWasRebuilt ? "rebuilt" : "footer")
         writer.string("index_problem", reader.indexProblem.map { $0.description })
         writer.bool("truncated", reader.truncation != nil)

@@ -116,9 +116,11 @@ struct Record: ParsableCommand {
                 target: try target(), interval: interval?.nanoseconds, duration: duration?.nanoseconds, backend: resolved)
             configuration.adoptsOrphans = true
             try configuration.validate()
-            configuration.tracking = try events.resolve(for: configuration.target)
+            let (tracking, eventsUse) = try events.resolve(for: configuration.target)
+            configuration.tracking = tracking
 
             var header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
+            header.kernelEvents = eventsUse
             // perf's default clock against the recording's, at the start and
             // the finish, so that perf.data recorded without -k CLOCK_MONOTONIC matches.
             do {

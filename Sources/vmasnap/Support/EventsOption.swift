@@ -30,12 +30,13 @@ struct EventsOption: ParsableArguments {
         }
     }
 
-    /// The tracking options for `target`, nil for none: asks the kernel what
-    /// it permits; with auto, says on stderr in one line what is missing and why.
+    /// The tracking options for `target`, nil for none, and what the
+    /// recording's header says of them: asks the kernel what it permits; with
+    /// auto, says on stderr in one line what is missing and why.
     ///
     /// - Throws: `ValidationError` with `on` where the kernel refuses.
-    func resolve(for target: RecordingTarget) throws -> TrackingOptions? {
-        guard events != .off else { return nil }
+    func resolve(for target: RecordingTarget) throws -> (options: TrackingOptions?, use: KernelEventsUse) {
+        guard events != .off else { return (nil, .off) }
         let probed: TrackingTarget
         switch target {
         case .command: probed = .command(pid: 0)
@@ -46,7 +47,7 @@ struct EventsOption: ParsableArguments {
         if case .denied(let denial) = permissions.tracking {
             if events == .on { throw ValidationError("--events on: kernel tracking events are not permitted: \(denial)") }
             StandardError.line("vmasnap: note: kernel events off (\(denial)): processes and changes are found by walks only")
-            return nil
+            return (nil, .refused(reason: "\(denial)"))
         }
         var options = TrackingOptions()
         if let mmapPages {
@@ -64,6 +65,6 @@ struct EventsOption: ParsableArguments {
                 options.syscalls = true
             }
         }
-        return options
+        return (options, .on)
     }
 }

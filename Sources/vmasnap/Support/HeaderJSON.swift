@@ -3,7 +3,9 @@ import VMASnap
 /// The header's JSON members, shared by `info --json` and `dump --json`.
 enum HeaderJSON {
     /// version, clock, start, the realtime/monotonic reference pair, boot ID,
-    /// host, kernel, options, backend, clock ticks, flush and keyframe intervals.
+    /// host, kernel, options, backend, clock ticks, flush and keyframe
+    /// intervals, perf's clock, and kernel events ("on", "off", "refused"
+    /// with its reason; null when the header does not say).
     static func writeMembers(of header: RecordingHeader, to writer: inout JSONWriter) {
         writer.string("version", "\(header.majorVersion).\(header.minorVersion)")
         writer.string("clock", header.clock.description)
@@ -22,6 +24,12 @@ enum HeaderJSON {
         if let perfClock = header.perfClock {
             writer.integer("perf_clock_offset_ns", perfClock.offset)
             writer.integer("perf_clock_uncertainty_ns", perfClock.uncertainty)
+        }
+        writer.string("kernel_events", header.kernelEvents?.name)
+        if case .refused(let reason) = header.kernelEvents {
+            writer.string("kernel_events_refusal", reason)
+        } else {
+            writer.null("kernel_events_refusal")
         }
     }
 }
