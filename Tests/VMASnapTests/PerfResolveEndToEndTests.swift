@@ -204,7 +204,11 @@ import Testing
         let estimate = try #require(PerfClockEstimate.estimate(loads: loads) { pid in histories.filter { $0.process.identity.pid == pid } })
         print("perf clock estimate from the data: \(estimate.offset) ns in \(estimate.range) from \(estimate.agreeing) of "
               + "\(estimate.matched) loads; measured \(measured.offset) ns")
-        #expect(estimate.range.contains(measured.offset))
+        // With kernel events a load is dated at its MMAP2's own time, the
+        // bracket's very edge; the kernel stamps perf's record and the
+        // recorder's separately, microseconds apart under load.
+        let skew: Int64 = 50_000
+        #expect((estimate.range.lowerBound - skew...estimate.range.upperBound + skew).contains(measured.offset))
         #expect(estimate.range.upperBound - estimate.range.lowerBound <= 40_000_000)
 
         // A wrong --clock-offset moves every lookup: the answers change.
