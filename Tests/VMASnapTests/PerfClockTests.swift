@@ -23,20 +23,27 @@ import Testing
         let directory = try PerfSessions.directory("clock-oracle")
         let outer = directory.appendingPathComponent("outer.data").path
         let inner = directory.appendingPathComponent("inner.data").path
-        let before = try PerfClock.measure()
-        let run = try CommandResult.run([
-            "record", "-q", "-N", "-B", "-k", "CLOCK_MONOTONIC", "-o", outer, "--", PerfSessions.perf, "record", "-q", "-N", "-B", "-o", inner, "--",
-            BuildProducts.fixture, "--script", "dlopen \(PerfSessions.library); sleep 20; dlclose 0",
-        ], executable: PerfSessions.perf)
-        let after = try PerfClock.measure()
-        #expect(run.status == 0, "\(run.standardError)")
         func libraryMapping(_ path: String) throws -> PerfMmapEvent? {
             let text = try CommandResult.run(["script", "-i", path, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"],
                                              executable: PerfSessions.perf).standardOutput
             return PerfMmapEvent.all(in: text).first { $0.path == PerfSessions.library }
         }
-        let monotonic = try #require(try libraryMapping(outer))
-        let perfClock = try #require(try libraryMapping(inner))
+        // perf, the oracle, sometimes misses the record under load (the outer
+        // session traces the inner one): up to three sessions.
+        var found: (before: PerfClockReading, after: PerfClockReading, monotonic: PerfMmapEvent, perfClock: PerfMmapEvent)?
+        for _ in 0..<3 where found == nil {
+            let before = try PerfClock.measure()
+            let run = try CommandResult.run([
+                "record", "-q", "-N", "-B", "-k", "CLOCK_MONOTONIC", "-o", outer, "--", PerfSessions.perf, "record", "-q", "-N", "-B", "-o", inner, "--",
+                BuildProducts.fixture, "--script", "dlopen \(PerfSessions.library); sleep 20; dlclose 0",
+            ], executable: PerfSessions.perf)
+            let after = try PerfClock.measure()
+            #expect(run.status == 0, "\(run.standardError)")
+            if let monotonic = try libraryMapping(outer), let perfClock = try libraryMapping(inner) {
+                found = (before, after, monotonic, perfClock)
+            }
+        }
+        let (before, after, monotonic, perfClock) = try #require(found, "perf recorded no MMAP2 of the library in three sessions")
         #expect(monotonic.start == perfClock.start)
         let truth = monotonic.time - perfClock.time
         let error = max((before.offset - truth).magnitude, (after.offset - truth).magnitude)
