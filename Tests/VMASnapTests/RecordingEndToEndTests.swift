@@ -45,8 +45,12 @@ import Foundation
         let sets = history.epochs.map { epoch in
             (epoch.mappings.contains { $0.path == MappedPath(libraryA) }, epoch.mappings.contains { $0.path == MappedPath(libraryB) })
         }
-        #expect(sets.map(\.0) == [false, true, true, false, false])
-        #expect(sets.map(\.1) == [false, false, true, true, false])
+        // Epochs in which neither library changed (the program's own start-up,
+        // which kernel events now catch step by step) are one here.
+        var steps: [(Bool, Bool)] = []
+        for set in sets where steps.last.map({ $0 != set }) ?? true { steps.append(set) }
+        #expect(steps.map(\.0) == [false, true, true, false, false])
+        #expect(steps.map(\.1) == [false, false, true, true, false])
     }
 
     @Test func recorderKilledWithSIGKILLLeavesAReadableFile() throws {
