@@ -11,17 +11,7 @@ extension DWARFDebugInfo {
         var files: [[UInt8]] = []
         var fileNumbers: [[UInt8]: Int] = [:]
         var rows: [(address: UInt64, file: Int?, line: Int)] = []
-        var unit: OpaquePointer? = nil
-        var visited = 0
-        while visited < DWARFDebugInfo.visitLimit {
-            var next: OpaquePointer? = nil
-            var version: Dwarf_Half = 0
-            var unitType: UInt8 = 0
-            var die = Dwarf_Die()
-            guard dwarf_get_units(dwarf, unit, &next, &version, &unitType, &die, nil) == 0 else { break }
-            visited += 1
-            unit = next
-            guard unitType != UInt8(DW_UT_type), unitType != UInt8(DW_UT_split_type) else { continue }
+        forEachCodeUnit { die in
             let index = unitIndex(of: &die)
             let naming = pathNaming(of: &die)
             for row in index.rows {

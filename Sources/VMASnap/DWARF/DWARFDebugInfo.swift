@@ -187,6 +187,17 @@ public final class DWARFDebugInfo {
     /// DW_AT_ranges, DWARF 2 to 5), sorted by start.
     private func buildUnitIndex() -> [AddressRange] {
         var ranges: [AddressRange] = []
+        forEachCodeUnit { die in
+            let offset = UInt64(dwarf_dieoffset(&die))
+            appendRanges(of: &die, offset: offset, to: &ranges)
+        }
+        ranges.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        return ranges
+    }
+
+    /// Calls `body` with the DIE of every unit that can hold code (type
+    /// units hold none), at most `visitLimit` units.
+    func forEachCodeUnit(_ body: (inout Dwarf_Die) -> Void) {
         var unit: OpaquePointer? = nil
         var visited = 0
         while visited < DWARFDebugInfo.visitLimit {
@@ -197,13 +208,9 @@ public final class DWARFDebugInfo {
             guard dwarf_get_units(dwarf, unit, &next, &version, &unitType, &die, nil) == 0 else { break }
             visited += 1
             unit = next
-            // Type units hold no code.
             guard unitType != UInt8(DW_UT_type), unitType != UInt8(DW_UT_split_type) else { continue }
-            let offset = UInt64(dwarf_dieoffset(&die))
-            appendRanges(of: &die, offset: offset, to: &ranges)
+            body(&die)
         }
-        ranges.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-        return ranges
     }
 
     /// Appends the address ranges of `die`.
