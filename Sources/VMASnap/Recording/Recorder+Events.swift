@@ -285,7 +285,9 @@ extension Recorder {
         // may be gone before the first round.
         guard pending.forked != nil || pid == command?.pid else { return }
         if case .processes = configuration.target { return }
-        if alive, let entry {
+        // One whose EXIT was read has no address space left to walk (the
+        // kernel reports the exit after releasing it): its events say all.
+        if alive, let entry, pending.exited == nil {
             guard !settled.contains(entry.identity), !entry.isKernelThread else { return }
             // Dated at the events' time only if a walk shows what they say
             // (after an exec: just what was mapped since; else the parent's
@@ -297,8 +299,10 @@ extension Recorder {
             guard tracked[pid] != nil else {
                 // A walk in the middle of its exec finds the old address space
                 // gone: try again with the events that follow (its EXEC, its
-                // mmaps), a few times.
-                if pending.attempts < 3 {
+                // mmaps), for as long as a process may wait for its EXIT. Not
+                // by count alone: on a slow machine one exec outlasts several
+                // drains, and a child lost that way was in no recording.
+                if pending.attempts < 3 || system.now(.monotonic) - (pending.firstChange ?? 0) < Recorder.exitGrace {
                     settled.remove(entry.identity)
                     var again = pending
                     again.attempts += 1
