@@ -63,7 +63,7 @@ struct RecordReplay {
     struct Step {
         var record: Record
         /// KEYFRAME, DELTA, GONE: the record's time (its round's plus its
-        /// delay); ROUND: its time; QUIET: its first time; others: nil.
+        /// delay); ROUND: its time; QUIET, LOST: its first time; others: nil.
         var time: UInt64?
         /// PATH, BUILD_ID, FILE, PROCESS: the number it defines.
         var number: Int?
@@ -190,6 +190,11 @@ struct RecordReplay {
         case .recorderReport:
             // The recorder's counts belong to no round and confirm nothing.
             break
+        case .lost(let first, let last):
+            // A loss window belongs to no round and confirms nothing; events
+            // are read late, so it may date before the last round (§3.7).
+            guard last <= timeLimit else { throw FormatError.Reason.tooLarge("a lost window's last time", value: last, limit: timeLimit) }
+            step.time = first
         case .round(let time):
             closeRound()
             try checkRoundStart(time)
@@ -211,7 +216,7 @@ struct RecordReplay {
             lastClosedTime = last
             if firstRoundTime == nil { firstRoundTime = first }
             step.time = first
-        case .keyframe(let process, let mappings, let delay):
+        case .keyframe(let process, let mappings, let delay, _):
             let time = try recordTime("a keyframe", delay: delay)
             let position = try defined(process)
             try checkFiles(mappings)
@@ -226,7 +231,7 @@ struct RecordReplay {
             }
             if keepsMappings { states[position].mappings = mappings }
             step.time = time
-        case .delta(let process, let removed, let added, let delay):
+        case .delta(let process, let removed, let added, let delay, _):
             let time = try recordTime("a delta", delay: delay)
             let position = try defined(process)
             try checkFiles(added)
