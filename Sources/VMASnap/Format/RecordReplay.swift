@@ -69,6 +69,24 @@ struct RecordReplay {
         var number: Int?
         /// A record of a resumed process before its first KEYFRAME: not applied.
         var skipped = false
+
+        /// Whether this KEYFRAME or DELTA dates its change exactly (§3.3,
+        /// §3.7): it says a kernel event dated it and its time is in none of
+        /// `lossWindows` (the recording's LOST windows). Then the process's
+        /// previous set was in effect until this record's time, and the new
+        /// one from it: the gap between the last confirmation of the old set
+        /// and this change closes. Otherwise (a walk found it, or events may
+        /// be missing then) the change lies somewhere in that gap. The one
+        /// place this rule lives; every reader of epochs asks here.
+        func datesChangeExactly(lossWindows: [LossWindow]) -> Bool {
+            guard !skipped, let time else { return false }
+            switch record {
+            case .keyframe(_, _, _, true), .delta(_, _, _, _, true):
+                return !LossWindow.contains(lossWindows, time)
+            default:
+                return false
+            }
+        }
     }
 
     let scope: Scope
