@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import VMASnap
 
-/// Format 1.2's meaning of event-dated changes and LOST windows, checked on
-/// random recordings: the reference reader's lookup statuses must be those
+/// Format 1.2's meaning of event-dated changes, forks (a child's first
+/// snapshot is its parent's set) and LOST windows, checked on random recordings: the reference reader's lookup statuses must be those
 /// of a model built from what the writer was given (Formats/vmasnap.md §5.1)
 /// and those of the independent decoder (walkthrough.py --statuses).
 @Suite struct EventModelTests {
@@ -45,16 +45,28 @@ import Testing
         var time = start + 10_000_000
         for round in 0..<40 {
             try writer.beginRound(time: time)
-            if slots.count < 3 && (round == 0 || Int.random(in: 0..<6, using: &random) == 0) {
+            var forked: Int?
+            if slots.count < 5 && (round == 0 || Int.random(in: 0..<5, using: &random) == 0) {
                 let pid = Int32(700 + slots.count)
-                _ = try writer.processSeen(RecordedProcess(
+                let number = try writer.processSeen(RecordedProcess(
                     identity: ProcessIdentity(pid: pid, startTime: UInt64(round + 1)), parentPID: 1, command: Array("m".utf8),
                     executable: nil))
                 recording.pids.append(pid)
                 recording.snapshots.append([])
-                slots.append(Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 1...3, using: &random)).map { ($0, 0) }))
+                if round > 0, Bool.random(using: &random) {
+                    // Forked from any process so far (forked ones too: chains), with its set as last recorded.
+                    let parent = Int.random(in: 0..<number, using: &random)
+                    let at = time + Int64.random(in: 0..<20_000_000, using: &random)
+                    #expect(try writer.processForked(process: number, parent: parent, time: at) == .keyframe)
+                    slots.append(slots[parent])
+                    recording.snapshots[number].append(Snapshot(time: at, mappings: recording.snapshots[parent].last!.mappings, eventDated: true))
+                    recording.times.formUnion([at - 1, at, at + 1])
+                    forked = number
+                } else {
+                    slots.append(Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 1...3, using: &random)).map { ($0, 0) }))
+                }
             }
-            for number in slots.indices {
+            for number in slots.indices where number != forked {
                 var set = slots[number]
                 let changes = round > 0 && Int.random(in: 0..<3, using: &random) == 0
                 if changes {
@@ -142,6 +154,7 @@ import Testing
         }
         // Both kinds of change, and windows, occur.
         #expect(exactChanges > 0 && !recording.windows.isEmpty)
+        #expect(recording.pids.count > 3, "some processes are forked")
         let python = try FormatRulesTests.python(["--statuses", recording.path], input: queries)
         #expect(python.status == 0, "\(python.standardError)")
         #expect(python.lines == expected)

@@ -102,4 +102,23 @@ import Foundation
         let document = try String(contentsOf: Golden.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
         #expect(document.contains(dump.standardOutput.trimmingCharacters(in: .newlines)))
     }
+
+    /// What the commands show of it: timeline's origin of each load and
+    /// unload, dump's LOST record and event-dated records, info's windows.
+    @Test func theCommandsShowTheOriginsAndTheWindow() throws {
+        let timeline = try CommandResult.run(["timeline", Self.url.path, "--pid", "4242"])
+        #expect(timeline.status == 0)
+        #expect(timeline.lines.filter { $0.contains("/tmp/plugin.so") }.map { $0.split(separator: " ")[1...2].joined(separator: " ") }
+            == ["load event", "unload walk"])
+        let json = try CommandResult.run(["timeline", Self.url.path, "--pid", "4243", "--json"])
+        #expect(json.lines.count == 4 && json.lines.filter { $0.contains(#""dated_by":"event""#) }.count == 3)
+        #expect(json.lines.last?.contains(#""event":"unload","dated_by":"walk""#) == true)
+        let dump = try CommandResult.run(["dump", Self.url.path])
+        #expect(dump.lines.contains("lost 1.420000000 to 1.460000000 (kernel events may be missing)"))
+        #expect(dump.lines.filter { $0.hasSuffix("dated-by event") }.count == 3)
+        let info = try CommandResult.run(["info", Self.url.path])
+        #expect(info.standardOutput.contains("1 recorded, 0.040000000 s in all"), "\(info.standardOutput)")
+        let infoJSON = try CommandResult.run(["info", Self.url.path, "--json"])
+        #expect(infoJSON.standardOutput.contains(#""recorded_lost_windows":1,"recorded_lost_span_s":0.040000000"#))
+    }
 }
