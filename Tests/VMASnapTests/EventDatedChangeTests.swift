@@ -30,8 +30,9 @@ import Foundation
     /// Rounds at 100, 200 ms (libA); at 250 ms the swap to libB (an event
     /// round when `eventDated`, at the event's time); rounds at 300, 400 ms.
     /// With `lost`, a LOST window from 240 to 260 ms, given after the swap.
-    static func swapRecording(eventDated: Bool, lost: Bool = false) throws -> RecordingReader {
-        let path = RecordingReaderTests.temporaryPath("event-swap")
+    static func swapRecording(
+        eventDated: Bool, lost: Bool = false, path: String = RecordingReaderTests.temporaryPath("event-swap")
+    ) throws -> RecordingReader {
         var header = Golden.header
         header.start = start
         let writer = try RecordingWriter(path: path, header: header)
@@ -81,13 +82,23 @@ import Foundation
     }
 
     @Test func aLostWindowMakesTheEventDatedSwapWalkFound() throws {
-        let reader = try Self.swapRecording(eventDated: true, lost: true)
+        let path = RecordingReaderTests.temporaryPath("event-swap-lost")
+        let reader = try Self.swapRecording(eventDated: true, lost: true, path: path)
         #expect(reader.lossWindows == [Self.at(240)...Self.at(260)])
         #expect(!reader.indexWasRebuilt)
         let shared = Self.libA.start + 0x10
         #expect(try Self.statuses(reader, address: shared, at: [200, 249, 250]) == [.unloadedBetween, .unloadedBetween, .exact])
         #expect(try reader.history(of: 0).epochs.map(\.datedByEvent) == [false, false])
         #expect(reader.records().contains(.lost(firstTime: Self.at(240), lastTime: Self.at(260))))
+
+        // Without its index (a recorder killed before finishing), a scan finds the window in the LOST record.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let indexOffset = bytes[(bytes.count - 24)..<(bytes.count - 16)].reversed().reduce(0) { $0 << 8 | Int($1) }
+        let cut = RecordingReaderTests.temporaryPath("event-swap-cut")
+        try Data(bytes[..<indexOffset]).write(to: URL(fileURLWithPath: cut))
+        let scanned = try RecordingReader(path: cut)
+        #expect(scanned.indexWasRebuilt && scanned.lossWindows == reader.lossWindows)
+        #expect(try Self.statuses(scanned, address: shared, at: [200, 249, 250]) == [.unloadedBetween, .unloadedBetween, .exact])
     }
 
     @Test func forkedChildrenStartWithTheirParentsSet() throws {
