@@ -10,7 +10,7 @@ struct EventsPollingBenchmark {
         /// nil: the default interval.
         var interval: String?
         var name: String {
-            (events ? "events on" : "events off") + ", " + (interval.map { "--interval \($0)" } ?? "default interval")
+            (events ? "events on" : "events off") + ", " + (interval.map { "--interval \($0)" } ?? "default interval (1 s with events)")
         }
         var arguments: [String] { ["--events", events ? "on" : "off"] + (interval.map { ["--interval", $0] } ?? []) }
     }
@@ -33,7 +33,7 @@ struct EventsPollingBenchmark {
     }
 
     static let contenders = [
-        Contender(events: true, interval: nil), Contender(events: true, interval: "250ms"), Contender(events: true, interval: "1s"),
+        Contender(events: true, interval: nil), Contender(events: true, interval: "250ms"), Contender(events: true, interval: "100ms"),
         Contender(events: false, interval: "100ms"), Contender(events: false, interval: "10ms"), Contender(events: false, interval: "1ms"),
     ]
 
