@@ -23,7 +23,7 @@ struct IdleRecorderBenchmark {
         ("events on, default interval (1 s)", ["--events", "on"]),
         ("events on, --interval 100ms", ["--events", "on", "--interval", "100ms"]),
         ("events on, --interval 250ms", ["--events", "on", "--interval", "250ms"]),
-        ("events off, --interval 1s (walks alone: the walks' share of the row above)", ["--events", "off", "--interval", "1s"]),
+        ("events off, --interval 1s (walks alone at 1 s: the walks' share of events on at its default)", ["--events", "off", "--interval", "1s"]),
     ]
 
     /// The VMAs of the target process, counted from /proc/PID/maps.
