@@ -28,3 +28,26 @@ enum ChildRun {
     }
 
 }
+
+extension ChildRun {
+    /// Runs `argv` with stdin from `input` (a file) or /dev/null, stderr to
+    /// /dev/null; its stdout.
+    ///
+    /// - Throws: `BenchmarkError` when it cannot start or fails.
+    static func output(_ argv: [String], input: String? = nil) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        process.standardInput = try input.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchmarkError("\(argv.joined(separator: " ")) failed with status \(process.terminationStatus)")
+        }
+        return data
+    }
+}

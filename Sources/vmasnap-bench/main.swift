@@ -76,7 +76,8 @@ do {
     }
     let report = Report()
     /// Whether to run a section: all by default, or the one `--only` names
-    /// (capture, size, recorder, memory, tracking, lookups, symbols, perf-resolve;
+    /// (capture, size, recorder, memory, tracking, events-polling, events-idle,
+    /// first-round, done-when, lookups, symbols, perf-resolve;
     /// "lookups" includes pid-lookups, one lookup in each of many pids).
     func runs(_ section: String) -> Bool {
         guard only == nil || only == section else { return false }
@@ -114,6 +115,24 @@ do {
     }
     if runs("tracking") {
         report.trackingTables(try TrackingBenchmark(fixture: fixture, library: mappedFile, quick: quick).run())
+    }
+    if !vmasnap.isEmpty && runs("events-polling") {
+        report.eventsPollingTables(try EventsPollingBenchmark(vmasnap: vmasnap, fixture: fixture, library: mappedFile, quick: quick).run(),
+                                   note: noteRunAlone)
+    }
+    if !vmasnap.isEmpty && runs("events-idle") {
+        let seconds = quick ? 2.0 : 4.0
+        let runs = quick ? 1 : 3
+        var idle = IdleRecorderBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, seconds: seconds, runs: runs)
+        let rows = try idle.run()
+        report.idleRecorderTable(rows, vmas: idle.vmas, seconds: seconds, runs: runs, note: noteRunAlone)
+    }
+    if !vmasnap.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/perf") && runs("first-round") {
+        report.firstRoundTable(try FirstRoundBenchmark(vmasnap: vmasnap, quick: quick).run(), note: noteRunAlone)
+    }
+    if !vmasnap.isEmpty && FileManager.default.isExecutableFile(atPath: "/usr/bin/perf") && runs("done-when") {
+        report.doneWhenTable(try DoneWhenBenchmark(vmasnap: vmasnap, fixture: fixture, mappedFile: mappedFile, quick: quick).run(),
+                             note: noteRunAlone)
     }
     if runs("lookups") {
         report.lookupTables(try LookupBenchmark().run(quick: quick), note: noteRunAlone)

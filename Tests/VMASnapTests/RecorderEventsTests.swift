@@ -123,3 +123,24 @@ extension RecorderEventsTests {
         #expect(last.mappings.contains { $0.path.lossyString == library })
     }
 }
+
+extension RecorderEventsTests {
+    /// With kernel events a command's walks come every second by default
+    /// (the walk is a safety net: BENCHMARKS.md, issue 12); without them,
+    /// every 100 ms as before.
+    @Test func theDefaultIntervalIsOneSecondWithEvents() throws {
+        let directory = try RecordCommandTests.directory("default-interval")
+        var walks: [String: Int] = [:]
+        for events in ["auto", "off"] {
+            let file = directory + "/\(events).data"
+            let result = try CommandResult.run(["record", "--events", events, "-o", file, "--", "/bin/sleep", "1.5"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let info = try InfoDumpCommandTests.object(try CommandResult.run(["info", file, "--json"]).standardOutput)
+            if events == "auto" && info["kernel_events"] as? String != "on" { return }
+            walks[events] = info["walks"] as? Int
+        }
+        // 1.5 s: rounds at 0 and 1 s and the walks sleep's exec prompts, against 15 rounds or so.
+        #expect((walks["auto"] ?? 99) <= 6, "\(walks)")
+        #expect((walks["off"] ?? 0) >= 10, "\(walks)")
+    }
+}

@@ -10,10 +10,11 @@ import Foundation
         let libraryA = try TestLibraries.build(name: "e2eA", buildID: "e2e0aa", seed: 11)
         let libraryB = try TestLibraries.build(name: "e2eB", buildID: "e2e0bb", seed: 13, padding: 50)
         let path = RecordingReaderTests.temporaryPath("e2e")
-        // Sleeps of 300 ms, three 100 ms rounds each, so every state is seen.
+        // Sleeps of 300 ms, three 100 ms rounds each, so every state is seen
+        // (unloads by walks: 100 ms is given, the default with events is 1 s).
         let script = "sleep 300; dlopen \(libraryA); sleep 300; dlopen \(libraryB); sleep 300; dlclose 0; sleep 300; "
             + "dlclose 1; sleep 300"
-        let record = try CommandResult.run(["record", "-o", path, "--", BuildProducts.fixture, "--script", script])
+        let record = try CommandResult.run(["record", "-o", path, "--interval", "100ms", "--", BuildProducts.fixture, "--script", script])
         #expect(record.status == 0, "\(record.standardError)")
 
         let info = try InfoDumpCommandTests.object(try CommandResult.run(["info", path, "--json"]).standardOutput)

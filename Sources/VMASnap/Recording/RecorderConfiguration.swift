@@ -32,11 +32,19 @@ public struct RecorderConfiguration: Hashable, Sendable {
         self.backend = backend
     }
 
-    /// 100 ms with -p or a command, 1 s with -a (a round walks every process).
-    public static func defaultInterval(for target: RecordingTarget) -> Int64 {
+    /// The interval when none is given: 1 s with -a (a round walks every
+    /// process) or with kernel events (the walk is then a safety net: events
+    /// report every new process and mmap, and a walk costs as much as at
+    /// 100 ms without them; BENCHMARKS.md, issue 12), else 100 ms.
+    ///
+    /// - Parameters:
+    ///   - target: what is recorded.
+    ///   - events: whether kernel tracking events run beside the walks.
+    /// - Returns: nanoseconds between the starts of two rounds.
+    public static func defaultInterval(for target: RecordingTarget, events: Bool = false) -> Int64 {
         switch target {
         case .allProcesses: return 1_000_000_000
-        case .processes, .command: return 100_000_000
+        case .processes, .command: return events ? 1_000_000_000 : 100_000_000
         }
     }
 

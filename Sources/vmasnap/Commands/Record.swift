@@ -23,7 +23,7 @@ struct Record: ParsableCommand {
     @Flag(name: [.short, .customLong("all")], help: "Record every process on the machine.")
     var all = false
 
-    @Option(help: ArgumentHelp("Time between rounds (default 100ms, 1s with -a).", valueName: "duration"),
+    @Option(help: ArgumentHelp("Time between rounds (default 100ms; 1s with -a or with kernel events).", valueName: "duration"),
             transform: DurationArgument.init(parsing:))
     var interval: DurationArgument?
 
@@ -118,6 +118,9 @@ struct Record: ParsableCommand {
             try configuration.validate()
             let (tracking, eventsUse) = try events.resolve(for: configuration.target)
             configuration.tracking = tracking
+            if interval == nil && tracking != nil {
+                configuration.interval = RecorderConfiguration.defaultInterval(for: configuration.target, events: true)
+            }
 
             var header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
             header.kernelEvents = eventsUse
