@@ -96,23 +96,28 @@ extension Recorder {
     /// Starts following a process not seen before: opens its capture, checks
     /// that the pid still names the same process, walks it, records it.
     func follow(_ entry: ProcessStat, dated: Int64? = nil) throws {
+        guard let first = try firstWalk(entry) else { return }
+        try startFollowing(entry, first, walkTime: dated ?? first.time)
+    }
+
+    /// The first walk of a process not followed yet: its capture, what it
+    /// found and when it began; nil when it is left out (not a -p target,
+    /// gone, unreadable: settled, and counted where that is a failure).
+    func firstWalk(_ entry: ProcessStat) throws -> (capture: any MappingCapture, mappings: [ExecutableMapping], time: Int64)? {
         if case .processes = configuration.target, targetIdentities[entry.pid] != entry.identity {
             // -p names a process, not a pid: a later process with the pid is not followed.
             pendingTargets.remove(entry.pid)
-            return
+            return nil
         }
-        let capture: any MappingCapture
-        let mappings: [ExecutableMapping]
-        var walkTime: Int64 = 0
         do {
-            capture = try openOwnCapture(entry)
+            let capture = try openOwnCapture(entry)
             // The pid may have been reused between the listing and the open.
             guard processes.stat(pid: entry.pid)?.identity == entry.identity else {
                 settle(entry.identity)
-                return
+                return nil
             }
-            walkTime = dated ?? system.now(.monotonic)
-            mappings = try walked(capture)
+            let time = system.now(.monotonic)
+            return (capture, try walked(capture), time)
         } catch let error as CaptureError {
             // Counted and left out: one process that cannot be read never
             // stops a recording of others.
@@ -122,14 +127,20 @@ extension Recorder {
             default: noteFailure(pid: entry.pid, .capture(error))
             }
             settle(entry.identity)
-            return
+            return nil
         }
+    }
+
+    /// Follows `entry` from its first walk on: its PROCESS record, and its
+    /// first snapshot (`first`'s mappings at `walkTime`).
+    func startFollowing(_ entry: ProcessStat, _ first: (capture: any MappingCapture, mappings: [ExecutableMapping], time: Int64),
+                        walkTime: Int64) throws {
         let process = RecordedProcess(
             identity: entry.identity, parentPID: entry.parentPID, command: entry.command,
             executable: processes.executable(pid: entry.pid))
-        let tracked = TrackedProcess(identity: entry.identity, number: try writer.processSeen(process), capture: capture)
+        let tracked = TrackedProcess(identity: entry.identity, number: try writer.processSeen(process), capture: first.capture)
         self.tracked[entry.pid] = tracked
-        try record(mappings, of: tracked, walkTime: walkTime)
+        try record(first.mappings, of: tracked, walkTime: walkTime)
     }
 
     /// Walks a process followed since an earlier round. A capture that finds
