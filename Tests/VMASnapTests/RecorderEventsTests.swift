@@ -123,3 +123,44 @@ extension RecorderEventsTests {
         #expect(last.mappings.contains { $0.path.lossyString == library })
     }
 }
+
+extension RecorderEventsTests {
+    /// Each event step is dated at its own time. The exec'd fixture's
+    /// start-up set (the program and ld.so, before ld.so maps libc) is an
+    /// epoch of its own, so an ld.so address during start-up is `exact`
+    /// (it was before-first-snapshot when the set was dated at its last
+    /// mmap). With --unmap-events, a dlclose'd library's unload is dated
+    /// inside the dlclose call by the fixture's own clock, not by the walk
+    /// it prompts; and the loads before it keep their MMAP2 times.
+    @Test func eventStepsAreDatedAtTheirOwnTimes() throws {
+        let library = try TestLibraries.build(name: "event-steps", buildID: "57e9da7ed57e9da7", seed: 11)
+        let file = try RecordCommandTests.directory("steps") + "/s.data"
+        let result = try CommandResult.run(["record", "--unmap-events", "-o", file, "--", BuildProducts.fixture, "--script",
+                                            "dlopen \(library); sleep 30; time; dlclose 0; time; sleep 30"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let replies = result.standardOutput.split(separator: "\n").map { $0.split(separator: " ") }
+        try #require(replies.count == 6 && replies.allSatisfy { $0.first == "ok" }, "\(result.standardOutput)")
+        let opened = Int64(replies[0][5])!, beforeClose = Int64(replies[2][1])!, afterClose = Int64(replies[3][1])!
+        let reader = try RecordingReader(path: file)
+        let epochs = try reader.history(of: 0).epochs
+        let log = epochs.map { "\($0.firstSeen) \($0.mappings.map { $0.path.lossyString.split(separator: "/").last ?? "" })" }.joined(separator: "\n")
+        func has(_ epoch: ProcessHistory.Epoch, _ suffix: String) -> Bool { epoch.mappings.contains { $0.path.lossyString.hasSuffix(suffix) } }
+
+        // Start-up: ld.so alone with the program, then libc.
+        let startUp = try #require(epochs.first(where: { has($0, "/ld-linux-x86-64.so.2") && !has($0, "/libc.so.6") }), "\(log)")
+        let withLibc = try #require(epochs.first(where: { has($0, "/libc.so.6") }), "\(log)")
+        #expect(startUp.firstSeen < withLibc.firstSeen, "\(log)")
+        let loaderPath = "/ld-linux-x86-64.so.2"
+        let loader = try #require(startUp.mappings.first(where: { $0.path.lossyString.hasSuffix(loaderPath) }))
+        let time = startUp.firstSeen + (withLibc.firstSeen - startUp.firstSeen) / 2
+        let lookup = try CommandResult.run(["lookup", file, "-p", "\(reader.processes[0].identity.pid)", "--time",
+                                            TimeText.format(nanoseconds: time), AddressText.format(loader.start + 16), "--json"])
+        #expect(lookup.standardOutput.contains("\"status\":\"exact\""), "\(lookup.standardOutput) \(lookup.standardError)\n\(log)")
+
+        // The library: loaded before dlopen returned, unloaded inside dlclose.
+        let loaded = try #require(epochs.firstIndex(where: { has($0, library) }), "\(log)")
+        #expect(epochs[loaded].firstSeen <= opened, "\(log)")
+        let unloaded = try #require(epochs[loaded...].first(where: { !has($0, library) }), "\(log)")
+        #expect(beforeClose <= unloaded.firstSeen && unloaded.firstSeen <= afterClose, "\(beforeClose) \(afterClose)\n\(log)")
+    }
+}

@@ -13,15 +13,17 @@ extension Recorder {
     /// executable mmap, munmap, mprotect and mremap, at that event's time.
     ///
     /// With `walked` (a walk made after every event), only if they end in
-    /// exactly the set the walk found (nil otherwise: the walk alone says
-    /// what the process holds now); the walk's mappings, which carry what
-    /// the kernel merged and the build ID, then stand for the events' own
-    /// wherever they agree. Without (a process gone before it could be
+    /// exactly the set the walk found, or with `acceptingMore` in a set
+    /// the walk holds all of (it saw mmaps whose events are not read yet,
+    /// which come with the next event round); nil otherwise: the walk alone
+    /// says what the process holds now. The walk's mappings, which carry
+    /// what the kernel merged and the build ID, then stand for the events'
+    /// own wherever they agree. Without (a process gone before it could be
     /// walked), from the events' fields alone: a change the fields cannot
     /// give (mprotect making memory executable, an mremap of memory not
     /// recorded) is left out.
     func eventSteps(_ pending: RecorderEvents.Pending, from base: [ExecutableMapping], initial: [EventStep],
-                    walked: [ExecutableMapping]?, events: RecorderEvents) -> [EventStep]? {
+                    walked: [ExecutableMapping]?, acceptingMore: Bool = false, events: RecorderEvents) -> [EventStep]? {
         let pageSize = UInt64(system.pageSize())
         var changes: [(time: Int64, mapped: PerfMmapEvent?, call: TrackedSyscall?)] =
             pending.mapped.map { ($0.time, $0.event, nil) } + pending.syscalls.map { ($0.time, nil, $0.call) }
@@ -42,24 +44,47 @@ extension Recorder {
             }
         }
         guard let walked else { return steps }
-        guard matches(walked, set) else { return nil }
+        // Each mapping the events end in must still be there, whole or in
+        // part; every other one the walk found is one they have not said yet.
+        var within = 0
+        for mapping in set {
+            let pieces = Recorder.walkedPieces(of: mapping, in: walked)
+            guard !pieces.isEmpty else { return nil }
+            within += pieces.count
+        }
+        let exact = within == walked.count
+        guard exact || acceptingMore else { return nil }
         for index in steps.indices {
-            steps[index].mappings = steps[index].mappings.map { mapping in
-                let found = walked.partitionPoint(where: { $0.start < mapping.start })
-                guard found < walked.count, walked[found].start == mapping.start, walked[found].end == mapping.end,
-                      walked[found].path == mapping.path
-                else { return mapping }
-                return walked[found]
+            steps[index].mappings = steps[index].mappings.flatMap { mapping in
+                let pieces = Recorder.walkedPieces(of: mapping, in: walked)
+                return pieces.isEmpty ? [mapping] : pieces
             }
         }
-        if !steps.isEmpty { steps[steps.count - 1].mappings = walked }
+        if exact, !steps.isEmpty { steps[steps.count - 1].mappings = walked }
         return steps
     }
 
-    /// Whether a walk shows exactly the mappings the events say (same
-    /// ranges and files): only then does the walk take the events' time.
-    func matches(_ walked: [ExecutableMapping], _ expected: [ExecutableMapping]) -> Bool {
-        walked.count == expected.count && zip(walked, expected).allSatisfy { $0.start == $1.start && $0.end == $1.end && $0.path == $1.path }
+    /// The mappings of `walked` (in address order) that lie within `mapping`
+    /// and map the same file at the same offsets: the mapping as the kernel
+    /// holds it now. An MMAP2 record gives the range of one mmap call, and
+    /// later calls the events do not report (without mmap_data, those of
+    /// memory that is not executable: ld.so maps a library's whole extent
+    /// with its first segment's protection, then its data segments over the
+    /// rest) may have taken parts of it since; what they took was the
+    /// record's file, so dating what is left with the record's time never
+    /// answers an address wrongly.
+    static func walkedPieces(of mapping: ExecutableMapping, in walked: [ExecutableMapping]) -> [ExecutableMapping] {
+        var index = walked.partitionPoint(where: { $0.end > mapping.start })
+        var pieces: [ExecutableMapping] = []
+        while index < walked.count, walked[index].start < mapping.end {
+            let candidate = walked[index]
+            if candidate.start >= mapping.start, candidate.end <= mapping.end, candidate.path == mapping.path,
+               candidate.offset &- mapping.offset == candidate.start - mapping.start {
+                pieces.append(candidate)
+            }
+            index += 1
+        }
+        return pieces
     }
 
     /// Applies a munmap, mprotect or mremap to `mappings`; false when its
@@ -167,3 +192,4 @@ extension Recorder {
             writer.header.start)
     }
 }
+

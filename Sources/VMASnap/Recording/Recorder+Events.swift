@@ -118,6 +118,7 @@ extension Recorder {
             case .exec(let comm):
                 var pending = events.pending[comm.pid, default: .init()]
                 pending.exec = (event.time, comm.command)
+                if comm.pid == command?.pid { events.commandExecuted = true }
                 pending.mapped = []
                 pending.syscalls = []
                 events.pending[comm.pid] = pending
@@ -157,6 +158,19 @@ extension Recorder {
         again.attempts = pending.attempts + 1
         events.pending[process.identity.pid] = again
     }
+
+    /// Whether a round is not to follow `entry` yet: the command, with
+    /// events, before its exec was read (a walk then would find it at its
+    /// gate or in the middle of its start-up, and date the set it found at
+    /// the walk: its events record it step by step instead), for at most
+    /// `execWait` after the recording started.
+    func awaitsItsExec(_ entry: ProcessStat) -> Bool {
+        guard let events, !events.commandExecuted, entry.pid == command?.pid else { return false }
+        return system.now(.monotonic) - start < Recorder.execWait
+    }
+
+    /// How long the rounds leave the command to its events at the start.
+    static let execWait: Int64 = 1_000_000_000
 
     /// A walk found `process` gone (or a zombie). Without events it is
     /// recorded gone now; with them, its EXIT, read soon, ends it at its
@@ -314,7 +328,7 @@ extension Recorder {
             if pending.changedMappings {
                 let walkTime = system.now(.monotonic)
                 if reopened, let found = try? walked(process.capture) {
-                    let steps = eventSteps(pending, from: base, initial: initial, walked: found, events: events)
+                    let steps = eventSteps(pending, from: base, initial: initial, walked: found, acceptingMore: !mayDefer, events: events)
                     // Planned again as it is (an exec reopens the capture again).
                     if steps == nil && mayDefer { return true }
                     writes += snapshotWrites(steps ?? [EventStep(time: walkTime, mappings: found)], pid: pid,
@@ -383,7 +397,7 @@ extension Recorder {
             return false
         }
         let (initial, base) = startingSteps(pending)
-        let dated = base.flatMap { eventSteps(pending, from: $0, initial: initial, walked: first.mappings, events: events) }
+        let dated = base.flatMap { eventSteps(pending, from: $0, initial: initial, walked: first.mappings, acceptingMore: !mayDefer, events: events) }
         if dated == nil && base != nil && mayDefer { return true }
         let steps = dated ?? [EventStep(time: first.time, mappings: first.mappings)]
         writes.append(EventWrite(time: steps[0].time, pid: pid, isSnapshot: true) { [self] time in

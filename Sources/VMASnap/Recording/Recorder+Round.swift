@@ -23,7 +23,7 @@ extension Recorder {
         for entry in listing {
             if let process = tracked[entry.pid] {
                 try walk(process, entry: entry)
-            } else if !settled.contains(entry.identity) {
+            } else if !settled.contains(entry.identity), !awaitsItsExec(entry) {
                 try follow(entry)
             }
         }

@@ -44,6 +44,8 @@ final class RecorderEvents {
     var counts = KernelEventCounts()
     /// Asks for a round at once (records were lost: walk everything).
     var walkRequested: (() -> Void)?
+    /// Whether the command's exec was read.
+    var commandExecuted = false
     /// Reads the buffers every `Recorder.eventDrainInterval`.
     var timer: DeadlineTimer?
     /// Build IDs read from files for mappings of processes gone before
