@@ -158,8 +158,8 @@ import Testing
                 var records = frame.records
                 var sawDelta = false
                 while let record = try? records.next() {
-                    if case .delta(number, _, _, _) = record { sawDelta = true }
-                    if case .keyframe(number, _, _) = record { break }
+                    if case .delta(number, _, _, _, _) = record { sawDelta = true }
+                    if case .keyframe(number, _, _, _) = record { break }
                 }
                 if sawDelta { return true }
             }

@@ -217,7 +217,7 @@ import Testing
                 var payload = try surgery.payload(ofFrameAt: frame.offset)
                 var decoder = RecordDecoder(payload: payload, origin: .file(0))
                 while let record = try decoder.next() {
-                    guard case .delta(_, let removed, _, _) = record, !removed.isEmpty else { continue }
+                    guard case .delta(_, let removed, _, _, _) = record, !removed.isEmpty else { continue }
                     // type, body length, process, removed count, then the first removed start.
                     var field = ByteDecoder(payload, origin: .file(0))
                     try field.skip(decoder.recordStart + 1, "")

@@ -17,7 +17,7 @@ enum FormatConstants {
     /// The major version written and the only one read.
     static let majorVersion: UInt16 = 1
     /// The minor version written.
-    static let minorVersion: UInt16 = 1
+    static let minorVersion: UInt16 = 2
     /// Bytes of the footer.
     static let footerLength = 24
     /// Bytes before the header body: magic, major, minor, body length.

@@ -71,10 +71,14 @@ struct IndexBuilder {
             noteTime(first: time, last: time)
         case .quiet(_, let first, let last):
             noteTime(first: first, last: last)
-        case .keyframe(let process, _, _):
+        case .lost(let first, let last):
+            // Listed in the index (LOST_WINDOWS), not in DEFINITIONS: a 1.1
+            // reader, which skips both, rebuilds the same DEFINITIONS (§3.7).
+            index.lossWindows.append(LossWindow(first: first, last: last))
+        case .keyframe(let process, _, _, _):
             index.processes[process].lastFrame = frameNumber
             noteKeyframe(process: process, time: step.time ?? 0)
-        case .delta(let process, _, _, _), .gone(let process, _, _):
+        case .delta(let process, _, _, _, _), .gone(let process, _, _):
             index.processes[process].lastFrame = frameNumber
         case .unknown:
             break

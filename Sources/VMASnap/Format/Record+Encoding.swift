@@ -58,13 +58,13 @@ extension Record {
             body.varint(first)
             // The last time as the span since the first: a byte shorter.
             body.varint(last - first)
-        case .keyframe(let process, let mappings, let delay):
+        case .keyframe(let process, let mappings, let delay, let eventDated):
             type = .keyframe
             body.varint(process)
             body.varint(mappings.count)
             Record.encode(mappings, to: &body)
-            Record.encodeDelay(delay, to: &body)
-        case .delta(let process, let removed, let added, let delay):
+            Record.encodeDelay(delay, eventDated: eventDated, to: &body)
+        case .delta(let process, let removed, let added, let delay, let eventDated):
             type = .delta
             body.varint(process)
             body.varint(removed.count)
@@ -75,12 +75,16 @@ extension Record {
             }
             body.varint(added.count)
             Record.encode(added, to: &body)
-            Record.encodeDelay(delay, to: &body)
+            Record.encodeDelay(delay, eventDated: eventDated, to: &body)
         case .gone(let process, let reason, let delay):
             type = .gone
             body.varint(process)
             body.byte(reason)
-            Record.encodeDelay(delay, to: &body)
+            Record.encodeDelay(delay, eventDated: false, to: &body)
+        case .lost(let first, let last):
+            type = .lost
+            body.varint(first)
+            body.varint(last - first)
         case .unknown:
             preconditionFailure("the writer never writes unknown records")
         }
@@ -115,8 +119,12 @@ extension Record {
 
     /// The optional trailing delay of KEYFRAME, DELTA and GONE: nanoseconds
     /// after the round's time at which that process was walked (or found
-    /// gone). Omitted when 0: a record without it is at the round's time.
-    static func encodeDelay(_ delay: UInt64, to body: inout ByteEncoder) {
-        if delay > 0 { body.varint(delay) }
+    /// gone). Omitted when 0 and nothing follows it: a record without it is
+    /// at the round's time. An event-dated KEYFRAME or DELTA (format 1.2)
+    /// has the delay, 0 or not, then its origin, 1; a walk-found one omits
+    /// the origin (0), so that it is written as in 1.1.
+    static func encodeDelay(_ delay: UInt64, eventDated: Bool, to body: inout ByteEncoder) {
+        if delay > 0 || eventDated { body.varint(delay) }
+        if eventDated { body.varint(ChangeOrigin.event.rawValue) }
     }
 }

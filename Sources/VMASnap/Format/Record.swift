@@ -18,10 +18,15 @@ enum Record: Hashable, Sendable {
     case recorderReport(RecorderReport)
     case round(time: UInt64)
     case quiet(count: UInt64, first: UInt64, last: UInt64)
-    case keyframe(process: Int, mappings: [StoredMapping], delay: UInt64 = 0)
+    /// `eventDated` (format 1.2): a kernel event dated every change from the
+    /// process's previous set at exactly this record's time (§3.3).
+    case keyframe(process: Int, mappings: [StoredMapping], delay: UInt64 = 0, eventDated: Bool = false)
     /// Removed mappings by start address, ascending.
-    case delta(process: Int, removed: [UInt64], added: [StoredMapping], delay: UInt64 = 0)
+    case delta(process: Int, removed: [UInt64], added: [StoredMapping], delay: UInt64 = 0, eventDated: Bool = false)
     case gone(process: Int, reason: UInt8, delay: UInt64 = 0)
+    /// Kernel events may be missing from `first` to `last` (inclusive, after
+    /// the header's start) for every process (format 1.2, §3.7).
+    case lost(first: UInt64, last: UInt64)
     /// A type this reader does not know, skipped.
     case unknown(type: UInt8, length: Int)
 
@@ -41,7 +46,7 @@ extension Record {
     var process: Int? {
         switch self {
         case .process(let process): return process.number
-        case .exec(let process, _, _), .keyframe(let process, _, _), .delta(let process, _, _, _), .gone(let process, _, _):
+        case .exec(let process, _, _), .keyframe(let process, _, _, _), .delta(let process, _, _, _, _), .gone(let process, _, _):
             return process
         default: return nil
         }

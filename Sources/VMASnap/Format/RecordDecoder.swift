@@ -151,7 +151,8 @@ struct RecordDecoder {
             let process = try body.count("a process number", limit: numberLimit)
             let count = try body.count("a mapping count", limit: body.remaining / 5)
             let mappings = try decodeMappings(count, &body)
-            return .keyframe(process: process, mappings: mappings, delay: try decodeDelay(&body))
+            let delay = try decodeDelay(&body)
+            return .keyframe(process: process, mappings: mappings, delay: delay, eventDated: try decodeOrigin(&body) == .event)
         case .delta:
             let process = try body.count("a process number", limit: numberLimit)
             let removedCount = try body.count("a removed mapping count", limit: body.remaining)
@@ -172,7 +173,9 @@ struct RecordDecoder {
             }
             let addedCount = try body.count("an added mapping count", limit: body.remaining / 5)
             let added = try decodeMappings(addedCount, &body)
-            return .delta(process: process, removed: removed, added: added, delay: try decodeDelay(&body))
+            let delay = try decodeDelay(&body)
+            return .delta(process: process, removed: removed, added: added, delay: delay,
+                          eventDated: try decodeOrigin(&body) == .event)
         case .gone:
             let process = try body.count("a process number", limit: numberLimit)
             let at = body.position
@@ -181,7 +184,13 @@ struct RecordDecoder {
                 throw body.error(.invalid("unknown reason \(reason) for a process gone"), at: at)
             }
             return .gone(process: process, reason: reason, delay: try decodeDelay(&body))
-        case .frames, .definitions, .processIndex, .summary:
+        case .lost:
+            let first = try body.varint("a lost window's first time")
+            let span = try body.varint("a lost window's span")
+            let (last, overflow) = first.addingReportingOverflow(span)
+            guard !overflow else { throw body.error(.invalid("a lost window from \(first) ns lasting \(span) ns")) }
+            return .lost(first: first, last: last)
+        case .frames, .definitions, .processIndex, .summary, .lostWindows:
             // `decode(_:length:_:)` rejects these first; kept for a complete switch.
             throw body.error(.invalid("index record type \(Hex.address(UInt64(type.rawValue))) in a records frame"))
         }
@@ -192,6 +201,12 @@ struct RecordDecoder {
     /// fields of later minor versions and are skipped with the record.
     static func decodeDelay(_ body: inout ByteDecoder) throws -> UInt64 {
         body.isAtEnd ? 0 : try body.varint("a delay after the round")
+    }
+
+    /// The optional origin after the delay (format 1.2; walk-found when
+    /// absent). Bytes after it belong to later minor versions.
+    static func decodeOrigin(_ body: inout ByteDecoder) throws -> ChangeOrigin {
+        body.isAtEnd ? .walk : ChangeOrigin(stored: try body.varint("a change's origin"))
     }
 
     static func decodeMappings(_ count: Int, _ body: inout ByteDecoder) throws -> [StoredMapping] {

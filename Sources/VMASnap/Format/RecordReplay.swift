@@ -63,12 +63,30 @@ struct RecordReplay {
     struct Step {
         var record: Record
         /// KEYFRAME, DELTA, GONE: the record's time (its round's plus its
-        /// delay); ROUND: its time; QUIET: its first time; others: nil.
+        /// delay); ROUND: its time; QUIET, LOST: its first time; others: nil.
         var time: UInt64?
         /// PATH, BUILD_ID, FILE, PROCESS: the number it defines.
         var number: Int?
         /// A record of a resumed process before its first KEYFRAME: not applied.
         var skipped = false
+
+        /// Whether this KEYFRAME or DELTA dates its change exactly (§3.3,
+        /// §3.7): it says a kernel event dated it and its time is in none of
+        /// `lossWindows` (the recording's LOST windows). Then the process's
+        /// previous set was in effect until this record's time, and the new
+        /// one from it: the gap between the last confirmation of the old set
+        /// and this change closes. Otherwise (a walk found it, or events may
+        /// be missing then) the change lies somewhere in that gap. The one
+        /// place this rule lives; every reader of epochs asks here.
+        func datesChangeExactly(lossWindows: [LossWindow]) -> Bool {
+            guard !skipped, let time else { return false }
+            switch record {
+            case .keyframe(_, _, _, true), .delta(_, _, _, _, true):
+                return !LossWindow.contains(lossWindows, time)
+            default:
+                return false
+            }
+        }
     }
 
     let scope: Scope
@@ -190,6 +208,11 @@ struct RecordReplay {
         case .recorderReport:
             // The recorder's counts belong to no round and confirm nothing.
             break
+        case .lost(let first, let last):
+            // A loss window belongs to no round and confirms nothing; events
+            // are read late, so it may date before the last round (§3.7).
+            guard last <= timeLimit else { throw FormatError.Reason.tooLarge("a lost window's last time", value: last, limit: timeLimit) }
+            step.time = first
         case .round(let time):
             closeRound()
             try checkRoundStart(time)
@@ -211,7 +234,7 @@ struct RecordReplay {
             lastClosedTime = last
             if firstRoundTime == nil { firstRoundTime = first }
             step.time = first
-        case .keyframe(let process, let mappings, let delay):
+        case .keyframe(let process, let mappings, let delay, _):
             let time = try recordTime("a keyframe", delay: delay)
             let position = try defined(process)
             try checkFiles(mappings)
@@ -226,7 +249,7 @@ struct RecordReplay {
             }
             if keepsMappings { states[position].mappings = mappings }
             step.time = time
-        case .delta(let process, let removed, let added, let delay):
+        case .delta(let process, let removed, let added, let delay, _):
             let time = try recordTime("a delta", delay: delay)
             let position = try defined(process)
             try checkFiles(added)

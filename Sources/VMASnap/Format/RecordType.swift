@@ -11,6 +11,7 @@ enum RecordType: UInt8 {
     case recorderReport = 0x08
     case round = 0x10
     case quiet = 0x11
+    case lost = 0x12
     case keyframe = 0x20
     case delta = 0x21
     case gone = 0x22
@@ -18,4 +19,5 @@ enum RecordType: UInt8 {
     case definitions = 0x41
     case processIndex = 0x42
     case summary = 0x43
+    case lostWindows = 0x44
 }

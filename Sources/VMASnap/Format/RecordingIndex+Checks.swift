@@ -68,6 +68,9 @@ extension RecordingIndex {
             }
             return "process \(number): its PROCESS record is not what the frames hold"
         }
+        if lossWindows != rebuilt.lossWindows {
+            return "its LOST_WINDOWS list \(lossWindows.count) windows, the frames hold \(rebuilt.lossWindows.count)"
+        }
         let (stored, actual) = (summary, rebuilt.summary)
         if stored.rounds != actual.rounds {
             return "its SUMMARY counts \(stored.rounds) rounds, the frames hold \(actual.rounds)"

@@ -1,6 +1,6 @@
 extension RecordingIndex {
     /// The payload of the index frame: FRAMES, DEFINITIONS, one PROCESS per
-    /// process, SUMMARY.
+    /// process, SUMMARY, and LOST_WINDOWS when there are any.
     func encoded() -> [UInt8] {
         var payload = ByteEncoder()
         func record(_ type: RecordType, _ fill: (inout ByteEncoder) -> Void) {
@@ -49,6 +49,16 @@ extension RecordingIndex {
             body.varint(summary.firstTime)
             body.varint(summary.lastTime)
         }
+        if !lossWindows.isEmpty {
+            // Format 1.2: only when the frames hold LOST records.
+            record(.lostWindows) { body in
+                body.varint(lossWindows.count)
+                for window in lossWindows {
+                    body.varint(window.first)
+                    body.varint(window.last - window.first)
+                }
+            }
+        }
         return payload.bytes
     }
 
@@ -63,6 +73,7 @@ extension RecordingIndex {
         var sawFrames = false
         var sawDefinitions = false
         var sawSummary = false
+        var sawLossWindows = false
         func time(_ body: inout ByteDecoder, _ what: String) throws -> UInt64 {
             let at = body.position
             let value = try body.varint(what)
@@ -140,6 +151,20 @@ extension RecordingIndex {
                 index.summary.recordsFrames = try body.varint("a frame count")
                 index.summary.firstTime = try time(&body, "the first round time")
                 index.summary.lastTime = try time(&body, "the last round time")
+            case .lostWindows?:
+                guard !sawLossWindows else { throw fail("two LOST_WINDOWS records in the index") }
+                sawLossWindows = true
+                let count = try body.count("a lost window count", limit: body.remaining / 2)
+                index.lossWindows.reserveCapacity(count)
+                for _ in 0..<count {
+                    let first = try time(&body, "a lost window's first time")
+                    let at = body.position
+                    let span = try body.varint("a lost window's span")
+                    guard span <= timeLimit - first else {
+                        throw body.error(.tooLarge("a lost window's last time", value: first &+ span, limit: timeLimit), at: at)
+                    }
+                    index.lossWindows.append(LossWindow(first: first, last: first + span))
+                }
             default:
                 // Records frames' types have no place here (§3); others are of a later minor version.
                 guard type >= FormatConstants.firstIndexRecordType else {

@@ -57,4 +57,6 @@ struct RecordingIndex: Hashable, Sendable {
     var processes: [Process] = []
     /// Totals.
     var summary = Summary()
+    /// The LOST records' windows, in file order (format 1.2: LOST_WINDOWS).
+    var lossWindows: [LossWindow] = []
 }

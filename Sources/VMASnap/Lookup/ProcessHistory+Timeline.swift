@@ -12,10 +12,12 @@ extension ProcessHistory {
             let current = AddressIndexBuilder.sorted(epoch.mappings)
             let diff = SnapshotDiff(from: previous, to: current)
             for mapping in diff.removed {
-                events.append(TimelineEvent(process: process.identity, time: epoch.firstSeen, kind: .unload, mapping: mapping))
+                events.append(TimelineEvent(process: process.identity, time: epoch.firstSeen, kind: .unload, mapping: mapping,
+                                            datedByEvent: epoch.datedByEvent))
             }
             for mapping in diff.added {
-                events.append(TimelineEvent(process: process.identity, time: epoch.firstSeen, kind: .load, mapping: mapping))
+                events.append(TimelineEvent(process: process.identity, time: epoch.firstSeen, kind: .load, mapping: mapping,
+                                            datedByEvent: epoch.datedByEvent))
             }
             previous = current
         }

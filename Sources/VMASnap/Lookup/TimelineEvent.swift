@@ -21,12 +21,24 @@ public struct TimelineEvent: Hashable, Sendable {
     public var kind: Kind
     /// The mapping that was loaded or unloaded.
     public var mapping: ExecutableMapping
+    /// Whether a kernel event dated the change at exactly `time` (format
+    /// 1.2); false when a walk found it, somewhere after the last snapshot
+    /// that saw the set before (see `ProcessHistory.Epoch.datedByEvent`).
+    public var datedByEvent: Bool
 
     /// Creates an event.
-    public init(process: ProcessIdentity, time: Int64, kind: Kind, mapping: ExecutableMapping) {
+    ///
+    /// - Parameters:
+    ///   - process: the process.
+    ///   - time: when the snapshot that saw the change was taken, or the event's time.
+    ///   - kind: load or unload.
+    ///   - mapping: the mapping loaded or unloaded.
+    ///   - datedByEvent: whether a kernel event dated it.
+    public init(process: ProcessIdentity, time: Int64, kind: Kind, mapping: ExecutableMapping, datedByEvent: Bool = false) {
         self.process = process
         self.time = time
         self.kind = kind
         self.mapping = mapping
+        self.datedByEvent = datedByEvent
     }
 }

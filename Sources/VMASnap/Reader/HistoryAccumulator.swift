@@ -1,11 +1,16 @@
 /// Builds one process's `ProcessHistory` from the replay of its records:
 /// each KEYFRAME or DELTA whose set differs from the last begins an epoch;
 /// the snapshots the replay counts in between (unchanged ones included) go
-/// to the epoch they confirmed.
+/// to the epoch they confirmed. A change dated exactly by a kernel event
+/// (`RecordReplay.Step.datesChangeExactly`) ends the epoch before it at its
+/// time, leaving no uncertain gap between the two.
 struct HistoryAccumulator {
     var process: RecordedProcess
     /// The header's start: times here are absolute.
     let start: Int64
+    /// The recording's LOST windows (§3.7), relative to the start: an
+    /// event-dated change inside one is read as walk-found.
+    let lossWindows: [LossWindow]
     var epochs: [ProcessHistory.Epoch] = []
     var goneTime: Int64?
     /// The last epoch's mappings as stored, to compare without resolving.
@@ -13,9 +18,10 @@ struct HistoryAccumulator {
     /// The process's snapshots already given to epochs.
     private var credited: UInt64 = 0
 
-    init(process: RecordedProcess, start: Int64) {
+    init(process: RecordedProcess, start: Int64, lossWindows: [LossWindow]) {
         self.process = process
         self.start = start
+        self.lossWindows = lossWindows
     }
 
     /// Takes a step of the process's records; `replay` has taken it.
@@ -37,7 +43,11 @@ struct HistoryAccumulator {
                 epochs[epochs.count - 1].lastSeen = recordTime
             } else {
                 let mappings = try resolved ?? definitions.mappings(stored)
-                epochs.append(ProcessHistory.Epoch(firstSeen: recordTime, lastSeen: recordTime, snapshotCount: 1, mappings: mappings))
+                let exact = step.datesChangeExactly(lossWindows: lossWindows)
+                // An exactly dated change: the old set was in effect until it.
+                if exact, !epochs.isEmpty { epochs[epochs.count - 1].lastSeen = recordTime }
+                epochs.append(ProcessHistory.Epoch(
+                    firstSeen: recordTime, lastSeen: recordTime, snapshotCount: 1, mappings: mappings, datedByEvent: exact))
             }
             currentStored = stored
             credited = state.snapshots

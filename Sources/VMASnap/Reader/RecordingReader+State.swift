@@ -107,7 +107,7 @@ extension RecordingReader {
         let entry = index.processes[number]
         var replay = RecordReplay(
             start: header.start, scope: .process(number, resumingLive: false), definitions: definitions.counts)
-        var accumulator = HistoryAccumulator(process: definitions.processes[number], start: header.start)
+        var accumulator = HistoryAccumulator(process: definitions.processes[number], start: header.start, lossWindows: index.lossWindows)
         var keyframes: [RecordingIndex.Keyframe] = []
         try replayFrames(entry.firstFrame..<(entry.lastFrame + 1), through: &replay, concerning: number) { frame, step, replay in
             if case .keyframe = step.record, let time = step.time { keyframes.append(RecordingIndex.Keyframe(frame: frame, time: time)) }
@@ -150,7 +150,9 @@ extension RecordingReader {
     ///   (see `truncation`) and the histories end there.
     public func histories() throws -> [ProcessHistory] {
         try retryingWithoutIndex {
-            var accumulators = definitions.processes.map { HistoryAccumulator(process: $0, start: header.start) }
+            var accumulators = definitions.processes.map {
+                HistoryAccumulator(process: $0, start: header.start, lossWindows: index.lossWindows)
+            }
             var replay = RecordReplay(start: header.start)
             try replayFrames(0..<index.frames.count, through: &replay) { _, step, replay in
                 if let process = step.record.process, process < accumulators.count {

@@ -25,12 +25,18 @@ public enum RecordingRecord: Hashable, Sendable {
     case round(time: Int64)
     /// QUIET: `count` rounds from `firstTime` to `lastTime` in which nothing changed.
     case quiet(count: Int, firstTime: Int64, lastTime: Int64)
-    /// KEYFRAME: all the executable mappings of a process.
-    case keyframe(process: Int, time: Int64, mappings: [ExecutableMapping])
-    /// DELTA: the mappings a process lost (by start address) and gained.
-    case delta(process: Int, time: Int64, removedStarts: [UInt64], added: [ExecutableMapping])
+    /// KEYFRAME: all the executable mappings of a process. `datedByEvent`
+    /// (format 1.2): the record says a kernel event dated the change at
+    /// exactly `time` (a lookup reads it so unless `time` is in a LOST window).
+    case keyframe(process: Int, time: Int64, mappings: [ExecutableMapping], datedByEvent: Bool = false)
+    /// DELTA: the mappings a process lost (by start address) and gained;
+    /// `datedByEvent` as for a KEYFRAME.
+    case delta(process: Int, time: Int64, removedStarts: [UInt64], added: [ExecutableMapping], datedByEvent: Bool = false)
     /// GONE: the process is no longer followed.
     case gone(process: Int, time: Int64, reason: ProcessEnd)
+    /// LOST (format 1.2): kernel events may be missing from `firstTime`
+    /// through `lastTime` for every process.
+    case lost(firstTime: Int64, lastTime: Int64)
     /// A record type this version does not know (skipped).
     case unknown(type: UInt8, length: Int)
 }

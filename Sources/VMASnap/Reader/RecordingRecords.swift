@@ -94,11 +94,14 @@ public struct RecordingRecords: Sequence {
                 return .round(time: absolute(step.time))
             case .quiet(let count, let first, let last):
                 return .quiet(count: Int(clamping: count), firstTime: reader.absolute(first), lastTime: reader.absolute(last))
-            case .keyframe(let process, let mappings, _):
-                return .keyframe(process: process, time: absolute(step.time), mappings: try definitions.mappings(mappings))
-            case .delta(let process, let removed, let added, _):
+            case .keyframe(let process, let mappings, _, let eventDated):
+                return .keyframe(process: process, time: absolute(step.time), mappings: try definitions.mappings(mappings),
+                                 datedByEvent: eventDated)
+            case .delta(let process, let removed, let added, _, let eventDated):
                 return .delta(process: process, time: absolute(step.time), removedStarts: removed,
-                              added: try definitions.mappings(added))
+                              added: try definitions.mappings(added), datedByEvent: eventDated)
+            case .lost(let first, let last):
+                return .lost(firstTime: reader.absolute(first), lastTime: reader.absolute(last))
             case .gone(let process, let reason, _):
                 return .gone(process: process, time: absolute(step.time), reason: ProcessEnd(rawValue: reason) ?? .exited)
             case .unknown(let type, let length):

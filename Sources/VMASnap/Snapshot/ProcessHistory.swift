@@ -10,19 +10,36 @@ public struct ProcessHistory: Hashable, Sendable {
         /// Time of the first snapshot that saw this set.
         public var firstSeen: Int64
         /// Time of the last snapshot that saw this set (equal to `firstSeen`
-        /// when only one did).
+        /// when only one did), or, when the next epoch's change was dated by
+        /// a kernel event, that change's time: the set was in effect until then.
         public var lastSeen: Int64
         /// How many snapshots saw this set.
         public var snapshotCount: Int
         /// The mappings, in address order.
         public var mappings: [ExecutableMapping]
+        /// Whether a kernel event dated the change that began this epoch at
+        /// exactly `firstSeen` (format 1.2, outside every LOST window): the
+        /// epoch before it then lasts until `firstSeen` (its `lastSeen` is
+        /// this `firstSeen`), with no uncertain gap between them. False: a
+        /// walk found the change, somewhere after the previous epoch's
+        /// `lastSeen`. For the first epoch: the process (or its exec'd image)
+        /// began then.
+        public var datedByEvent: Bool
 
         /// Creates an epoch.
-        public init(firstSeen: Int64, lastSeen: Int64, snapshotCount: Int, mappings: [ExecutableMapping]) {
+        ///
+        /// - Parameters:
+        ///   - firstSeen: the time of the first snapshot that saw the set.
+        ///   - lastSeen: the time of the last (or, before an event-dated change, the change's time).
+        ///   - snapshotCount: how many snapshots saw it.
+        ///   - mappings: the set, in address order.
+        ///   - datedByEvent: whether a kernel event dated its beginning.
+        public init(firstSeen: Int64, lastSeen: Int64, snapshotCount: Int, mappings: [ExecutableMapping], datedByEvent: Bool = false) {
             self.firstSeen = firstSeen
             self.lastSeen = lastSeen
             self.snapshotCount = snapshotCount
             self.mappings = mappings
+            self.datedByEvent = datedByEvent
         }
     }
 

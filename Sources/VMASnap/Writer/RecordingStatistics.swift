@@ -6,6 +6,10 @@ public struct RecordingStatistics: Hashable, Sendable {
     public var snapshots = 0
     /// Snapshots that found a change (deltas, and keyframes after a process's first).
     public var changes = 0
+    /// Of `changes`, those a kernel event dated (format 1.2).
+    public var eventDatedChanges = 0
+    /// LOST records: windows in which kernel events may be missing (format 1.2).
+    public var lossWindows = 0
     /// KEYFRAME records.
     public var keyframes = 0
     /// DELTA records.
@@ -35,11 +39,12 @@ public struct RecordingStatistics: Hashable, Sendable {
     public init() {}
 
     /// Adds the counts of what one round recorded (rounds, snapshots,
-    /// changes, keyframes, deltas, processes, live processes).
+    /// changes, event-dated changes, keyframes, deltas, processes, live processes).
     mutating func add(_ round: RecordingStatistics) {
         rounds += round.rounds
         snapshots += round.snapshots
         changes += round.changes
+        eventDatedChanges += round.eventDatedChanges
         keyframes += round.keyframes
         deltas += round.deltas
         processes += round.processes

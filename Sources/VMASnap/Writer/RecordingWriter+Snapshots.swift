@@ -50,16 +50,51 @@ extension RecordingWriter {
     ///     header's clock), if later than the round's time: a change is dated
     ///     then, so that no lookup takes a set the walk had not yet seen as in
     ///     effect. Processes walked late in a long round need it.
+    ///   - eventDated: a kernel event dated the change (format 1.2): every
+    ///     change from the previous snapshot took effect at exactly
+    ///     `walkTime` (the round's time when nil), and the previous set was in
+    ///     effect until then; for the process's first snapshot, the process
+    ///     (or its exec'd image) began then. Lookups then answer `exact` on
+    ///     both sides of the change. False (a walk found it): the change is
+    ///     known only to lie after the last confirmation of the old set.
     /// - Returns: what was written.
     /// - Throws: `WriterError` outside a round, for an unknown, gone or
     ///   already snapshotted process, for mappings the format cannot store,
     ///   or `.snapshotTooLarge` when the round could not hold it (nothing of
     ///   it is recorded then; the writer goes on).
-    public func snapshot(process number: Int, mappings: [ExecutableMapping], walkTime: Int64? = nil) throws -> SnapshotOutcome {
+    public func snapshot(
+        process number: Int, mappings: [ExecutableMapping], walkTime: Int64? = nil, eventDated: Bool = false
+    ) throws -> SnapshotOutcome {
         let state = try checkSnapshot(of: number)
         try validate(mappings)
         let diff = state.mappings.map { SnapshotDiff(from: $0, to: mappings) }
-        return try write(process: number, state: state, mappings: mappings, diff: diff, time: walkTime)
+        return try write(process: number, state: state, mappings: mappings, diff: diff, time: walkTime, eventDated: eventDated)
+    }
+
+    /// Records that process `child` was forked from process `parent` at
+    /// `time`: its first snapshot is the parent's mappings as last recorded
+    /// (format 1.2 stores it as an event-dated KEYFRAME of that set: see
+    /// Formats/vmasnap.md §7.1 on why there is no FORK record yet).
+    ///
+    /// - Parameters:
+    ///   - child: the new process, as `processSeen` numbered it, without a snapshot yet.
+    ///   - parent: the process it was forked from, which must have a snapshot.
+    ///   - time: the fork's time (nanoseconds on the header's clock), if
+    ///     later than the round's time.
+    ///   - eventDated: whether a kernel event (PERF_RECORD_FORK) dated it
+    ///     (the default); false when the fork's time is only an estimate.
+    /// - Returns: what was written (`.keyframe`).
+    /// - Throws: `WriterError.invalidChange` when the child already has a
+    ///   snapshot or the parent has none, and what `snapshot` throws.
+    public func processForked(process child: Int, parent: Int, time: Int64? = nil, eventDated: Bool = true) throws -> SnapshotOutcome {
+        let state = try checkSnapshot(of: child)
+        guard state.mappings == nil else {
+            throw WriterError.invalidChange("process \(child) has a snapshot already: a fork must be its first")
+        }
+        guard let inherited = try checkLive(parent).mappings else {
+            throw WriterError.invalidChange("process \(parent) has no snapshot for its child \(child) to start from")
+        }
+        return try write(process: child, state: state, mappings: inherited, diff: nil, time: time, eventDated: eventDated)
     }
 
     /// Records a change of process `number`'s mappings in this round: the
@@ -73,12 +108,14 @@ extension RecordingWriter {
     ///   - number: the process, which must have had a snapshot.
     ///   - time: when the change happened (nanoseconds on the header's
     ///     clock), if later than the round's time.
+    ///   - eventDated: a kernel event dated the change at exactly `time`
+    ///     (see `snapshot(process:mappings:walkTime:eventDated:)`).
     /// - Returns: what was written (`.unchanged` when the change cancels out).
     /// - Throws: `WriterError.invalidChange` when it removes a mapping the
     ///   process does not have or the process has no snapshot yet,
     ///   `.invalidMapping` when the result cannot be stored, and what
     ///   `snapshot` throws.
-    public func record(_ change: SnapshotDiff, process number: Int, time: Int64? = nil) throws -> SnapshotOutcome {
+    public func record(_ change: SnapshotDiff, process number: Int, time: Int64? = nil, eventDated: Bool = false) throws -> SnapshotOutcome {
         let state = try checkSnapshot(of: number)
         guard let current = state.mappings else {
             throw WriterError.invalidChange("process \(number) has no snapshot to change: its first must be a whole set")
@@ -93,7 +130,8 @@ extension RecordingWriter {
         let mappings = change.applied(to: current)
         try validate(mappings)
         return try write(
-            process: number, state: state, mappings: mappings, diff: SnapshotDiff(from: current, to: mappings), time: time)
+            process: number, state: state, mappings: mappings, diff: SnapshotDiff(from: current, to: mappings), time: time,
+            eventDated: eventDated)
     }
 
     /// The checks common to `snapshot` and `record`; the process's state.
@@ -113,7 +151,8 @@ extension RecordingWriter {
     /// mappings of files with long names), nothing of it stays: the records
     /// and definitions it added are taken back and `.snapshotTooLarge` thrown.
     private func write(
-        process number: Int, state: ProcessState, mappings: [ExecutableMapping], diff: SnapshotDiff?, time: Int64?
+        process number: Int, state: ProcessState, mappings: [ExecutableMapping], diff: SnapshotDiff?, time: Int64?,
+        eventDated: Bool
     ) throws -> SnapshotOutcome {
         let roundTime = self.roundTime!
         let delay = delayAfterRound(time)
@@ -126,13 +165,14 @@ extension RecordingWriter {
                 outcome = .unchanged
             } else {
                 let stored = mappings.map { store($0) }
-                let keyframe = Record.keyframe(process: number, mappings: stored, delay: delay)
+                let keyframe = Record.keyframe(process: number, mappings: stored, delay: delay, eventDated: eventDated)
                 if roundTime - state.lastKeyframeTime >= UInt64(max(header.keyframeInterval, 0)) {
                     outcome = .keyframe
                     record = keyframe
                 } else {
                     let delta = Record.delta(
-                        process: number, removed: diff.removed.map(\.start), added: diff.added.map { store($0) }, delay: delay)
+                        process: number, removed: diff.removed.map(\.start), added: diff.added.map { store($0) }, delay: delay,
+                        eventDated: eventDated)
                     if delta.encodedLength > keyframe.encodedLength {
                         outcome = .keyframe
                         record = keyframe
@@ -144,7 +184,7 @@ extension RecordingWriter {
             }
         } else {
             outcome = .keyframe
-            record = .keyframe(process: number, mappings: mappings.map { store($0) }, delay: delay)
+            record = .keyframe(process: number, mappings: mappings.map { store($0) }, delay: delay, eventDated: eventDated)
         }
         if let record {
             guard roundRecordBytes + record.encodedLength <= RecordingWriter.roundBudget else {
@@ -167,6 +207,7 @@ extension RecordingWriter {
             roundStatistics.liveProcesses += 1
         } else if outcome != .unchanged {
             roundStatistics.changes += 1
+            if eventDated { roundStatistics.eventDatedChanges += 1 }
         }
         state.mappings = mappings
         state.lastSnapshotRound = roundCount

@@ -46,12 +46,16 @@ extension Dump {
             return ["round \(TimeText.format(nanoseconds: time))"]
         case .quiet(let count, let first, let last):
             return ["quiet \(count) rounds \(TimeText.format(nanoseconds: first)) to \(TimeText.format(nanoseconds: last))"]
-        case .keyframe(let process, let time, let mappings):
-            return ["keyframe \(TimeText.format(nanoseconds: time)) process \(process) mappings \(mappings.count)"]
+        case .keyframe(let process, let time, let mappings, let datedByEvent):
+            return ["keyframe \(TimeText.format(nanoseconds: time)) process \(process) mappings \(mappings.count)"
+                + (datedByEvent ? " dated-by event" : "")]
                 + mappings.map { "  " + MappingText.line($0) }
-        case .delta(let process, let time, let removed, let added):
-            return ["delta \(TimeText.format(nanoseconds: time)) process \(process) removed \(removed.count) added \(added.count)"]
+        case .delta(let process, let time, let removed, let added, let datedByEvent):
+            return ["delta \(TimeText.format(nanoseconds: time)) process \(process) removed \(removed.count) added \(added.count)"
+                + (datedByEvent ? " dated-by event" : "")]
                 + removed.map { "  - " + AddressText.format($0) } + added.map { "  + " + MappingText.line($0) }
+        case .lost(let first, let last):
+            return ["lost \(TimeText.format(nanoseconds: first)) to \(TimeText.format(nanoseconds: last)) (kernel events may be missing)"]
         case .gone(let process, let time, let reason):
             return ["gone \(TimeText.format(nanoseconds: time)) process \(process) \(reason)"]
         case .unknown(let type, let length):
@@ -130,23 +134,29 @@ extension Dump {
             writer.integer("count", count)
             writer.number("first_time_s", literal: TimeText.format(nanoseconds: first))
             writer.number("last_time_s", literal: TimeText.format(nanoseconds: last))
-        case .keyframe(let process, let time, let mappings):
+        case .keyframe(let process, let time, let mappings, let datedByEvent):
             writer.string("type", "keyframe")
             writer.integer("process", process)
             writer.number("time_s", literal: TimeText.format(nanoseconds: time))
+            writer.string("dated_by", datedByEvent ? "event" : "walk")
             writer.beginArray("mappings")
             for mapping in mappings { MappingJSON.write(mapping, to: &writer) }
             writer.endArray()
-        case .delta(let process, let time, let removed, let added):
+        case .delta(let process, let time, let removed, let added, let datedByEvent):
             writer.string("type", "delta")
             writer.integer("process", process)
             writer.number("time_s", literal: TimeText.format(nanoseconds: time))
+            writer.string("dated_by", datedByEvent ? "event" : "walk")
             writer.beginArray("removed")
             for start in removed { writer.string(nil, AddressText.format(start)) }
             writer.endArray()
             writer.beginArray("added")
             for mapping in added { MappingJSON.write(mapping, to: &writer) }
             writer.endArray()
+        case .lost(let first, let last):
+            writer.string("type", "lost")
+            writer.number("first_time_s", literal: TimeText.format(nanoseconds: first))
+            writer.number("last_time_s", literal: TimeText.format(nanoseconds: last))
         case .gone(let process, let time, let reason):
             writer.string("type", "gone")
             writer.integer("process", process)

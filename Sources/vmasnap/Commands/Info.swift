@@ -15,7 +15,9 @@ struct Info: ParsableCommand {
             tables record --keep-symbols stored and their bytes in the file; "kernel_events" is "on", \
             "off" or "refused" (with "kernel_events_refusal"), "walks", "walks_meeting_changes", \
             "processes_from_events", "changes_found_by_walks_only", "lost_records" and "lost_windows" \
-            what the recorder met (null when unknown: a recorder killed, or events not on).
+            what the recorder met (null when unknown: a recorder killed, or events not on); \
+            "recorded_lost_windows" and "recorded_lost_span_s" the windows of lost kernel events the \
+            file records (format 1.2: changes the events dated in them read as walk-found).
             """
     )
 
@@ -94,6 +96,13 @@ struct Info: ParsableCommand {
         } else {
             add("walks", "unknown (no recorder report: the recorder did not finish, or predates it)")
         }
+        let windows = reader.lossWindows
+        if windows.isEmpty {
+            add("lost windows", "none recorded")
+        } else {
+            let span = windows.reduce(Int64(0)) { $0 &+ ($1.upperBound - $1.lowerBound) }
+            add("lost windows", "\(windows.count) recorded, \(seconds(span)) in all (changes the events dated in them read as walk-found)")
+        }
         add("index", indexText(reader))
         if let truncation = reader.truncation {
             add("cut short", "yes: \(TextEscaping.singleLine(truncation.description))")
@@ -154,6 +163,10 @@ struct Info: ParsableCommand {
         writer.integer("symbol_bytes", tables.reduce(0) { $0 + $1.storedLength })
         writer.integer("symbol_decoded_bytes", tables.reduce(UInt64(0)) { $0 + $1.decodedLength })
         RecorderReportJSON.writeMembers(of: reader.recorderReport, to: &writer)
+        let windows = reader.lossWindows
+        writer.integer("recorded_lost_windows", windows.count)
+        writer.number("recorded_lost_span_s",
+                      literal: TimeText.format(nanoseconds: windows.reduce(Int64(0)) { $0 &+ ($1.upperBound - $1.lowerBound) }))
         writer.string("index", reader.indexWasRebuilt ? "rebuilt" : "footer")
         writer.string("index_problem", reader.indexProblem.map { $0.description })
         writer.bool("truncated", reader.truncation != nil)

@@ -7,11 +7,13 @@ struct Timeline: ParsableCommand {
         abstract: "List every mapping load and unload of the recorded processes.",
         discussion: """
             Per process: a line "pid PID (COMM) start START-TIME: SNAPSHOTS snapshots from T1 to T2", \
-            and ", found gone at T3" when it was; then one line per event: TIME load|unload \
+            and ", found gone at T3" when it was; then one line per event: TIME load|unload event|walk \
             START-END OFFSET BUILD-ID PATH. A load is the first snapshot that saw a mapping, an \
             unload the first that no longer did; a process's first snapshot loads everything it had \
-            and its exit unloads nothing. With --json, one object per event: pid, time, event, path, \
-            build_id, start, end, offset.
+            and its exit unloads nothing. "event": a kernel event dated the change at exactly TIME \
+            (format 1.2, outside every lost-events window); "walk": a walk found it, some time after \
+            the snapshot before. With --json, one object per event: pid, time, event, dated_by \
+            ("event" or "walk"), path, build_id, start, end, offset.
             """
     )
 
@@ -34,12 +36,15 @@ struct Timeline: ParsableCommand {
                         writer.integer("pid", event.process.pid)
                         writer.number("time", literal: TimeText.format(nanoseconds: event.time))
                         writer.string("event", event.kind.description)
+                        writer.string("dated_by", event.datedByEvent ? "event" : "walk")
                         MappingJSON.writeMembers(of: event.mapping, to: &writer)
                         writer.endObject()
                         try output.line(bytes: writer.text)
                     } else {
                         let kind = event.kind == .load ? "load  " : "unload"
-                        try output.line("  \(TimeText.format(nanoseconds: event.time)) \(kind) \(ProcessText.mapping(event.mapping))")
+                        let dated = event.datedByEvent ? "event" : "walk "
+                        try output.line(
+                            "  \(TimeText.format(nanoseconds: event.time)) \(kind) \(dated) \(ProcessText.mapping(event.mapping))")
                     }
                 }
             }
