@@ -21,4 +21,12 @@ struct EventStep {
     var time: Int64
     /// The set from then on.
     var mappings: [ExecutableMapping]
+    /// Whether one event made every change from the step before, at
+    /// `time`: false for a removal the events imply without dating it (a
+    /// mapping an mmap took the place of: unmapped then or unreported
+    /// before), and for steps merged into one.
+    var eventDated = true
+    /// For a new process's first step, its parent's set at the fork: the
+    /// parent (its pid).
+    var forkedFrom: Int32?
 }

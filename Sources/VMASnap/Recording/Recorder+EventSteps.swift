@@ -30,17 +30,27 @@ extension Recorder {
         if !pending.syscalls.isEmpty { changes.sort { $0.time < $1.time } }
         var set = base
         var steps = initial
+        var merged = false
         for (index, change) in changes.enumerated() {
+            // The first ones one by one, the rest in the last.
+            let kept = steps.count < Recorder.maximumEventSteps - 2 || index == changes.count - 1
             if let event = change.mapped {
                 var mapping = ExecutableMapping(event, pageSize: pageSize)
                 if walked == nil { mapping = withBuildID(mapping, events: events) }
+                if kept, set.contains(where: { $0.start < mapping.end && mapping.start < $0.end && !$0.sameFile(as: mapping) }) {
+                    // What the mmap took the place of was gone by then, since
+                    // when the events do not say: a step of its own, not dated by them.
+                    Recorder.remove(mapping.start..<mapping.end, from: &set)
+                    steps.append(EventStep(time: change.time, mappings: set, eventDated: false))
+                }
                 ExecutableMapping.map(mapping, over: &set, keepingEqual: true)
             } else if let call = change.call, !Recorder.apply(call, to: &set, pageSize: pageSize), walked != nil {
                 return nil
             }
-            // The first ones one by one, the rest in the last.
-            if steps.count < Recorder.maximumEventSteps - 1 || index == changes.count - 1 {
-                steps.append(EventStep(time: change.time, mappings: set))
+            if kept {
+                steps.append(EventStep(time: change.time, mappings: set, eventDated: !merged))
+            } else {
+                merged = true
             }
         }
         guard let walked else { return steps }
@@ -159,6 +169,21 @@ extension Recorder {
         var result = mapping
         result.buildID = buildID
         return result
+    }
+
+    /// Writes `mappings` as process `number`'s snapshot at `time`: with
+    /// `forkedFrom` (its parent's number), as a fork from the parent's
+    /// recorded set when that is the set and the child has none yet (an
+    /// undated snapshot of it otherwise: the parent changed since).
+    func writeSnapshot(process number: Int, mappings: [ExecutableMapping], time: Int64, eventDated: Bool,
+                       forkedFrom parent: Int? = nil) throws -> SnapshotOutcome {
+        if let parent {
+            guard writer.liveProcesses[number]?.mappings == nil, writer.liveProcesses[parent]?.mappings == mappings else {
+                return try writer.snapshot(process: number, mappings: mappings, walkTime: time)
+            }
+            return try writer.processForked(process: number, parent: parent, time: time, eventDated: eventDated)
+        }
+        return try writer.snapshot(process: number, mappings: mappings, walkTime: time, eventDated: eventDated)
     }
 
     /// Writes `writes` in time order (a write's order among those of its

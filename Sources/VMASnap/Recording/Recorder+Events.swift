@@ -127,6 +127,7 @@ extension Recorder {
             case .processExited(let pid):
                 events.pending[pid, default: .init()].exited = event.time
             case .lost(let lost):
+                events.lostSince = min(events.lostSince ?? lost.since, lost.since)
                 events.counts.lostWindows += 1
                 events.counts.lostRecords += lost.count ?? 0
                 events.walkRequested?()
@@ -203,6 +204,7 @@ extension Recorder {
         absorb(events.session.finish(), into: events)
         do {
             try writeEventRound(events, final: true)
+            try recordLossWindow(events)
         } catch {
             return error
         }
@@ -283,7 +285,9 @@ extension Recorder {
     private func startingSteps(_ pending: RecorderEvents.Pending) -> (initial: [EventStep], base: [ExecutableMapping]?) {
         let parentSet = pending.forked.flatMap { tracked[$0.parent] }.flatMap { writer.liveProcesses[$0.number]?.mappings }
         var initial: [EventStep] = []
-        if let forked = pending.forked, let parentSet { initial.append(EventStep(time: forked.time, mappings: parentSet)) }
+        if let forked = pending.forked, let parentSet {
+            initial.append(EventStep(time: forked.time, mappings: parentSet, forkedFrom: forked.parent))
+        }
         if let exec = pending.exec { initial.append(EventStep(time: exec.time, mappings: [])) }
         return (initial, pending.exec != nil ? [] : parentSet)
     }
@@ -295,7 +299,7 @@ extension Recorder {
         steps.map { step in
             EventWrite(time: step.time, pid: pid, isSnapshot: true) { [self] time in
                 guard let process = tracked[pid], process.identity == identity else { return }
-                try record(step.mappings, of: process, walkTime: time)
+                try record(step.mappings, of: process, walkTime: time, eventDated: dated && step.eventDated)
                 if dated { events.counts.eventDatedSnapshots += 1 }
             }
         }
@@ -401,7 +405,8 @@ extension Recorder {
         if dated == nil && base != nil && mayDefer { return true }
         let steps = dated ?? [EventStep(time: first.time, mappings: first.mappings)]
         writes.append(EventWrite(time: steps[0].time, pid: pid, isSnapshot: true) { [self] time in
-            try startFollowing(entry, (first.capture, steps[0].mappings, first.time), walkTime: time)
+            try startFollowing(entry, (first.capture, steps[0].mappings, first.time), walkTime: time,
+                               eventDated: dated != nil && steps[0].eventDated, forkedFrom: steps[0].forkedFrom.flatMap { tracked[$0]?.number })
             if dated != nil { events.counts.eventDatedSnapshots += 1 }
             events.counts.processesFromEvents += 1
         })
@@ -423,7 +428,7 @@ extension Recorder {
         let now = system.now(.monotonic)
         let (initial, base) = startingSteps(pending)
         var steps = eventSteps(pending, from: base ?? [], initial: initial, walked: nil, events: events) ?? []
-        if steps.isEmpty { steps = [EventStep(time: pending.firstChange ?? now, mappings: base ?? [])] }
+        if steps.isEmpty { steps = [EventStep(time: pending.firstChange ?? now, mappings: base ?? [], eventDated: false)] }
         let firstTime = steps[0].time
         let identity = entry?.identity ?? ProcessIdentity(
             pid: pid, startTime: UInt64(max(pending.forked?.time ?? firstTime, 0)) / (1_000_000_000 / UInt64(max(system.clockTicksPerSecond(), 1))))
@@ -445,7 +450,9 @@ extension Recorder {
             writes.append(EventWrite(time: step.time, pid: pid, isSnapshot: true) { [self] time in
                 if index == 0 { number = try writer.processSeen(recorded) }
                 guard let number else { return }
-                if try writer.snapshot(process: number, mappings: step.mappings, walkTime: time) != .unchanged {
+                let parent = step.forkedFrom.flatMap { tracked[$0]?.number }
+                if try writeSnapshot(process: number, mappings: step.mappings, time: time, eventDated: step.eventDated,
+                                     forkedFrom: parent) != .unchanged {
                     keepSymbols(of: step.mappings, pid: pid)
                 }
                 events.counts.eventDatedSnapshots += 1
@@ -473,9 +480,19 @@ extension Recorder {
     }
 
     /// After a periodic round: the changes it recorded were found by walks
-    /// alone (with events on, every one is one the events did not report).
-    func countWalkFoundChanges(since changes: Int) {
+    /// alone (with events on, every one is one the events did not report);
+    /// and records lost before it are a window from the last time the
+    /// events were known complete to the end of its walks.
+    func recordedRound(since changes: Int) throws {
         guard let events else { return }
         events.counts.walkFoundChanges += writer.statistics.changes - changes
+        try recordLossWindow(events)
+    }
+
+    /// Records the window of the records lost since it was last recorded, if any.
+    private func recordLossWindow(_ events: RecorderEvents) throws {
+        guard let since = events.lostSince else { return }
+        events.lostSince = nil
+        try writer.eventsLost(from: max(since, writer.header.start), through: max(system.now(.monotonic), writer.header.start))
     }
 }

@@ -28,7 +28,7 @@ extension Recorder {
             }
         }
         try writer.endRound()
-        countWalkFoundChanges(since: changesBefore)
+        try recordedRound(since: changesBefore)
         try storeSymbolsMade()
         // Forget settled identities once their pid is no longer listed: the
         // set stays as small as the process table.
@@ -132,15 +132,16 @@ extension Recorder {
     }
 
     /// Follows `entry` from its first walk on: its PROCESS record, and its
-    /// first snapshot (`first`'s mappings at `walkTime`).
+    /// first snapshot (`first`'s mappings at `walkTime`; `eventDated` and
+    /// `forkedFrom` as `writeSnapshot` takes them).
     func startFollowing(_ entry: ProcessStat, _ first: (capture: any MappingCapture, mappings: [ExecutableMapping], time: Int64),
-                        walkTime: Int64) throws {
+                        walkTime: Int64, eventDated: Bool = false, forkedFrom parent: Int? = nil) throws {
         let process = RecordedProcess(
             identity: entry.identity, parentPID: entry.parentPID, command: entry.command,
             executable: processes.executable(pid: entry.pid))
         let tracked = TrackedProcess(identity: entry.identity, number: try writer.processSeen(process), capture: first.capture)
         self.tracked[entry.pid] = tracked
-        try record(first.mappings, of: tracked, walkTime: walkTime)
+        try record(first.mappings, of: tracked, walkTime: walkTime, eventDated: eventDated, forkedFrom: parent)
     }
 
     /// Walks a process followed since an earlier round. A capture that finds
@@ -196,10 +197,14 @@ extension Recorder {
     /// Records a walk of a followed process. A snapshot the recording cannot
     /// hold (more than a frame, or mappings the format cannot store) ends
     /// that process, never the recording.
-    func record(_ mappings: [ExecutableMapping], of process: TrackedProcess, walkTime: Int64) throws {
+    /// `eventDated` and `forkedFrom`: as `writeSnapshot` takes them.
+    func record(_ mappings: [ExecutableMapping], of process: TrackedProcess, walkTime: Int64, eventDated: Bool = false,
+                forkedFrom parent: Int? = nil) throws {
         do {
             // --keep-symbols: the files of new build IDs, opened while they are mapped.
-            if try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime) != .unchanged {
+            let outcome = try writeSnapshot(
+                process: process.number, mappings: mappings, time: walkTime, eventDated: eventDated, forkedFrom: parent)
+            if outcome != .unchanged {
                 keepSymbols(of: mappings, pid: process.identity.pid)
             }
         } catch let error as WriterError {

@@ -44,6 +44,9 @@ final class RecorderEvents {
     var counts = KernelEventCounts()
     /// Asks for a round at once (records were lost: walk everything).
     var walkRequested: (() -> Void)?
+    /// The earliest time records lost since the last loss window may
+    /// concern (the window is recorded after the walk the loss calls for).
+    var lostSince: Int64?
     /// Whether the command's exec was read.
     var commandExecuted = false
     /// Reads the buffers every `Recorder.eventDrainInterval`.
