@@ -190,3 +190,38 @@ extension RecorderEventsTests {
                 "\(beforeClose) \(afterClose)\n\(log)")
     }
 }
+
+extension RecorderEventsTests {
+    /// A live process's mmap is confirmed by a query of its range alone
+    /// (counted through the recorder's system calls: one PROCMAP_QUERY,
+    /// against the full walk's one per mapping and one past the last), and
+    /// recorded event-dated, at or before the time dlopen returned.
+    @Test func aLiveProcessMmapIsConfirmedByAQueryOfItsRange() throws {
+        let library = try TestLibraries.build(name: "selective", buildID: "5e1ec7ed5e1ec7ed", seed: 13)
+        let fixture = try FixtureProcess()
+        defer { fixture.kill() }
+        let counter = CountingSystemCalls()
+        let harness = try RecorderHarness(target: .processes([fixture.pid]), system: counter.table)
+        try harness.round()
+        let walk = counter.queries.count
+        let recorder = harness.recorder
+        let events = RecorderEvents(session: try TrackingSession(target: .processes([fixture.pid]), options: TrackingOptions(),
+                                                                 system: counter.table))
+        recorder.events = events
+        let loaded = try fixture.dlopen(library)
+        // Records are final once every buffer was read after them: read until it is recorded.
+        var recorded = false
+        for _ in 0..<100 where !recorded {
+            Thread.sleep(forTimeInterval: 0.01)
+            try recorder.recordEvents()
+            recorded = recorder.writer.liveProcesses[0]?.mappings?.contains { $0.path.lossyString == library } == true
+        }
+        #expect(recorded)
+        let queries = counter.queries.count - walk
+        #expect(events.counts.selectiveConfirmations == 1 && queries == 1, "\(queries) queries (a walk made \(walk))")
+        let epochs = try harness.finish().history(of: 0).epochs
+        let last = try #require(epochs.last)
+        #expect(last.mappings.contains { $0.path.lossyString == library && $0.buildID == BuildID(hex: "5e1ec7ed5e1ec7ed") })
+        #expect(last.datedByEvent && last.firstSeen <= loaded.time, "\(epochs.map { ($0.firstSeen, $0.datedByEvent) }) \(loaded.time)")
+    }
+}

@@ -23,7 +23,8 @@ extension Recorder {
     /// give (mprotect making memory executable, an mremap of memory not
     /// recorded) is left out.
     func eventSteps(_ pending: RecorderEvents.Pending, from base: [ExecutableMapping], initial: [EventStep],
-                    walked: [ExecutableMapping]?, acceptingMore: Bool = false, events: RecorderEvents) -> [EventStep]? {
+                    walked: [ExecutableMapping]?, acceptingMore: Bool = false, readingBuildIDs: Bool = true,
+                    events: RecorderEvents) -> [EventStep]? {
         let pageSize = UInt64(system.pageSize())
         var changes: [(time: Int64, mapped: PerfMmapEvent?, call: TrackedSyscall?)] =
             pending.mapped.map { ($0.time, $0.event, nil) } + pending.syscalls.map { ($0.time, nil, $0.call) }
@@ -36,7 +37,7 @@ extension Recorder {
             let kept = steps.count < Recorder.maximumEventSteps - 2 || index == changes.count - 1
             if let event = change.mapped {
                 var mapping = ExecutableMapping(event, pageSize: pageSize)
-                if walked == nil { mapping = withBuildID(mapping, events: events) }
+                if walked == nil && readingBuildIDs { mapping = withBuildID(mapping, events: events) }
                 if kept, set.contains(where: { $0.start < mapping.end && mapping.start < $0.end && !$0.sameFile(as: mapping) }) {
                     // What the mmap took the place of was gone by then, since
                     // when the events do not say: a step of its own, not dated by them.
@@ -96,6 +97,59 @@ extension Recorder {
         }
         return pieces
     }
+
+    /// The steps `pending`'s events take a live process through from
+    /// `base` (what was recorded for it), confirmed without a walk: one
+    /// PROCMAP_QUERY at the start of each mapping they leave made (the VMA
+    /// as the kernel holds it, its name, its build ID) and one at each end
+    /// of each range they unmapped or made not executable. Nil when a query
+    /// does not show what the events say (a full walk decides then), or when
+    /// more than `maximumSelectiveQueries` would be needed.
+    func selectivelyConfirmedSteps(_ pending: RecorderEvents.Pending, from base: [ExecutableMapping],
+                                   capture: any MappingCapture, events: RecorderEvents) -> [EventStep]? {
+        guard pending.exec == nil,
+              let unconfirmed = eventSteps(pending, from: base, initial: [], walked: nil, readingBuildIDs: false, events: events),
+              let final = unconfirmed.last?.mappings
+        else { return nil }
+        let pageSize = UInt64(system.pageSize())
+        let recorded = Set(base)
+        let made = final.filter { !recorded.contains($0) }
+        let cleared = pending.syscalls.compactMap { change -> Range<UInt64>? in
+            if case .protect(_, _, let protection) = change.call.operation, protection & 4 != 0 { return nil }
+            return change.call.affectedRange(pageSize: pageSize)
+        }
+        guard made.count + 2 * cleared.count <= Recorder.maximumSelectiveQueries else { return nil }
+        // What the kernel holds now where the events made or removed mappings.
+        var queried: [ExecutableMapping] = []
+        do {
+            for mapping in made {
+                guard let found = try capture.mapping(covering: mapping.start),
+                      !Recorder.walkedPieces(of: mapping, in: [found]).isEmpty
+                else { return nil }
+                queried.append(found)
+            }
+            for range in cleared where !range.isEmpty {
+                for address in Set([range.lowerBound, range.upperBound - pageSize]) {
+                    // Free, or a mapping the events made since.
+                    if let found = try capture.mapping(covering: address),
+                       !final.contains(where: { !Recorder.walkedPieces(of: $0, in: [found]).isEmpty }) {
+                        return nil
+                    }
+                }
+            }
+        } catch {
+            return nil
+        }
+        // The set the queries confirm: the recorded mappings the events left
+        // alone, and the made ones as the kernel holds them.
+        var confirmed = final.filter { recorded.contains($0) } + queried
+        confirmed.sort { $0.start < $1.start }
+        return eventSteps(pending, from: base, initial: [], walked: confirmed, events: events)
+    }
+
+    /// More queries than this (a burst of mmaps read at once) cost more
+    /// than a walk's revalidation of an unchanged set: a full walk instead.
+    static let maximumSelectiveQueries = 16
 
     /// Applies a munmap, mprotect or mremap to `mappings`; false when its
     /// result cannot be known from its arguments (mprotect making memory

@@ -331,7 +331,11 @@ extension Recorder {
             }
             if pending.changedMappings {
                 let walkTime = system.now(.monotonic)
-                if reopened, let found = try? walked(process.capture) {
+                if !execPending, let steps = selectivelyConfirmedSteps(pending, from: base, capture: process.capture, events: events) {
+                    // The ranges the events touched, queried alone, show what they say.
+                    writes += snapshotWrites(steps, pid: pid, identity: process.identity, dated: true, events: events)
+                    events.counts.selectiveConfirmations += 1
+                } else if reopened, let found = try? walked(process.capture) {
                     let steps = eventSteps(pending, from: base, initial: initial, walked: found, acceptingMore: !mayDefer, events: events)
                     // Planned again as it is (an exec reopens the capture again).
                     if steps == nil && mayDefer { return true }
