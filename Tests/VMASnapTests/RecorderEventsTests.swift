@@ -225,3 +225,29 @@ extension RecorderEventsTests {
         #expect(last.datedByEvent && last.firstSeen <= loaded.time, "\(epochs.map { ($0.firstSeen, $0.datedByEvent) }) \(loaded.time)")
     }
 }
+
+extension RecorderEventsTests {
+    /// For a process gone before it could be walked, whose MMAP2 record gave
+    /// the device and inode but no build ID (a cold file), the build ID is
+    /// read from the file once, by device and inode, if its path still
+    /// names that file (readelf is the oracle of the note).
+    @Test func aGoneProcessMappingGetsItsBuildIDFromTheFile() throws {
+        let library = try TestLibraries.build(name: "gone-build-id", buildID: "90beb11d90beb11d", seed: 17)
+        var status = stat()
+        try #require(stat(library, &status) == 0)
+        let inode = UInt64(status.st_ino), device = DeviceNumber(encoded: UInt64(status.st_dev))
+        let readelf = try CommandResult.run(["-n", library], executable: "/usr/bin/readelf")
+        let noted = try #require(readelf.standardOutput.firstMatch(of: /Build ID: ([0-9a-f]+)/)).1
+        let harness = try RecorderHarness(target: .command(["/bin/true"]))
+        let events = RecorderEvents(session: try TrackingSession(target: .processes([getpid()]), options: TrackingOptions()))
+        func fromEvent(inode: UInt64) -> ExecutableMapping {
+            ExecutableMapping(start: 0x10000, end: 0x11000, offset: 0x1000, permissions: [.read, .execute], device: device,
+                              inode: inode, pageSize: 4096, path: MappedPath(library), buildID: nil)
+        }
+        #expect(harness.recorder.withBuildID(fromEvent(inode: inode), events: events).buildID == BuildID(hex: String(noted)))
+        // Another inode under that path is not the file mapped: no build ID.
+        #expect(harness.recorder.withBuildID(fromEvent(inode: inode + 1), events: events).buildID == nil)
+        #expect(events.buildIDs.count == 2)
+        _ = try harness.finish()
+    }
+}
