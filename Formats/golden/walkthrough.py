@@ -21,6 +21,15 @@ either "index agrees with the frames" or each difference (exit status 1).
 reads "PROCESS TIME" lines (TIME in ns on the recording's clock) and prints,
 for each, the mappings of that process at that time as section 5 finds them
 with the index: "-" for none, else "START-END:OFFSET:FILE" items.
+
+    python3 Formats/golden/walkthrough.py --statuses FILE < QUERIES
+
+reads "PID TIME ADDRESS" lines (decimal; TIME in ns on the recording's clock)
+and prints, for each, the status section 5.1 gives the address (exact,
+loaded-between, unloaded-between, unmapped, unknown-pid,
+before-first-snapshot, after-exit, kernel), from the epochs of a replay of
+every frame: event-dated changes (origin 1) outside every LOST window close
+the gap before them.
 """
 import shutil
 import struct
@@ -173,9 +182,9 @@ def records(cur, start, state, index):
         body = Cursor(cur.take(length), cur.base + cur.pos - length)
         names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x05: "EXEC", 0x06: "PERF_CLOCK",
                  0x07: "SYMBOLS", 0x08: "RECORDER_REPORT",
-                 0x10: "ROUND", 0x11: "QUIET",
+                 0x10: "ROUND", 0x11: "QUIET", 0x12: "LOST",
                  0x20: "KEYFRAME", 0x21: "DELTA", 0x22: "GONE", 0x40: "FRAMES", 0x41: "DEFINITIONS",
-                 0x42: "PROCESS (index)", 0x43: "SUMMARY"}
+                 0x42: "PROCESS (index)", 0x43: "SUMMARY", 0x44: "LOST_WINDOWS"}
         line(cur.base + rec_start, cur.data[rec_start:body.base - cur.base],
              "record 0x%02x %s, body %d bytes" % (rtype, names.get(rtype, "unknown: skipped"), length), 1)
         if rtype == 0x01:
@@ -230,6 +239,10 @@ def records(cur, start, state, index):
                 line(body.base + body.pos, b"", "(no event counts: events off or refused)", 2)
         elif rtype == 0x10:
             field(body, lambda v: "time %d ns after start = %s" % (v, seconds(start, v)), body.varint, 2)
+        elif rtype == 0x12:
+            # Section 3.7: kernel events may be missing for every process.
+            first = field(body, lambda v: "events may be missing from %s" % seconds(start, v), body.varint, 2)
+            field(body, lambda v: "lasting %d ns: through %s" % (v, seconds(start, first + v)), body.varint, 2)
         elif rtype == 0x11:
             field(body, lambda v: "%d quiet rounds" % v, body.varint, 2)
             first = body.varint()
@@ -239,8 +252,7 @@ def records(cur, start, state, index):
             field(body, lambda v: "process %d" % v, body.varint, 2)
             n = field(body, lambda v: "%d mappings" % v, body.varint, 2)
             mappings(body, n, state["files"], 3)
-            if body.pos < length:
-                field(body, lambda v: "walked (or found gone) %d ns after the round" % v, body.varint, 2)
+            origin(body, length)
         elif rtype == 0x21:
             field(body, lambda v: "process %d" % v, body.varint, 2)
             n = field(body, lambda v: "%d removed" % v, body.varint, 2)
@@ -252,8 +264,7 @@ def records(cur, start, state, index):
                 field(body, removed, body.varint, 3)
             n = field(body, lambda v: "%d added" % v, body.varint, 2)
             mappings(body, n, state["files"], 3)
-            if body.pos < length:
-                field(body, lambda v: "walked (or found gone) %d ns after the round" % v, body.varint, 2)
+            origin(body, length)
         elif rtype == 0x22:
             field(body, lambda v: "process %d" % v, body.varint, 2)
             field(body, lambda v: "reason %d (%s)" % (v, REASONS.get(v, "?")), body.u8, 2)
@@ -288,6 +299,19 @@ def records(cur, start, state, index):
                 field(body, lambda v, what=what: "%d %s" % (v, what), body.varint, 2)
             field(body, lambda v: "first round %s" % seconds(start, v), body.varint, 2)
             field(body, lambda v: "last round %s" % seconds(start, v), body.varint, 2)
+        elif rtype == 0x44:
+            n = field(body, lambda v: "%d lost windows" % v, body.varint, 2)
+            for _ in range(n):
+                first = field(body, lambda v: "from %s" % seconds(start, v), body.varint, 3)
+                field(body, lambda v: "lasting %d ns: through %s" % (v, seconds(start, first + v)), body.varint, 3)
+
+
+def origin(body, length):
+    """The optional delay of KEYFRAME and DELTA, then (1.2) the optional origin."""
+    if body.pos < length:
+        field(body, lambda v: "walked (or found gone) %d ns after the round" % v, body.varint, 2)
+    if body.pos < length:
+        field(body, lambda v: "origin %d: %s" % (v, "dated by a kernel event" if v == 1 else "found by a walk"), body.varint, 2)
 
 
 def main(path):
@@ -438,6 +462,11 @@ def delay(body, length):
     return body.varint() if body.pos < length else 0
 
 
+def change_origin(body, length):
+    """Section 3.3 (1.2): 1 = dated by a kernel event; absent or any other value: found by a walk."""
+    return 1 if body.pos < length and body.varint() == 1 else 0
+
+
 def decode_record(rtype, body):
     """The fields of a records-frame record this decoder knows, else None."""
     n = len(body.data)
@@ -462,17 +491,22 @@ def decode_record(rtype, body):
     if rtype == 0x20:
         process, count = body.varint(), body.varint()
         mappings = read_mappings(body, count)
-        return ("KEYFRAME", process, mappings, delay(body, n))
+        wait = delay(body, n)
+        return ("KEYFRAME", process, mappings, change_origin(body, n), wait)
     if rtype == 0x21:
         process, removed, previous = body.varint(), [], 0
         for i in range(body.varint()):
             previous += body.varint() * 4096
             removed.append(previous)
         added = read_mappings(body, body.varint())
-        return ("DELTA", process, removed, added, delay(body, n))
+        wait = delay(body, n)
+        return ("DELTA", process, removed, added, change_origin(body, n), wait)
     if rtype == 0x22:
         process, reason = body.varint(), body.u8()
         return ("GONE", process, delay(body, n))
+    if rtype == 0x12:
+        first, span = body.varint(), body.varint()
+        return ("LOST", first, first + span)
     return None
 
 
@@ -491,7 +525,7 @@ def apply_delta(mappings, removed, added):
 def rebuild_index(header, frames):
     """The index of section 4, from the records frames, checking section 3's rules."""
     interval = header.get(12, 0)
-    index = {"frames": [], "definitions": [], "processes": [], "rounds": 0, "records": 0, "decoded": 0}
+    index = {"frames": [], "definitions": [], "processes": [], "rounds": 0, "records": 0, "decoded": 0, "lost": []}
     procs = index["processes"]
     rounds = 0            # rounds closed
     last_closed = 0       # time of the last closed round
@@ -527,6 +561,10 @@ def rebuild_index(header, frames):
             if record is None:
                 continue
             what = record[0]
+            if what == "LOST":
+                # In no round, not a definition; listed in LOST_WINDOWS (spec 3.7, 4).
+                index["lost"].append((record[1], record[2]))
+                continue
             if what in ("PERF_CLOCK", "RECORDER_REPORT"):
                 # In no round; listed in DEFINITIONS (spec 3.4, 3.6).
                 definitions = True
@@ -556,7 +594,7 @@ def rebuild_index(header, frames):
                     raise Bad("PROCESS %d out of order" % record[1])
                 procs.append({"first_frame": number, "last_frame": number, "first": None, "last": 0, "gone": None,
                               "snapshots": 0, "live_since": None, "snap_round": None, "counted": 0,
-                              "keyframes": [], "mappings": None})
+                              "keyframes": [], "mappings": None, "epochs": []})
                 definitions = True
                 continue
             p = procs[record[1]]
@@ -577,6 +615,7 @@ def rebuild_index(header, frames):
             if p["snap_round"] == rounds:
                 raise Bad("two snapshots of process %d in one round" % record[1])
             catch_up(p)
+            previous_last = p["last"]
             p["snap_round"], p["snapshots"], p["last"], p["counted"] = rounds, p["snapshots"] + 1, time, rounds + 1
             if what == "KEYFRAME":
                 p["mappings"] = record[2]
@@ -586,6 +625,14 @@ def rebuild_index(header, frames):
                     p["keyframes"].append((number, time))
             else:
                 p["mappings"] = apply_delta(p["mappings"], record[2], record[3])
+            # Section 5.1's epochs: a new set begins one; its origin (record[-2]) says what dated it.
+            epochs = p["epochs"]
+            if epochs and epochs[-1]["set"] == p["mappings"]:
+                epochs[-1]["last"] = time
+            else:
+                if epochs:
+                    epochs[-1]["last"] = previous_last
+                epochs.append({"first": time, "last": time, "set": p["mappings"], "origin": record[-2]})
         if open_round is not None:
             rounds, last_closed, open_round = rounds + 1, open_round, None
         index["frames"].append((offset, frame_first or 0, frame_last or 0))
@@ -594,6 +641,8 @@ def rebuild_index(header, frames):
         index["decoded"] += decoded
     for p in procs:
         catch_up(p)
+        if p["epochs"]:
+            p["epochs"][-1]["last"] = p["last"]
     index["rounds"] = rounds
     index["first_round"] = first_round or 0
     index["last_round"] = last_closed if first_round is not None else 0
@@ -602,7 +651,7 @@ def rebuild_index(header, frames):
 
 def stored_index(payload):
     """The index frame's records, as section 4 lays them out."""
-    index = {"frames": [], "definitions": [], "processes": []}
+    index = {"frames": [], "definitions": [], "processes": [], "lost": []}
     for rtype, body, _ in read_records(payload):
         if rtype < RECORD_TYPES_BELOW_INDEX:
             raise Bad("records-frame type 0x%02x in the index" % rtype)
@@ -622,6 +671,10 @@ def stored_index(payload):
         elif rtype == 0x43:
             (index["rounds"], index["snapshots"], index["records"], index["decoded"], index["frame_count"],
              index["first_round"], index["last_round"]) = (body.varint() for _ in range(7))
+        elif rtype == 0x44:
+            for _ in range(body.varint()):
+                first = body.varint()
+                index["lost"].append((first, first + body.varint()))
     return index
 
 
@@ -643,6 +696,8 @@ def check(path):
         problems.append("FRAMES times %s, the frames hold %s" % (stored["frames"], rebuilt["frames"]))
     if stored["definitions"] != rebuilt["definitions"]:
         problems.append("DEFINITIONS %s, the frames %s" % (stored["definitions"], rebuilt["definitions"]))
+    if stored["lost"] != rebuilt["lost"]:
+        problems.append("LOST_WINDOWS %s, the frames %s" % (stored["lost"], rebuilt["lost"]))
     if len(stored["processes"]) != len(rebuilt["processes"]):
         problems.append("%d PROCESS records, %d processes" % (len(stored["processes"]), len(rebuilt["processes"])))
     for number, (a, b) in enumerate(zip(stored["processes"], rebuilt["processes"])):
@@ -708,7 +763,7 @@ def state_at(header, frames, stored, process, time):
                 if what == "QUIET":
                     round_time = None
                 continue
-            if what in ("PROCESS", "EXEC", "PERF_CLOCK", "SYMBOLS", "RECORDER_REPORT") or record[1] != process:
+            if what in ("PROCESS", "EXEC", "PERF_CLOCK", "SYMBOLS", "RECORDER_REPORT", "LOST") or record[1] != process:
                 continue
             if what == "GONE":
                 return mappings if round_time + record[-1] > t else None
@@ -750,12 +805,70 @@ def states(path):
     return 0
 
 
+def pids(frames):
+    """Each process number's pid, from the PROCESS records in file order."""
+    result = []
+    for _, kind, encoding, payload, _ in frames:
+        if kind != 1 or encoding != 0:
+            continue
+        for rtype, body, _ in read_records(payload):
+            if rtype == 0x04:
+                body.varint()
+                result.append(body.varint())
+    return result
+
+
+def status(index, pid_of, pid, t, address):
+    """Section 5.1: the status of `address` in `pid` at relative time `t`."""
+    if address >= 0xffff800000000000:
+        return "kernel"
+    instances = [p for number, p in enumerate(index["processes"]) if pid_of[number] == pid and p["epochs"]]
+    if not instances:
+        return "unknown-pid"
+    started = [p for p in instances if p["epochs"][0]["first"] <= t]
+    if not started:
+        return "before-first-snapshot"
+    p = max(started, key=lambda p: p["epochs"][0]["first"])
+    if p["gone"] is not None and t >= p["gone"]:
+        return "after-exit"
+    epochs = p["epochs"]
+    i = max(n for n, e in enumerate(epochs) if e["first"] <= t)
+    here = [m for m in epochs[i]["set"] if m[0] <= address < m[1]]
+    if i + 1 == len(epochs):
+        return "exact" if here else "unmapped"
+    following = epochs[i + 1]
+    # An event-dated change outside every LOST window closes the gap (sections 3.3, 3.7).
+    exact_change = following["origin"] == 1 and not any(a <= following["first"] <= b for a, b in index["lost"])
+    end = following["first"] if exact_change else epochs[i]["last"]
+    if t < end:
+        return "exact" if here else "unmapped"
+    if here:
+        return "exact" if here[0] in following["set"] else "unloaded-between"
+    loaded = [m for m in following["set"] if m[0] <= address < m[1]]
+    if loaded and not any(o[0] < loaded[0][1] and loaded[0][0] < o[1] for o in epochs[i]["set"]):
+        return "loaded-between"
+    return "unmapped"
+
+
+def statuses(path):
+    data = open(path, "rb").read()
+    header, _, frames, _ = parse_file(data)
+    index = rebuild_index(header, frames)
+    pid_of = pids(frames)
+    for query in sys.stdin:
+        pid, time, address = (int(x) for x in query.split())
+        print(status(index, pid_of, pid, time - header[2], address))
+    return 0
+
+
 if __name__ == "__main__":
     try:
         if sys.argv[1] == "--check":
             sys.exit(check(sys.argv[2]))
         if sys.argv[1] == "--states":
             sys.exit(states(sys.argv[2]))
+        if sys.argv[1] == "--statuses":
+            sys.exit(statuses(sys.argv[2]))
     except Bad as problem:
         print("the file breaks the format: %s" % problem)
         sys.exit(1)

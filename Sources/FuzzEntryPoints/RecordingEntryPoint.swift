@@ -27,7 +27,7 @@ public enum FuzzEntryPoints {
         }
         let summary = reader.summary
         var outcome = "records \(records), rounds \(summary.rounds), snapshots \(summary.snapshots), "
-            + "processes \(summary.processes), rebuilt \(reader.indexWasRebuilt)"
+            + "processes \(summary.processes), rebuilt \(reader.indexWasRebuilt), lost windows \(reader.lossWindows.count)"
         let histories: [ProcessHistory]
         do {
             histories = try reader.histories()
@@ -41,6 +41,9 @@ public enum FuzzEntryPoints {
             for epoch in history.epochs.prefix(4) {
                 for mapping in epoch.mappings.prefix(4) {
                     answers.append(index.resolve(pid: history.process.identity.pid, time: epoch.firstSeen, address: mapping.start)
+                        .status.description)
+                    // Where a gap opens, or closes at an event-dated change (format 1.2).
+                    answers.append(index.resolve(pid: history.process.identity.pid, time: epoch.lastSeen, address: mapping.start)
                         .status.description)
                 }
             }

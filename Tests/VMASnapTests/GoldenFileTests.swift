@@ -110,7 +110,7 @@ import Foundation
     @Test func cleanGoldenFileDecodes() throws {
         let reader = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
         #expect(reader.header == Self.header)
-        #expect(reader.header.majorVersion == 1 && reader.header.minorVersion == 1)
+        #expect(reader.header.majorVersion == 1 && reader.header.minorVersion == 2)
         #expect(reader.perfClockReadings == [Self.header.perfClock!, Self.finishingPerfClock])
         #expect(!reader.indexWasRebuilt)
         #expect(reader.truncation == nil)
@@ -193,6 +193,19 @@ import Foundation
         #expect(reader.processes == [Self.app, Self.worker])
         #expect(try reader.histories().map(\.snapshotCount) == [8, 1])
         #expect(reader.summary.fileBytes == 586)
+    }
+
+    /// The clean golden file as format 1.1 wrote it (before the origin field
+    /// and LOST): it reads exactly as the 1.2 one does, which differs only in
+    /// its minor version (and so the header's CRC).
+    @Test func formatOneOneGoldenFileReadsAsBefore() throws {
+        let old = try RecordingReader(path: Self.directory.appendingPathComponent("clean-1.1.vmasnap").path)
+        let new = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
+        #expect(old.header.minorVersion == 1 && old.truncation == nil && !old.indexWasRebuilt)
+        #expect(try old.histories() == new.histories())
+        #expect(old.records().map { "\($0)" } == new.records().map { "\($0)" })
+        #expect(old.lossWindows.isEmpty && old.summary.fileBytes == new.summary.fileBytes)
+        #expect(try old.histories().allSatisfy { $0.epochs.allSatisfy { !$0.datedByEvent } })
     }
 
     /// The cut-short golden file: everything up to its last whole frame, and

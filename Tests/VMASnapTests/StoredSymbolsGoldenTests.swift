@@ -49,7 +49,7 @@ import Testing
         let reader = try RecordingReader(path: Self.url.path)
         reader.verify()
         #expect(reader.readError == nil && reader.truncation == nil && !reader.indexWasRebuilt)
-        #expect(reader.header.minorVersion == 1)
+        #expect(reader.header.minorVersion == 2)
         let tables = reader.storedSymbolTables
         try #require(tables.count == 1)
         #expect(tables[0].buildID == GoldenFileTests.libc.buildID)

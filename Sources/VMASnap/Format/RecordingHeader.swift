@@ -36,7 +36,7 @@ public struct RecordingHeader: Hashable, Sendable {
     public var kernelEvents: KernelEventsUse?
     /// The major format version the file declares (the writer writes 1).
     public internal(set) var majorVersion: UInt16 = FormatConstants.majorVersion
-    /// The minor format version the file declares (the writer writes 1).
+    /// The minor format version the file declares (the writer writes 2: format 1.2).
     public internal(set) var minorVersion: UInt16 = FormatConstants.minorVersion
 
     /// Creates a header from its fields.

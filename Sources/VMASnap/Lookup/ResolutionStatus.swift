@@ -3,20 +3,36 @@
 /// Snapshots are periodic, so the answer depends on where the time falls
 /// between them: let S0 be the process's last snapshot at or before the time
 /// and S1 the one after it.
+///
+/// What dated the change from S0's set to S1's decides how certain the
+/// answer is (format 1.2, Formats/vmasnap.md §5.1). A change **dated by a
+/// kernel event** (outside every window of lost events) took effect at
+/// exactly S1's time and S0's set was in effect until then: every time is
+/// answered `exact` (or `unmapped`) from one set or the other, never
+/// `loadedBetween` or `unloadedBetween`. A change **found by a walk** (and
+/// an event-dated one inside a lost-events window, and every change of a
+/// 1.0 or 1.1 file) happened at an unknown time after the last snapshot
+/// that saw S0's set: between that snapshot and S1, a mapping the change
+/// touched gets `loadedBetween` or `unloadedBetween`.
 public enum ResolutionStatus: UInt8, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// A mapping covering the address is in S0 and unchanged in S1 (or S0 is
-    /// the process's last snapshot and it had not been found gone yet).
+    /// the process's last snapshot and it had not been found gone yet), or
+    /// the time is before an event-dated change to S1 and S0 has it (S0's set
+    /// was in effect until the event), or at or after that change and S1 has it.
     case exact = 0
     /// Not in S0, but covered by a mapping that S1 added and that overlaps
-    /// nothing in S0: the library was loaded between the two snapshots. The
-    /// answer comes from S1.
+    /// nothing in S0: the library was loaded between the two snapshots, by a
+    /// change a walk found (never before an event-dated change). The answer
+    /// comes from S1.
     case loadedBetween = 1
-    /// In S0, but gone or changed in S1: the answer comes from S0, and the
+    /// In S0, but gone or changed in S1, by a change a walk found (never
+    /// before an event-dated change): the answer comes from S0, and the
     /// sample may have run after the unload.
     case unloadedBetween = 2
     /// The process is known at that time, but no mapping answers for the
     /// address (or a mapping S1 added overlaps one of S0, which makes the
-    /// answer ambiguous).
+    /// answer ambiguous; or only S1 has it and the time is before S1's
+    /// event-dated change).
     case unmapped = 3
     /// The recording never snapshotted a process with this pid.
     case unknownPID = 4

@@ -10,6 +10,9 @@ import SystemPackage
 ///     let number = try writer.processSeen(process)          // once per process; idempotent
 ///     _ = try writer.snapshot(process: number, mappings: walk)
 ///     _ = try writer.record(change, process: another, time: when)   // or only what changed
+///     _ = try writer.record(change, process: another, time: event, eventDated: true)  // a kernel event dated it
+///     _ = try writer.processForked(process: child, parent: number, time: fork)
+///     try writer.eventsLost(from: lastComplete, through: walkStart)  // kernel events may be missing
 ///     try writer.processGone(process: other, reason: .exited)
 ///     try writer.endRound()                                  // flushes when due
 ///     …
