@@ -33,10 +33,10 @@ import Foundation
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let maps = directory.appendingPathComponent("maps.vmasnap").path
         let perfData = directory.appendingPathComponent("perf.data").path
-        let recorded = try CommandResult.run([
+        let recorded = try PerfSessions.recordUnderPerf([
             "record", "-o", maps, "--interval", "10ms", "--",
-            perf, "record", "-q", "-N", "-g", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture, "--script", script,
-        ])
+            perf, "record", "-q", "-N", "-B", "-g", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture, "--script", script,
+        ], perfData: perfData)
         #expect(recorded.status == 0, "\(recorded.standardError)")
 
         let samples = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)

@@ -86,12 +86,13 @@ import Testing
         let directory = try PerfSessions.directory(name)
         let maps = directory.appendingPathComponent("maps.vmasnap").path
         let perfData = directory.appendingPathComponent("perf.data").path
-        let recorded = try CommandResult.run([
+        let recorded = try PerfSessions.recordUnderPerf([
             "record", "-o", maps, "--interval", "10ms"] + recorderOptions + ["--",
             // -B: perf's build-ID pass at the end of a session (which these
             // tests do not use) sometimes aborts perf 6.1 when sessions run
             // at once ("assertion failed at util/build-id.c:1010").
-            PerfSessions.perf, "record", "-q", "-N", "-B", "-g"] + perfOptions + ["-o", perfData, "--", BuildProducts.fixture, "--script", script])
+            PerfSessions.perf, "record", "-q", "-N", "-B", "-g"] + perfOptions + ["-o", perfData, "--", BuildProducts.fixture, "--script", script],
+            perfData: perfData)
         #expect(recorded.status == 0, "\(recorded.standardError)")
         let resolved = try CommandResult.run(["perf-resolve", perfData, maps, "--json"])
         #expect(resolved.status == 0, "\(resolved.standardError)")
@@ -270,7 +271,7 @@ extension PerfResolveEndToEndTests {
         // machine (the fixture is killed at the end).
         fixture.sendWithoutAnswer("spin 0 5000")
         let status = try PerfSessions.spawn(
-            [PerfSessions.perf, "record", "-N", "-g", "--proc-map-timeout", "1", "-p", "\(fixture.pid)", "-o", perfData,
+            [PerfSessions.perf, "record", "-N", "-B", "-g", "--proc-map-timeout", "1", "-p", "\(fixture.pid)", "-o", perfData,
              "--", "/bin/sleep", "0.8"],
             standardOutput: "/dev/null", standardError: perfData + ".stderr")
         #expect(status == 0)

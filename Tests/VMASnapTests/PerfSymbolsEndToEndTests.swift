@@ -36,7 +36,7 @@ import Testing
         let perfData = path("perf.data")
         let session = try FixtureProcess(executable: BuildProducts.vmasnap, arguments: [
             "record", "--keep-symbols=lines", "-o", maps, "--interval", "10ms", "--",
-            PerfEndToEndTests.perf, "record", "-q", "-N", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture,
+            PerfEndToEndTests.perf, "record", "-q", "-N", "-B", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture,
         ])
         try session.send("ping")
         // dlclose then dlopen: the next library takes the address the last one left.

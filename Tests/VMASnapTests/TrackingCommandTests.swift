@@ -228,7 +228,7 @@ final class TrackingCommandTests: XCTestCase {
         let directory = try PerfSessions.directory("tracking-chain")
         let perfData = directory.appendingPathComponent("perf.data").path
         let traced = try TrackedCommand(
-            [PerfEndToEndTests.perf, "record", "-q", "-e", "dummy:u", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--",
+            [PerfEndToEndTests.perf, "record", "-q", "-N", "-B", "-e", "dummy:u", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--",
              "/bin/sh", "-c", "exec \(BuildProducts.fixture) --script 'spawn 3 /bin/true; exec /bin/true'"],
             options: TrackingOptions(buildIDs: false))
         XCTAssertEqual(try traced.finish(), 0)

@@ -272,7 +272,9 @@ extension Recorder {
         // may be gone before the first round.
         guard pending.forked != nil || pid == command?.pid else { return false }
         if case .processes = configuration.target { return false }
-        if alive, let entry {
+        // One whose EXIT was read has no address space left to walk (the
+        // kernel reports the exit after releasing it): its events say all.
+        if alive, let entry, pending.exited == nil {
             return try planNew(pending, of: entry, events: events, mayDefer: mayDefer, into: &writes)
         }
         planFromEventFields(pending, of: pid, entry: entry, events: events, into: &writes)
@@ -393,8 +395,11 @@ extension Recorder {
         guard let first = try firstWalk(entry) else {
             // A walk in the middle of its exec finds the old address space
             // gone: try again with the events that follow (its EXEC, its
-            // mmaps), at once, then a few times in later event rounds.
-            guard pending.attempts < 3 else { return false }
+            // mmaps), at once, then in later event rounds, for as long as a
+            // process may wait for its EXIT: not by count alone, since on a
+            // slow machine one exec outlasts several drains, and a child lost
+            // that way was in no recording.
+            guard pending.attempts < 3 || system.now(.monotonic) - (pending.firstChange ?? 0) < Recorder.exitGrace else { return false }
             settled.remove(entry.identity)
             if mayDefer { return true }
             do {
