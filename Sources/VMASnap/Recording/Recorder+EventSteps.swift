@@ -72,6 +72,12 @@ extension Recorder {
             }
         }
         if exact, !steps.isEmpty { steps[steps.count - 1].mappings = walked }
+        // A removal whose mappings the walk shows were never there as the
+        // events had them (the part of a library's extent ld.so mapped over)
+        // is no step.
+        steps = steps.indices.compactMap { index in
+            index > 0 && !steps[index].eventDated && steps[index].mappings == steps[index - 1].mappings ? nil : steps[index]
+        }
         return steps
     }
 
