@@ -107,8 +107,8 @@ import Testing
 extension RecorderEventsTests {
     /// A hostile process (mmap + munmap of an executable file flat out) with
     /// one-page buffers: records are lost and said to be, the recorder walks
-    /// at once, and nothing stops or corrupts the recording: it verifies,
-    /// and what the process mapped last is in it.
+    /// at once and records the loss window, and nothing stops or corrupts
+    /// the recording: it verifies, and what the process mapped last is in it.
     @Test func lostEventsAreCountedAndTheRecordingStaysWhole() throws {
         let library = try TestLibraries.build(name: "events-lost", buildID: "10571057")
         let file = try RecordCommandTests.directory("lost") + "/t.data"
@@ -119,6 +119,9 @@ extension RecorderEventsTests {
         #expect(Int(counts.2)! > 0, "\(result.standardError)")
         let reader = try RecordingReader(path: file)
         #expect(reader.verify() == nil)
+        // The loss is in the file: a window from before the lost records to
+        // the end of the walk they called for.
+        #expect(!reader.lossWindows.isEmpty, "\(result.standardError)")
         let last = try #require(try reader.history(of: 0).epochs.last)
         #expect(last.mappings.contains { $0.path.lossyString == library })
     }
@@ -142,5 +145,130 @@ extension RecorderEventsTests {
         // 1.5 s: rounds at 0 and 1 s and the walks sleep's exec prompts, against 15 rounds or so.
         #expect((walks["auto"] ?? 99) <= 6, "\(walks)")
         #expect((walks["off"] ?? 0) >= 10, "\(walks)")
+    }
+}
+
+extension RecorderEventsTests {
+    /// Each event step is dated at its own time. The exec'd fixture's
+    /// start-up set (the program and ld.so, before ld.so maps libc) is an
+    /// epoch of its own, so an ld.so address during start-up is `exact`
+    /// (it was before-first-snapshot when the set was dated at its last
+    /// mmap). With --unmap-events, a dlclose'd library's unload is dated
+    /// inside the dlclose call by the fixture's own clock, not by the walk
+    /// it prompts; and the load before it keeps its MMAP2 time. Both are
+    /// event-dated in the file (format 1.2).
+    @Test func eventStepsAreDatedAtTheirOwnTimes() throws {
+        let library = try TestLibraries.build(name: "event-steps", buildID: "57e9da7ed57e9da7", seed: 11)
+        let directory = try RecordCommandTests.directory("steps")
+        // On a loaded machine the first round can come in the middle of the
+        // start-up, and its walk find what ld.so mapped before the events
+        // say it (a change found by walks only, which the file counts): the
+        // start-up is then checked on another run. The dlopen waits for the
+        // first round to be over.
+        var walkFound: [String] = []
+        for attempt in 1...3 {
+            let file = directory + "/s\(attempt).data"
+            // Periodic walks only at the start and the end (the events do the rest).
+            let result = try CommandResult.run(["record", "--unmap-events", "--interval", "10s", "-o", file, "--", BuildProducts.fixture,
+                                                "--script", "sleep 50; dlopen \(library); sleep 30; time; dlclose 0; time; sleep 30"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let reader = try RecordingReader(path: file)
+            let found = reader.recorderReport?.events?.changesFoundByWalksOnly
+            try checkEventSteps(result: result, file: file, reader: reader, library: library, startUp: found == 0)
+            if found == 0 { return }
+            walkFound.append("run \(attempt): \(String(describing: found)) changes found by walks only")
+        }
+        print("event steps: the start-up not checked, a walk raced it in every run: \(walkFound)")
+    }
+
+    private func checkEventSteps(result: CommandResult, file: String, reader: RecordingReader, library: String, startUp checksStartUp: Bool) throws {
+        let replies = result.standardOutput.split(separator: "\n").map { $0.split(separator: " ") }
+        try #require(replies.count == 7 && replies.allSatisfy { $0.first == "ok" }, "\(result.standardOutput)")
+        let opened = Int64(replies[1][5])!, beforeClose = Int64(replies[3][1])!, afterClose = Int64(replies[4][1])!
+        let epochs = try reader.history(of: 0).epochs
+        let log = epochs.map { epoch in
+            "\(epoch.firstSeen) \(epoch.datedByEvent ? "event" : "walk") \(epoch.mappings.map { $0.path.lossyString.split(separator: "/").last ?? "" })"
+        }.joined(separator: "\n")
+        func has(_ epoch: ProcessHistory.Epoch, _ suffix: String) -> Bool { epoch.mappings.contains { $0.path.lossyString.hasSuffix(suffix) } }
+
+        // The library: loaded before dlopen returned, unloaded inside dlclose.
+        let loaded = try #require(epochs.firstIndex(where: { has($0, library) }), "\(log)")
+        #expect(epochs[loaded].firstSeen <= opened && epochs[loaded].datedByEvent, "\(log)")
+        let unloaded = try #require(epochs[loaded...].first(where: { !has($0, library) }), "\(log)")
+        #expect(beforeClose <= unloaded.firstSeen && unloaded.firstSeen <= afterClose && unloaded.datedByEvent,
+                "\(beforeClose) \(afterClose)\n\(log)")
+
+        // Start-up: ld.so alone with the program, then libc.
+        guard checksStartUp else { return }
+        let startUp = try #require(epochs.first(where: { has($0, "/ld-linux-x86-64.so.2") && !has($0, "/libc.so.6") }), "\(log)")
+        let withLibc = try #require(epochs.first(where: { has($0, "/libc.so.6") }), "\(log)")
+        #expect(startUp.firstSeen < withLibc.firstSeen && startUp.datedByEvent && withLibc.datedByEvent, "\(log)")
+        let loaderPath = "/ld-linux-x86-64.so.2"
+        let loader = try #require(startUp.mappings.first(where: { $0.path.lossyString.hasSuffix(loaderPath) }))
+        let time = startUp.firstSeen + (withLibc.firstSeen - startUp.firstSeen) / 2
+        let lookup = try CommandResult.run(["lookup", file, "-p", "\(reader.processes[0].identity.pid)", "--time",
+                                            TimeText.format(nanoseconds: time), AddressText.format(loader.start + 16), "--json"])
+        #expect(lookup.standardOutput.contains("\"status\":\"exact\""), "\(lookup.standardOutput) \(lookup.standardError)\n\(log)")
+    }
+}
+
+extension RecorderEventsTests {
+    /// A live process's mmap is confirmed by a query of its range alone
+    /// (counted through the recorder's system calls: one PROCMAP_QUERY,
+    /// against the full walk's one per mapping and one past the last), and
+    /// recorded event-dated, at or before the time dlopen returned.
+    @Test func aLiveProcessMmapIsConfirmedByAQueryOfItsRange() throws {
+        let library = try TestLibraries.build(name: "selective", buildID: "5e1ec7ed5e1ec7ed", seed: 13)
+        let fixture = try FixtureProcess()
+        defer { fixture.kill() }
+        let counter = CountingSystemCalls()
+        let harness = try RecorderHarness(target: .processes([fixture.pid]), system: counter.table)
+        try harness.round()
+        let walk = counter.queries.count
+        let recorder = harness.recorder
+        let events = RecorderEvents(session: try TrackingSession(target: .processes([fixture.pid]), options: TrackingOptions(),
+                                                                 system: counter.table))
+        recorder.events = events
+        let loaded = try fixture.dlopen(library)
+        // Records are final once every buffer was read after them: read until it is recorded.
+        var recorded = false
+        for _ in 0..<100 where !recorded {
+            Thread.sleep(forTimeInterval: 0.01)
+            try recorder.recordEvents()
+            recorded = recorder.writer.liveProcesses[0]?.mappings?.contains { $0.path.lossyString == library } == true
+        }
+        #expect(recorded)
+        let queries = counter.queries.count - walk
+        #expect(events.counts.selectiveConfirmations == 1 && queries == 1, "\(queries) queries (a walk made \(walk))")
+        let epochs = try harness.finish().history(of: 0).epochs
+        let last = try #require(epochs.last)
+        #expect(last.mappings.contains { $0.path.lossyString == library && $0.buildID == BuildID(hex: "5e1ec7ed5e1ec7ed") })
+        #expect(last.datedByEvent && last.firstSeen <= loaded.time, "\(epochs.map { ($0.firstSeen, $0.datedByEvent) }) \(loaded.time)")
+    }
+}
+
+extension RecorderEventsTests {
+    /// For a process gone before it could be walked, whose MMAP2 record gave
+    /// the device and inode but no build ID (a cold file), the build ID is
+    /// read from the file once, by device and inode, if its path still
+    /// names that file (readelf is the oracle of the note).
+    @Test func aGoneProcessMappingGetsItsBuildIDFromTheFile() throws {
+        let library = try TestLibraries.build(name: "gone-build-id", buildID: "90beb11d90beb11d", seed: 17)
+        var status = stat()
+        try #require(stat(library, &status) == 0)
+        let inode = UInt64(status.st_ino), device = DeviceNumber(encoded: UInt64(status.st_dev))
+        let readelf = try CommandResult.run(["-n", library], executable: "/usr/bin/readelf")
+        let noted = try #require(readelf.standardOutput.firstMatch(of: /Build ID: ([0-9a-f]+)/)).1
+        let harness = try RecorderHarness(target: .command(["/bin/true"]))
+        let events = RecorderEvents(session: try TrackingSession(target: .processes([getpid()]), options: TrackingOptions()))
+        func fromEvent(inode: UInt64) -> ExecutableMapping {
+            ExecutableMapping(start: 0x10000, end: 0x11000, offset: 0x1000, permissions: [.read, .execute], device: device,
+                              inode: inode, pageSize: 4096, path: MappedPath(library), buildID: nil)
+        }
+        #expect(harness.recorder.withBuildID(fromEvent(inode: inode), events: events).buildID == BuildID(hex: String(noted)))
+        // Another inode under that path is not the file mapped: no build ID.
+        #expect(harness.recorder.withBuildID(fromEvent(inode: inode + 1), events: events).buildID == nil)
+        #expect(events.buildIDs.count == 2)
+        _ = try harness.finish()
     }
 }

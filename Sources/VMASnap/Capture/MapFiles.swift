@@ -15,9 +15,19 @@ import SystemPackage
 enum MapFiles {
     /// The ELF build ID of the file `mapping` maps in process `pid`, or nil.
     static func buildID(pid: Int32, of mapping: ExecutableMapping, system: SystemCalls) -> BuildID? {
-        guard let file = open(pid: pid, of: mapping, system: system),
-              let status = try? system.status(file.descriptor)
-        else { return nil }
+        open(pid: pid, of: mapping, system: system).flatMap { buildID(of: $0, system: system) }
+    }
+
+    /// The ELF build ID of the file `mapping` maps, read from its path in the
+    /// recorder's own root if that still names it (same device and inode):
+    /// for a process gone before it could be walked, whose MMAP2 record gave
+    /// the device and inode but no build ID.
+    static func buildID(ofFileAt mapping: ExecutableMapping, system: SystemCalls) -> BuildID? {
+        openByPath([], of: mapping, system: system).flatMap { buildID(of: $0, system: system) }
+    }
+
+    private static func buildID(of file: OwnedDescriptor, system: SystemCalls) -> BuildID? {
+        guard let status = try? system.status(file.descriptor) else { return nil }
         return ELFBuildIDReader.buildID(fileSize: UInt64(max(status.size, 0))) { offset, count in
             guard offset <= UInt64(Int64.max) else { return nil }
             return try? file.read(at: Int64(offset), count: count)
@@ -36,7 +46,7 @@ enum MapFiles {
         do throws(Errno) {
             file = try OwnedDescriptor.open(path, .readOnly, system: system)
         } catch .notPermitted, .permissionDenied {
-            return openByPath(pid: pid, of: mapping, system: system)
+            return openByPath(Array("/proc/\(pid)/root".utf8), of: mapping, system: system)
         } catch {
             return nil
         }
@@ -44,13 +54,14 @@ enum MapFiles {
         return file
     }
 
-    /// The mapped file opened by its path in the process's root, if the
-    /// path still names it (same device and inode); nil otherwise.
-    private static func openByPath(pid: Int32, of mapping: ExecutableMapping, system: SystemCalls) -> OwnedDescriptor? {
+    /// The mapped file opened by its path under `root` (the process's root,
+    /// or none: the recorder's), if the path still names it (same device and
+    /// inode); nil otherwise.
+    private static func openByPath(_ root: [UInt8], of mapping: ExecutableMapping, system: SystemCalls) -> OwnedDescriptor? {
         let name = mapping.path.bytes
         // A deleted file's name is no longer its name; a pseudo-name is no path.
         guard name.first == UInt8(ascii: "/"), !mapping.path.isDeleted else { return nil }
-        let rooted = Array("/proc/\(pid)/root".utf8) + name
+        let rooted = root + name
         guard !rooted.contains(0),
             let named = try? OwnedDescriptor.open(
                 String(decoding: rooted, as: UTF8.self), .readOnly, options: .pathOnly, system: system),

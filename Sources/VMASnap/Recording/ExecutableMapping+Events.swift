@@ -33,9 +33,14 @@ extension ExecutableMapping {
     /// it stay). In place, touching only the mappings it overlaps: a process
     /// that maps thousands of times between two drains costs a binary search
     /// and a move each, not a copy and a sort of its whole set.
-    static func map(_ new: ExecutableMapping, over mappings: inout [ExecutableMapping]) {
+    /// `keepingEqual`: a mapping already there with the same range, offset
+    /// and file (as far as the record says: its device and inode, or build
+    /// ID) stays as it is, with what a walk found of it, rather than being
+    /// replaced by the record's fields (a change that is none).
+    static func map(_ new: ExecutableMapping, over mappings: inout [ExecutableMapping], keepingEqual: Bool = false) {
         // Ends are in order too: the first mapping that ends after new starts.
         let low = mappings.partitionPoint(where: { $0.end > new.start })
+        if keepingEqual, low < mappings.count, mappings[low].sameFile(as: new) { return }
         var upper = low
         while upper < mappings.count, mappings[upper].start < new.end { upper += 1 }
         var pieces: [ExecutableMapping] = []
@@ -52,5 +57,14 @@ extension ExecutableMapping {
             pieces.append(after)
         }
         mappings.replaceSubrange(low..<upper, with: pieces)
+    }
+
+    /// Whether `other` (from an MMAP2 record) maps the same range, offset
+    /// and file as this mapping, as far as the record's fields say.
+    func sameFile(as other: ExecutableMapping) -> Bool {
+        guard start == other.start, end == other.end, offset == other.offset, path == other.path else { return false }
+        if other.inode != 0 && (other.inode != inode || other.device != device) { return false }
+        if let buildID = other.buildID, let own = self.buildID, buildID != own { return false }
+        return true
     }
 }

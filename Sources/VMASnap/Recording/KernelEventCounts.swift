@@ -7,6 +7,9 @@ public struct KernelEventCounts: Hashable, Sendable {
     public var recordedFromEventFields = 0
     /// Snapshots dated with an event's time.
     public var eventDatedSnapshots = 0
+    /// Changes of live processes confirmed by queries of just the ranges
+    /// their events touched, not a walk.
+    public var selectiveConfirmations = 0
     /// Changes that only a periodic walk saw (no event reported them).
     public var walkFoundChanges = 0
     /// Loss windows (LOST records, buffers found full).

@@ -2,9 +2,9 @@ import SystemPackage
 
 /// Kernel events in the recorder (issue 12): the tracking session opened for
 /// the target, read in the recorder's event loop, and what it reports (a
-/// fork, an exec, an executable mmap, an exit) recorded as soon as it is
-/// read, dated with the event's time, in a round of its own. The periodic
-/// walk stays the ground truth.
+/// fork, an exec, an executable mmap, an unmap or protection change, an
+/// exit) recorded as soon as it is read, each change dated with its event's
+/// time, in rounds of their own. The periodic walk stays the ground truth.
 extension Recorder {
     /// How often the buffers are read when no wakeup came: records below the
     /// wakeup watermark (an idle process's last few) wait at most this long.
@@ -118,30 +118,25 @@ extension Recorder {
             case .exec(let comm):
                 var pending = events.pending[comm.pid, default: .init()]
                 pending.exec = (event.time, comm.command)
+                if comm.pid == command?.pid { events.commandExecuted = true }
                 pending.mapped = []
+                pending.syscalls = []
                 events.pending[comm.pid] = pending
             case .mapped(let mapping) where mapping.isExecutable && mapping.isFileBacked:
                 events.pending[mapping.pid, default: .init()].mapped.append((event.time, mapping))
             case .processExited(let pid):
                 events.pending[pid, default: .init()].exited = event.time
             case .lost(let lost):
+                events.lostSince = min(events.lostSince ?? lost.since, lost.since)
                 events.counts.lostWindows += 1
                 events.counts.lostRecords += lost.count ?? 0
                 events.walkRequested?()
             case .syscall(let call) where touchesExecutableMapping(call):
-                var pending = events.pending[call.pid, default: .init()]
-                pending.protectionOrUnmap = max(pending.protectionOrUnmap ?? event.time, event.time)
-                events.pending[call.pid] = pending
+                events.pending[call.pid, default: .init()].syscalls.append((event.time, call))
             case .mapped, .threadCreated, .threadExited, .commandChanged, .syscall:
                 break
             }
         }
-    }
-
-    /// Whether a walk shows exactly the mappings the events say (same
-    /// ranges and files): only then does the walk take the events' time.
-    private func matches(_ walked: [ExecutableMapping], _ expected: [ExecutableMapping]) -> Bool {
-        walked.count == expected.count && zip(walked, expected).allSatisfy { $0.start == $1.start && $0.end == $1.end && $0.path == $1.path }
     }
 
     /// Checks that what was recorded for `process` holds every mapping its
@@ -164,6 +159,19 @@ extension Recorder {
         again.attempts = pending.attempts + 1
         events.pending[process.identity.pid] = again
     }
+
+    /// Whether a round is not to follow `entry` yet: the command, with
+    /// events, before its exec was read (a walk then would find it at its
+    /// gate or in the middle of its start-up, and date the set it found at
+    /// the walk: its events record it step by step instead), for at most
+    /// `execWait` after the recording started.
+    func awaitsItsExec(_ entry: ProcessStat) -> Bool {
+        guard let events, !events.commandExecuted, entry.pid == command?.pid else { return false }
+        return system.now(.monotonic) - start < Recorder.execWait
+    }
+
+    /// How long the rounds leave the command to its events at the start.
+    static let execWait: Int64 = 1_000_000_000
 
     /// A walk found `process` gone (or a zombie). Without events it is
     /// recorded gone now; with them, its EXIT, read soon, ends it at its
@@ -196,15 +204,19 @@ extension Recorder {
         absorb(events.session.finish(), into: events)
         do {
             try writeEventRound(events, final: true)
+            try recordLossWindow(events)
         } catch {
             return error
         }
         return nil
     }
 
-    /// Records every process the pending events changed, in one round dated
-    /// at the earliest of their times (never before what was last written).
-    /// `final`: nothing more will come, so none waits for its EXIT.
+    /// Records every process the pending events changed: each change a
+    /// snapshot at its event's time, where a walk made now shows what the
+    /// events end in (or the process is gone: from the events' fields), and
+    /// otherwise the walk at its own time; in rounds in time order, never
+    /// before what was last written. `final`: nothing more will come, so
+    /// none waits for its EXIT.
     private func writeEventRound(_ events: RecorderEvents, final: Bool = false) throws {
         let now = system.now(.monotonic)
         var ready: [(pid: Int32, pending: RecorderEvents.Pending, entry: ProcessStat?)] = []
@@ -218,64 +230,39 @@ extension Recorder {
         }
         guard !ready.isEmpty else { return }
         ready.sort { $0.pid < $1.pid }
-        // Never before what was last written (a round's walks, an earlier
-        // event round): events are read late, and a round may not begin
-        // before earlier walks.
-        let earliest = ready.compactMap { [$0.pending.setTime, $0.pending.exited, $0.pending.foundGone].compactMap { $0 }.min() }.min() ?? now
-        let roundTime = max(earliest, events.lastWrittenTime, writer.header.start)
-        try writer.beginRound(time: roundTime)
+        var writes: [EventWrite] = []
+        var deferred: [Int32] = []
         for (pid, pending, entry) in ready {
             events.pending[pid] = nil
-            try record(pending, of: pid, entry: entry, roundTime: roundTime, events: events)
+            if try plan(pending, of: pid, entry: entry, events: events, mayDefer: !final, into: &writes) {
+                events.pending[pid] = pending
+                deferred.append(pid)
+            }
         }
-        try writer.endRound()
-        events.lastWrittenTime = max(events.lastWrittenTime, system.now(.monotonic))
+        if !deferred.isEmpty {
+            // A walk that saw more than the events said: those events were
+            // not final yet when the buffers were read. Read them (once the
+            // margin has passed) and plan those processes again, with a walk
+            // after them; what it does not confirm then is the walk's.
+            system.sleep(events.session.options.finalityMargin + 50_000)
+            absorb(events.session.drain(), into: events)
+            for pid in deferred {
+                guard let pending = events.pending.removeValue(forKey: pid) else { continue }
+                _ = try plan(pending, of: pid, entry: processes.stat(pid: pid), events: events, mayDefer: false, into: &writes)
+            }
+        }
+        try writeInTimeOrder(writes)
     }
 
-    /// Records what the events said about `pid`.
-    private func record(_ pending: RecorderEvents.Pending, of pid: Int32, entry: ProcessStat?, roundTime: Int64,
-                        events: RecorderEvents) throws {
+    /// Plans what the events said about `pid` as writes at their times.
+    ///
+    /// - Returns: true when nothing was planned because a walk did not show
+    ///   what the events say and `mayDefer`: it may come from events not read yet.
+    private func plan(_ pending: RecorderEvents.Pending, of pid: Int32, entry: ProcessStat?, events: RecorderEvents,
+                      mayDefer: Bool, into writes: inout [EventWrite]) throws -> Bool {
         let alive = entry.map { $0.state != UInt8(ascii: "Z") } ?? false
-        let changed = max(pending.setTime ?? roundTime, roundTime)
         if let process = tracked[pid], process.identity == entry?.identity || !alive {
-            // A walk that found the exec first (and recorded it) replaced the capture.
-            let execPending = pending.exec != nil && !process.captureReplaced
-            process.captureReplaced = false
-            if alive, let entry {
-                if execPending, let exec = pending.exec {
-                    // An exec leaves the descriptor on the old address space: reopen it.
-                    if let capture = try? openCapture(pid: pid) {
-                        process.capture = capture
-                        process.captureReplaced = false
-                        try writer.processExecuted(process: process.number, command: exec.command, executable: processes.executable(pid: pid))
-                    }
-                }
-                if pending.changedMappings {
-                    let base = execPending ? [] : writer.liveProcesses[process.number]?.mappings ?? []
-                    let confirmed = (try? process.capture.capture()).map { matches($0, mapped(pending, over: base)) } ?? false
-                    try walk(process, entry: entry, dated: confirmed ? changed : nil)
-                    events.counts.eventDatedSnapshots += 1
-                    confirm(pending, of: process, events: events)
-                }
-            } else if execPending || !pending.mapped.isEmpty {
-                // Gone before a walk could see what it did: from the events' fields.
-                if execPending, let exec = pending.exec {
-                    let executable = pending.mapped.first.map { MappedPath(bytes: $0.event.filename) }
-                    try writer.processExecuted(process: process.number, command: exec.command, executable: executable)
-                }
-                let before = execPending ? [] : writer.liveProcesses[process.number]?.mappings ?? []
-                try record(mapped(pending, over: before), of: process, walkTime: changed)
-                events.counts.recordedFromEventFields += 1
-                events.counts.eventDatedSnapshots += 1
-            }
-            if let exited = pending.exited, tracked[pid] != nil {
-                try end(process, reason: .exited, at: max(exited, roundTime))
-            } else if !alive, tracked[pid] != nil {
-                // No EXIT came within the grace period (lost, or a thread the
-                // session did not know): gone as the walks found it.
-                try end(process, reason: .exited)
-            }
-            return
+            return planFollowed(pending, of: process, entry: alive ? entry : nil, events: events, mayDefer: mayDefer, into: &writes)
         }
         // A process the events created that no round has followed yet. (An
         // exec of one a walk found gone already, or of one that ran before
@@ -283,76 +270,207 @@ extension Recorder {
         // The command itself was forked before its events opened: its exec
         // and mmaps are all there is, and a command as short as /bin/true
         // may be gone before the first round.
-        guard pending.forked != nil || pid == command?.pid else { return }
-        if case .processes = configuration.target { return }
+        guard pending.forked != nil || pid == command?.pid else { return false }
+        if case .processes = configuration.target { return false }
         // One whose EXIT was read has no address space left to walk (the
         // kernel reports the exit after releasing it): its events say all.
         if alive, let entry, pending.exited == nil {
-            guard !settled.contains(entry.identity), !entry.isKernelThread else { return }
-            // Dated at the events' time only if a walk shows what they say
-            // (after an exec: just what was mapped since; else the parent's
-            // set and that), never with a later change the walk also sees.
-            let inherited = pending.exec == nil ? pending.forked.flatMap { tracked[$0.parent] }.flatMap { writer.liveProcesses[$0.number]?.mappings } : []
-            let walked = try? openCapture(pid: pid).capture()
-            let confirmed = inherited.flatMap { base in walked.map { matches($0, mapped(pending, over: base)) } } ?? false
-            try follow(entry, dated: confirmed ? changed : nil)
-            guard tracked[pid] != nil else {
-                // A walk in the middle of its exec finds the old address space
-                // gone: try again with the events that follow (its EXEC, its
-                // mmaps), for as long as a process may wait for its EXIT. Not
-                // by count alone: on a slow machine one exec outlasts several
-                // drains, and a child lost that way was in no recording.
-                if pending.attempts < 3 || system.now(.monotonic) - (pending.firstChange ?? 0) < Recorder.exitGrace {
-                    settled.remove(entry.identity)
-                    var again = pending
-                    again.attempts += 1
-                    events.pending[pid] = again
-                }
-                return
-            }
-            events.counts.processesFromEvents += 1
-            if let exited = pending.exited, let process = tracked[pid] { try end(process, reason: .exited, at: max(exited, roundTime)) }
-            return
+            return try planNew(pending, of: entry, events: events, mayDefer: mayDefer, into: &writes)
         }
-        try recordFromEventFields(pending, of: pid, entry: entry, dated: changed, roundTime: roundTime, events: events)
+        planFromEventFields(pending, of: pid, entry: entry, events: events, into: &writes)
+        return false
     }
 
-    /// Records a process gone before it could be walked from its events'
-    /// own fields: its parent's mappings at the fork (none after an exec) and
-    /// the executable mappings made since.
-    private func recordFromEventFields(_ pending: RecorderEvents.Pending, of pid: Int32, entry: ProcessStat?, dated time: Int64,
-                                       roundTime: Int64, events: RecorderEvents) throws {
-        let parent = pending.forked.flatMap { tracked[$0.parent] }
-        let inherited = pending.exec == nil ? parent.flatMap { writer.liveProcesses[$0.number]?.mappings } ?? [] : []
-        let mappings = mapped(pending, over: inherited)
+    /// The steps a new process's events begin with: its parent's set at the
+    /// fork (when the parent is followed), an empty set at its exec; and the
+    /// set the later changes apply to (nil when the parent's is unknown).
+    private func startingSteps(_ pending: RecorderEvents.Pending) -> (initial: [EventStep], base: [ExecutableMapping]?) {
+        let parentSet = pending.forked.flatMap { tracked[$0.parent] }.flatMap { writer.liveProcesses[$0.number]?.mappings }
+        var initial: [EventStep] = []
+        if let forked = pending.forked, let parentSet {
+            initial.append(EventStep(time: forked.time, mappings: parentSet, forkedFrom: forked.parent))
+        }
+        if let exec = pending.exec { initial.append(EventStep(time: exec.time, mappings: [])) }
+        return (initial, pending.exec != nil ? [] : parentSet)
+    }
+
+    /// Writes of `steps` as snapshots of the followed process `pid` (the one
+    /// with `identity`, if still followed when they are written).
+    private func snapshotWrites(_ steps: [EventStep], pid: Int32, identity: ProcessIdentity, dated: Bool,
+                                events: RecorderEvents) -> [EventWrite] {
+        steps.map { step in
+            EventWrite(time: step.time, pid: pid, isSnapshot: true) { [self] time in
+                guard let process = tracked[pid], process.identity == identity else { return }
+                try record(step.mappings, of: process, walkTime: time, eventDated: dated && step.eventDated)
+                if dated { events.counts.eventDatedSnapshots += 1 }
+            }
+        }
+    }
+
+    /// Plans what the events said about a process followed already: `entry`
+    /// when it is alive (walked now), nil when it is gone (from the events'
+    /// fields), then its end at its EXIT's time.
+    private func planFollowed(_ pending: RecorderEvents.Pending, of process: TrackedProcess, entry: ProcessStat?,
+                              events: RecorderEvents, mayDefer: Bool, into writes: inout [EventWrite]) -> Bool {
+        let pid = process.identity.pid
+        // A walk that found the exec first (and recorded it) replaced the capture.
+        let execPending = pending.exec != nil && !process.captureReplaced
+        process.captureReplaced = false
+        let base = execPending ? [] : writer.liveProcesses[process.number]?.mappings ?? []
+        let initial = execPending ? pending.exec.map { [EventStep(time: $0.time, mappings: [])] } ?? [] : []
+        var executed: (time: Int64, command: [UInt8], executable: MappedPath?)?
+        if let entry {
+            var reopened = true
+            if execPending, let exec = pending.exec {
+                // An exec leaves the descriptor on the old address space: reopen it.
+                if let capture = try? openCapture(pid: pid) {
+                    process.capture = capture
+                    process.captureReplaced = false
+                    executed = (exec.time, exec.command, processes.executable(pid: pid))
+                } else {
+                    reopened = false
+                }
+            }
+            if pending.changedMappings {
+                let walkTime = system.now(.monotonic)
+                if !execPending, let steps = selectivelyConfirmedSteps(pending, from: base, capture: process.capture, events: events) {
+                    // The ranges the events touched, queried alone, show what they say.
+                    writes += snapshotWrites(steps, pid: pid, identity: process.identity, dated: true, events: events)
+                    events.counts.selectiveConfirmations += 1
+                } else if reopened, let found = try? walked(process.capture) {
+                    let steps = eventSteps(pending, from: base, initial: initial, walked: found, acceptingMore: !mayDefer, events: events)
+                    // Planned again as it is (an exec reopens the capture again).
+                    if steps == nil && mayDefer { return true }
+                    writes += snapshotWrites(steps ?? [EventStep(time: walkTime, mappings: found)], pid: pid,
+                                             identity: process.identity, dated: steps != nil, events: events)
+                } else {
+                    // The walk's own handling: an exec to reopen for, a process gone or unreadable.
+                    writes.append(EventWrite(time: walkTime, pid: pid, isSnapshot: true) { [self] _ in
+                        guard tracked[pid] === process else { return }
+                        try walk(process, entry: entry)
+                    })
+                }
+                writes.append(EventWrite(time: walkTime, pid: pid, isSnapshot: false) { [self] _ in
+                    confirm(pending, of: process, events: events)
+                })
+            }
+        } else if execPending || !pending.mapped.isEmpty || !pending.syscalls.isEmpty {
+            // Gone before a walk could see what it did: from the events' fields.
+            if execPending, let exec = pending.exec {
+                executed = (exec.time, exec.command, pending.mapped.first.map { MappedPath(bytes: $0.event.filename) })
+            }
+            let steps = eventSteps(pending, from: base, initial: initial, walked: nil, events: events) ?? []
+            writes += snapshotWrites(steps, pid: pid, identity: process.identity, dated: true, events: events)
+            events.counts.recordedFromEventFields += 1
+        }
+        if let executed {
+            writes.append(EventWrite(time: executed.time, pid: pid, isSnapshot: false) { [self] _ in
+                guard tracked[pid] === process else { return }
+                try writer.processExecuted(process: process.number, command: executed.command, executable: executed.executable)
+            })
+        }
+        if let exited = pending.exited {
+            writes.append(EventWrite(time: exited, pid: pid, isSnapshot: false) { [self] time in
+                guard tracked[pid] === process else { return }
+                try end(process, reason: .exited, at: time)
+            })
+        } else if entry == nil {
+            // No EXIT came within the grace period (lost, or a thread the
+            // session did not know): gone as the walks found it.
+            writes.append(EventWrite(time: system.now(.monotonic), pid: pid, isSnapshot: false) { [self] _ in
+                guard tracked[pid] === process else { return }
+                try end(process, reason: .exited)
+            })
+        }
+        return false
+    }
+
+    /// Plans a new process alive now: walked at once, its events' steps
+    /// dated from its fork on if the walk shows what they end in, else the
+    /// walk at its own time.
+    private func planNew(_ pending: RecorderEvents.Pending, of entry: ProcessStat, events: RecorderEvents, mayDefer: Bool,
+                         into writes: inout [EventWrite]) throws -> Bool {
+        let pid = entry.pid
+        guard !settled.contains(entry.identity), !entry.isKernelThread else { return false }
+        guard let first = try firstWalk(entry) else {
+            // A walk in the middle of its exec finds the old address space
+            // gone: try again with the events that follow (its EXEC, its
+            // mmaps), at once, then in later event rounds, for as long as a
+            // process may wait for its EXIT: not by count alone, since on a
+            // slow machine one exec outlasts several drains, and a child lost
+            // that way was in no recording.
+            guard pending.attempts < 3 || system.now(.monotonic) - (pending.firstChange ?? 0) < Recorder.exitGrace else { return false }
+            settled.remove(entry.identity)
+            if mayDefer { return true }
+            do {
+                var again = pending
+                again.attempts += 1
+                events.pending[pid] = again
+            }
+            return false
+        }
+        let (initial, base) = startingSteps(pending)
+        let dated = base.flatMap { eventSteps(pending, from: $0, initial: initial, walked: first.mappings, acceptingMore: !mayDefer, events: events) }
+        if dated == nil && base != nil && mayDefer { return true }
+        let steps = dated ?? [EventStep(time: first.time, mappings: first.mappings)]
+        writes.append(EventWrite(time: steps[0].time, pid: pid, isSnapshot: true) { [self] time in
+            try startFollowing(entry, (first.capture, steps[0].mappings, first.time), walkTime: time,
+                               eventDated: dated != nil && steps[0].eventDated, forkedFrom: steps[0].forkedFrom.flatMap { tracked[$0]?.number })
+            if dated != nil { events.counts.eventDatedSnapshots += 1 }
+            events.counts.processesFromEvents += 1
+        })
+        writes += snapshotWrites(Array(steps.dropFirst()), pid: pid, identity: entry.identity, dated: dated != nil, events: events)
+        if let exited = pending.exited {
+            writes.append(EventWrite(time: exited, pid: pid, isSnapshot: false) { [self] time in
+                guard let process = tracked[pid], process.identity == entry.identity else { return }
+                try end(process, reason: .exited, at: time)
+            })
+        }
+        return false
+    }
+
+    /// Plans a process gone before it could be walked, from its events' own
+    /// fields: its parent's mappings at the fork (none after an exec), each
+    /// executable mapping made since at its time, its end.
+    private func planFromEventFields(_ pending: RecorderEvents.Pending, of pid: Int32, entry: ProcessStat?,
+                                     events: RecorderEvents, into writes: inout [EventWrite]) {
+        let now = system.now(.monotonic)
+        let (initial, base) = startingSteps(pending)
+        var steps = eventSteps(pending, from: base ?? [], initial: initial, walked: nil, events: events) ?? []
+        if steps.isEmpty { steps = [EventStep(time: pending.firstChange ?? now, mappings: base ?? [], eventDated: false)] }
+        let firstTime = steps[0].time
         let identity = entry?.identity ?? ProcessIdentity(
-            pid: pid, startTime: UInt64(max(pending.forked?.time ?? time, 0)) / (1_000_000_000 / UInt64(max(system.clockTicksPerSecond(), 1))))
+            pid: pid, startTime: UInt64(max(pending.forked?.time ?? firstTime, 0)) / (1_000_000_000 / UInt64(max(system.clockTicksPerSecond(), 1))))
         // A walk may have recorded it already (and found it gone); one that
         // could not read it (a zombie by then) recorded nothing. A process
         // the events report is recent, so its record would be among the last.
         guard writer.liveNumbers[identity] == nil, !writer.recentlyGone.contains(identity) else { return }
+        let parent = pending.forked.flatMap { tracked[$0.parent] }
         let command = pending.exec?.command ?? entry?.command ?? parent.flatMap { processes.stat(pid: $0.identity.pid)?.command } ?? []
         let executable = pending.exec != nil ? pending.mapped.first.map { MappedPath(bytes: $0.event.filename) } : nil
-        let number = try writer.processSeen(RecordedProcess(
-            identity: identity, parentPID: pending.forked?.parent ?? entry?.parentPID ?? 0, command: command, executable: executable))
-        if try writer.snapshot(process: number, mappings: mappings, walkTime: time) != .unchanged {
-            keepSymbols(of: mappings, pid: pid)
-        }
-        try writer.processGone(process: number, reason: .exited, time: max(pending.exited ?? system.now(.monotonic), roundTime))
+        let recorded = RecordedProcess(
+            identity: identity, parentPID: pending.forked?.parent ?? entry?.parentPID ?? 0, command: command, executable: executable)
         settled.insert(identity)
         events.counts.processesFromEvents += 1
         events.counts.recordedFromEventFields += 1
-        events.counts.eventDatedSnapshots += 1
-    }
-
-    /// `mappings` with the executable mappings `pending` reports made over them.
-    private func mapped(_ pending: RecorderEvents.Pending, over mappings: [ExecutableMapping]) -> [ExecutableMapping] {
-        let pageSize = UInt64(system.pageSize())
-        var result = mappings
-        for (_, event) in pending.mapped {
-            ExecutableMapping.map(ExecutableMapping(event, pageSize: pageSize), over: &result)
+        // Numbered when its first snapshot is written.
+        var number: Int?
+        for (index, step) in steps.enumerated() {
+            writes.append(EventWrite(time: step.time, pid: pid, isSnapshot: true) { [self] time in
+                if index == 0 { number = try writer.processSeen(recorded) }
+                guard let number else { return }
+                let parent = step.forkedFrom.flatMap { tracked[$0]?.number }
+                if try writeSnapshot(process: number, mappings: step.mappings, time: time, eventDated: step.eventDated,
+                                     forkedFrom: parent) != .unchanged {
+                    keepSymbols(of: step.mappings, pid: pid)
+                }
+                events.counts.eventDatedSnapshots += 1
+            })
         }
-        return result
+        writes.append(EventWrite(time: max(pending.exited ?? now, steps[steps.count - 1].time), pid: pid, isSnapshot: false) { [self] time in
+            guard let number else { return }
+            try writer.processGone(process: number, reason: .exited, time: time)
+        })
     }
 
     /// Before a periodic round: what the buffers hold is recorded first, so
@@ -371,10 +489,19 @@ extension Recorder {
     }
 
     /// After a periodic round: the changes it recorded were found by walks
-    /// alone (with events on, every one is one the events did not report).
-    func countWalkFoundChanges(since changes: Int) {
+    /// alone (with events on, every one is one the events did not report);
+    /// and records lost before it are a window from the last time the
+    /// events were known complete to the end of its walks.
+    func recordedRound(since changes: Int) throws {
         guard let events else { return }
         events.counts.walkFoundChanges += writer.statistics.changes - changes
-        events.lastWrittenTime = max(events.lastWrittenTime, system.now(.monotonic))
+        try recordLossWindow(events)
+    }
+
+    /// Records the window of the records lost since it was last recorded, if any.
+    private func recordLossWindow(_ events: RecorderEvents) throws {
+        guard let since = events.lostSince else { return }
+        events.lostSince = nil
+        try writer.eventsLost(from: max(since, writer.header.start), through: max(system.now(.monotonic), writer.header.start))
     }
 }

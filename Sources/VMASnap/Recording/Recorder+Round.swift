@@ -23,12 +23,12 @@ extension Recorder {
         for entry in listing {
             if let process = tracked[entry.pid] {
                 try walk(process, entry: entry)
-            } else if !settled.contains(entry.identity) {
+            } else if !settled.contains(entry.identity), !awaitsItsExec(entry) {
                 try follow(entry)
             }
         }
         try writer.endRound()
-        countWalkFoundChanges(since: changesBefore)
+        try recordedRound(since: changesBefore)
         try storeSymbolsMade()
         // Forget settled identities once their pid is no longer listed: the
         // set stays as small as the process table.
@@ -96,23 +96,28 @@ extension Recorder {
     /// Starts following a process not seen before: opens its capture, checks
     /// that the pid still names the same process, walks it, records it.
     func follow(_ entry: ProcessStat, dated: Int64? = nil) throws {
+        guard let first = try firstWalk(entry) else { return }
+        try startFollowing(entry, first, walkTime: dated ?? first.time)
+    }
+
+    /// The first walk of a process not followed yet: its capture, what it
+    /// found and when it began; nil when it is left out (not a -p target,
+    /// gone, unreadable: settled, and counted where that is a failure).
+    func firstWalk(_ entry: ProcessStat) throws -> (capture: any MappingCapture, mappings: [ExecutableMapping], time: Int64)? {
         if case .processes = configuration.target, targetIdentities[entry.pid] != entry.identity {
             // -p names a process, not a pid: a later process with the pid is not followed.
             pendingTargets.remove(entry.pid)
-            return
+            return nil
         }
-        let capture: any MappingCapture
-        let mappings: [ExecutableMapping]
-        var walkTime: Int64 = 0
         do {
-            capture = try openOwnCapture(entry)
+            let capture = try openOwnCapture(entry)
             // The pid may have been reused between the listing and the open.
             guard processes.stat(pid: entry.pid)?.identity == entry.identity else {
                 settle(entry.identity)
-                return
+                return nil
             }
-            walkTime = dated ?? system.now(.monotonic)
-            mappings = try walked(capture)
+            let time = system.now(.monotonic)
+            return (capture, try walked(capture), time)
         } catch let error as CaptureError {
             // Counted and left out: one process that cannot be read never
             // stops a recording of others.
@@ -122,14 +127,21 @@ extension Recorder {
             default: noteFailure(pid: entry.pid, .capture(error))
             }
             settle(entry.identity)
-            return
+            return nil
         }
+    }
+
+    /// Follows `entry` from its first walk on: its PROCESS record, and its
+    /// first snapshot (`first`'s mappings at `walkTime`; `eventDated` and
+    /// `forkedFrom` as `writeSnapshot` takes them).
+    func startFollowing(_ entry: ProcessStat, _ first: (capture: any MappingCapture, mappings: [ExecutableMapping], time: Int64),
+                        walkTime: Int64, eventDated: Bool = false, forkedFrom parent: Int? = nil) throws {
         let process = RecordedProcess(
             identity: entry.identity, parentPID: entry.parentPID, command: entry.command,
             executable: processes.executable(pid: entry.pid))
-        let tracked = TrackedProcess(identity: entry.identity, number: try writer.processSeen(process), capture: capture)
+        let tracked = TrackedProcess(identity: entry.identity, number: try writer.processSeen(process), capture: first.capture)
         self.tracked[entry.pid] = tracked
-        try record(mappings, of: tracked, walkTime: walkTime)
+        try record(first.mappings, of: tracked, walkTime: walkTime, eventDated: eventDated, forkedFrom: parent)
     }
 
     /// Walks a process followed since an earlier round. A capture that finds
@@ -185,10 +197,14 @@ extension Recorder {
     /// Records a walk of a followed process. A snapshot the recording cannot
     /// hold (more than a frame, or mappings the format cannot store) ends
     /// that process, never the recording.
-    func record(_ mappings: [ExecutableMapping], of process: TrackedProcess, walkTime: Int64) throws {
+    /// `eventDated` and `forkedFrom`: as `writeSnapshot` takes them.
+    func record(_ mappings: [ExecutableMapping], of process: TrackedProcess, walkTime: Int64, eventDated: Bool = false,
+                forkedFrom parent: Int? = nil) throws {
         do {
             // --keep-symbols: the files of new build IDs, opened while they are mapped.
-            if try writer.snapshot(process: process.number, mappings: mappings, walkTime: walkTime) != .unchanged {
+            let outcome = try writeSnapshot(
+                process: process.number, mappings: mappings, time: walkTime, eventDated: eventDated, forkedFrom: parent)
+            if outcome != .unchanged {
                 keepSymbols(of: mappings, pid: process.identity.pid)
             }
         } catch let error as WriterError {

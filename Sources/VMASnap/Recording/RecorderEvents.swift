@@ -10,9 +10,10 @@ final class RecorderEvents {
         /// The executable, file-backed mappings made since the last exec (or
         /// since it was last recorded), oldest first, with their times.
         var mapped: [(time: Int64, event: PerfMmapEvent)] = []
-        /// The latest munmap, mprotect or mremap (syscall tracepoints) that
-        /// touched a recorded executable range or made one executable.
-        var protectionOrUnmap: Int64?
+        /// The munmaps, mprotects and mremaps (syscall tracepoints) that
+        /// touched a recorded executable range or made one executable, since
+        /// the last exec (or since it was last recorded), with their exit times.
+        var syscalls: [(time: Int64, call: TrackedSyscall)] = []
         /// Its exit's time.
         var exited: Int64?
         /// When a walk first found it gone (or a zombie) before its EXIT was read.
@@ -22,21 +23,17 @@ final class RecorderEvents {
 
         /// The earliest time an event changed it at.
         var firstChange: Int64? {
-            [forked?.time, exec?.time, mapped.first?.time, protectionOrUnmap, exited].compactMap { $0 }.min()
-        }
-
-        /// When the set a walk (or the events' fields) now gives took effect:
-        /// the latest change's (an exec, mmap, munmap or mprotect), since a
-        /// set that holds several changes is certain only from the last of
-        /// them (before it, back to the previous snapshot, is the uncertain
-        /// gap: an exec'd program's libraries come a little after its exec).
-        /// A new process that changed nothing since its fork: the fork's.
-        var setTime: Int64? {
-            [exec?.time, mapped.last?.time, protectionOrUnmap].compactMap { $0 }.max() ?? forked?.time
+            [forked?.time, exec?.time, mapped.first?.time, syscalls.first?.time, exited].compactMap { $0 }.min()
         }
 
         /// Whether something changed its mappings after it was last recorded.
-        var changedMappings: Bool { exec != nil || !mapped.isEmpty || protectionOrUnmap != nil }
+        var changedMappings: Bool { exec != nil || !mapped.isEmpty || !syscalls.isEmpty }
+    }
+
+    /// A file by its device and inode.
+    struct MappedFile: Hashable {
+        var device: DeviceNumber
+        var inode: UInt64
     }
 
     /// The session.
@@ -47,11 +44,17 @@ final class RecorderEvents {
     var counts = KernelEventCounts()
     /// Asks for a round at once (records were lost: walk everything).
     var walkRequested: (() -> Void)?
+    /// The earliest time records lost since the last loss window may
+    /// concern (the window is recorded after the walk the loss calls for).
+    var lostSince: Int64?
+    /// Whether the command's exec was read.
+    var commandExecuted = false
     /// Reads the buffers every `Recorder.eventDrainInterval`.
     var timer: DeadlineTimer?
-    /// The latest time written so far (a round's last walk, an event
-    /// round's end): no event round may begin before it.
-    var lastWrittenTime: Int64 = 0
+    /// Build IDs read from files for mappings of processes gone before
+    /// they could be walked, by device and inode (nil: the file had none,
+    /// or no longer has that device and inode under its path).
+    var buildIDs: [MappedFile: BuildID?] = [:]
 
     init(session: TrackingSession) {
         self.session = session

@@ -116,7 +116,7 @@ struct Record: ParsableCommand {
                 target: try target(), interval: interval?.nanoseconds, duration: duration?.nanoseconds, backend: resolved)
             configuration.adoptsOrphans = true
             try configuration.validate()
-            let (tracking, eventsUse) = try events.resolve(for: configuration.target)
+            let (tracking, eventsUse, eventsNote) = try events.resolve(for: configuration.target)
             configuration.tracking = tracking
             if interval == nil && tracking != nil {
                 configuration.interval = RecorderConfiguration.defaultInterval(for: configuration.target, events: true)
@@ -128,9 +128,17 @@ struct Record: ParsableCommand {
             // the finish, so that perf.data recorded without -k CLOCK_MONOTONIC matches.
             do {
                 header.perfClock = try PerfClock.measure()
+                if let eventsNote { StandardError.line(eventsNote) }
             } catch {
-                StandardError.line("vmasnap: note: cannot measure perf's clock (\(TextEscaping.escape(String(describing: error)))): "
-                    + "perf.data must then be recorded with -k CLOCK_MONOTONIC to match exactly")
+                let clockNote = "perf.data must then be recorded with -k CLOCK_MONOTONIC to match exactly"
+                if let eventsNote, case .refused = eventsUse {
+                    // One refusal (perf_event_paranoid, no CAP_PERFMON) stops both: one line says it.
+                    StandardError.line(eventsNote + "; perf's clock cannot be measured either: " + clockNote)
+                } else {
+                    if let eventsNote { StandardError.line(eventsNote) }
+                    StandardError.line("vmasnap: note: cannot measure perf's clock (\(TextEscaping.escape(String(describing: error)))): "
+                        + clockNote)
+                }
             }
             let writer = try RecordingWriter(path: output, header: header, force: force)
             if header.perfClock != nil { writer.perfClockAtFinish = { try? PerfClock.measure() } }

@@ -32,11 +32,12 @@ struct EventsOption: ParsableArguments {
 
     /// The tracking options for `target`, nil for none, and what the
     /// recording's header says of them: asks the kernel what it permits; with
-    /// auto, says on stderr in one line what is missing and why.
+    /// auto, the one line for stderr that says what is missing and why (the
+    /// caller prints it, with what else the same refusal stops).
     ///
     /// - Throws: `ValidationError` with `on` where the kernel refuses.
-    func resolve(for target: RecordingTarget) throws -> (options: TrackingOptions?, use: KernelEventsUse) {
-        guard events != .off else { return (nil, .off) }
+    func resolve(for target: RecordingTarget) throws -> (options: TrackingOptions?, use: KernelEventsUse, note: String?) {
+        guard events != .off else { return (nil, .off, nil) }
         let probed: TrackingTarget
         switch target {
         case .command: probed = .command(pid: 0)
@@ -46,10 +47,11 @@ struct EventsOption: ParsableArguments {
         let permissions = TrackingPermissions.probe(probed)
         if case .denied(let denial) = permissions.tracking {
             if events == .on { throw ValidationError("--events on: kernel tracking events are not permitted: \(denial)") }
-            StandardError.line("vmasnap: note: kernel events off (\(denial)): processes and changes are found by walks only")
-            return (nil, .refused(reason: "\(denial)"))
+            return (nil, .refused(reason: "\(denial)"),
+                    "vmasnap: note: kernel events off (\(denial)): processes and changes are found by walks only")
         }
         var options = TrackingOptions()
+        var note: String?
         if let mmapPages {
             options.bufferPages = mmapPages
             options.minimumBufferPages = min(options.minimumBufferPages, mmapPages)
@@ -60,11 +62,11 @@ struct EventsOption: ParsableArguments {
         if unmapEvents {
             if case .denied(let denial) = permissions.syscallTracepoints {
                 if events == .on { throw ValidationError("--unmap-events: syscall tracepoints are not permitted: \(denial)") }
-                StandardError.line("vmasnap: note: unmap events off (\(denial)): unmaps are found by walks only")
+                note = "vmasnap: note: unmap events off (\(denial)): unmaps are found by walks only"
             } else {
                 options.syscalls = true
             }
         }
-        return (options, .on)
+        return (options, .on, note)
     }
 }
