@@ -41,6 +41,15 @@ public struct PerfClockEstimate: Hashable, Sendable {
         }
     }
 
+    /// How far apart the kernel may stamp two events' copies of one MMAP2
+    /// (each event reads the clock as it writes its own record: 0.14 ms
+    /// apart was seen on a loaded machine). A load the recording dated by
+    /// its kernel event has no gap around it, so its interval is a point;
+    /// widened by this, the true offsets of several loads overlap. Without
+    /// it the deepest point was any single one, a wrong match of a library
+    /// loaded twice included (measured: off by the 700 ms between the loads).
+    static let stampSkew: Int64 = 1_000_000
+
     /// The estimate from `loads` and the recording's histories (`histories`
     /// gives every history of a pid), or nil when no load matches one the
     /// recording saw happen.
@@ -60,7 +69,7 @@ public struct PerfClockEstimate: Hashable, Sendable {
                         mappings.contains { $0.start == load.start && $0.offset == load.pageOffset && $0.path.bytes == load.path }
                     }
                     guard has(epoch.mappings), !has(previous.mappings) else { continue }
-                    intervals.append((previous.lastSeen &- perfTime, epoch.firstSeen &- perfTime, number))
+                    intervals.append((previous.lastSeen &- perfTime &- stampSkew, epoch.firstSeen &- perfTime &+ stampSkew, number))
                     matchedLoads.insert(number)
                 }
             }
