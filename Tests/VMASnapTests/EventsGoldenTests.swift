@@ -112,7 +112,7 @@ import Foundation
             == ["load event", "unload walk"])
         let json = try CommandResult.run(["timeline", Self.url.path, "--pid", "4243", "--json"])
         #expect(json.lines.count == 4 && json.lines.filter { $0.contains(#""dated_by":"event""#) }.count == 3)
-        #expect(json.lines.last?.contains(#""event":"unload","dated_by":"walk""#) == true)
+        #expect(json.lines.last.map { $0.contains(#""event":"unload""#) && $0.hasSuffix(#""dated_by":"walk"}"#) } == true)
         let dump = try CommandResult.run(["dump", Self.url.path])
         #expect(dump.lines.contains("lost 1.420000000 to 1.460000000 (kernel events may be missing)"))
         #expect(dump.lines.filter { $0.hasSuffix("dated-by event") }.count == 3)

@@ -12,8 +12,8 @@ struct Timeline: ParsableCommand {
             unload the first that no longer did; a process's first snapshot loads everything it had \
             and its exit unloads nothing. "event": a kernel event dated the change at exactly TIME \
             (format 1.2, outside every lost-events window); "walk": a walk found it, some time after \
-            the snapshot before. With --json, one object per event: pid, time, event, dated_by \
-            ("event" or "walk"), path, build_id, start, end, offset.
+            the snapshot before. With --json, one object per event: pid, time, event, path, \
+            build_id, start, end, offset, dated_by ("event" or "walk").
             """
     )
 
@@ -36,8 +36,9 @@ struct Timeline: ParsableCommand {
                         writer.integer("pid", event.process.pid)
                         writer.number("time", literal: TimeText.format(nanoseconds: event.time))
                         writer.string("event", event.kind.description)
-                        writer.string("dated_by", event.datedByEvent ? "event" : "walk")
                         MappingJSON.writeMembers(of: event.mapping, to: &writer)
+                        // Last: scripts written for 1.1's objects match them as they were.
+                        writer.string("dated_by", event.datedByEvent ? "event" : "walk")
                         writer.endObject()
                         try output.line(bytes: writer.text)
                     } else {
