@@ -2,8 +2,15 @@
 public struct RecorderConfiguration: Hashable, Sendable {
     /// The processes to follow.
     public var target: RecordingTarget
-    /// Nanoseconds between the starts of two rounds.
-    public var interval: Int64
+    /// Nanoseconds between the starts of two rounds: the one given, else
+    /// `defaultInterval(for:events:)` of the target and of whether
+    /// `tracking` is set (so that it follows a later choice of events).
+    public var interval: Int64 {
+        get { chosenInterval ?? RecorderConfiguration.defaultInterval(for: target, events: tracking != nil) }
+        set { chosenInterval = newValue }
+    }
+    /// The interval given; nil for the default.
+    private var chosenInterval: Int64?
     /// Nanoseconds after which the recording ends by itself; nil for no limit.
     public var duration: Int64?
     /// How mappings are read (resolved: the header records it).
@@ -23,11 +30,11 @@ public struct RecorderConfiguration: Hashable, Sendable {
     /// The shortest interval accepted: shorter is a busy loop, not sampling.
     public static let minimumInterval: Int64 = 1_000_000
 
-    /// A configuration; `interval` nil means the default for the target
-    /// (100 ms for processes and commands, 1 s for every process).
+    /// A configuration; `interval` nil means the default
+    /// (`defaultInterval(for:events:)`).
     public init(target: RecordingTarget, interval: Int64? = nil, duration: Int64? = nil, backend: CaptureBackend) {
         self.target = target
-        self.interval = interval ?? RecorderConfiguration.defaultInterval(for: target)
+        self.chosenInterval = interval
         self.duration = duration
         self.backend = backend
     }

@@ -118,9 +118,6 @@ struct Record: ParsableCommand {
             try configuration.validate()
             let (tracking, eventsUse, eventsNote) = try events.resolve(for: configuration.target)
             configuration.tracking = tracking
-            if interval == nil && tracking != nil {
-                configuration.interval = RecorderConfiguration.defaultInterval(for: configuration.target, events: true)
-            }
 
             var header = RecordingHeader.current(options: Record.commandLine(CommandLine.arguments), backend: resolved)
             header.kernelEvents = eventsUse
