@@ -98,7 +98,7 @@ struct PerfResolveBenchmark {
     static func processCPUTime() -> Double {
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return usage.cpuSeconds
     }
 
     static func size(_ path: String) -> Int {

@@ -58,7 +58,6 @@ struct RecorderBenchmark {
         try? FileManager.default.removeItem(atPath: output)
         try? FileManager.default.removeItem(atPath: output + ".old")
         guard status == 0 else { throw BenchmarkError("\(argv.joined(separator: " ")) failed with status \(status)") }
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-        return cpu / wall
+        return usage.cpuSeconds / wall
     }
 }

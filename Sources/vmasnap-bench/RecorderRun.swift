@@ -17,18 +17,8 @@ struct RecorderRun {
     /// - Throws: `BenchmarkError` when it cannot start or fails.
     static func run(_ argv: [String]) throws -> RecorderRun {
         let errors = NSTemporaryDirectory() + "vmasnap-bench-stderr-\(getpid())"
-        var pid: pid_t = 0
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         let start = Clock.now()
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ) == 0 else {
-            throw BenchmarkError("cannot start \(argv[0])")
-        }
+        let pid = try ChildRun.launch(argv, standardError: errors)
         // Exited but not reaped: its /proc/PID/stat still holds its own times.
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
@@ -42,7 +32,7 @@ struct RecorderRun {
         guard status == 0 else {
             throw BenchmarkError("\(argv.joined(separator: " ")) failed with status \(status): \(standardError)")
         }
-        let total = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        let total = usage.cpuSeconds
         return RecorderRun(wall: wall, cpu: own ?? total, cpuWithChildren: total, standardError: standardError)
     }
 
