@@ -98,12 +98,15 @@ import Foundation
         let (clean, cut) = try Self.generate()
         let cleanURL = Self.directory.appendingPathComponent("clean.vmasnap")
         let cutURL = Self.directory.appendingPathComponent("cut-short.vmasnap")
-        if ProcessInfo.processInfo.environment["VMASNAP_UPDATE_GOLDEN"] == "1" {
-            try Data(clean).write(to: cleanURL)
-            try Data(cut).write(to: cutURL)
-        }
-        #expect([UInt8](try Data(contentsOf: cleanURL)) == clean)
-        #expect([UInt8](try Data(contentsOf: cutURL)) == cut)
+        try Self.expectGolden(clean, at: cleanURL)
+        try Self.expectGolden(cut, at: cutURL)
+    }
+
+    /// Expects the golden file at `url` to hold `written`, byte for byte;
+    /// with VMASNAP_UPDATE_GOLDEN=1 in the environment, writes it first.
+    static func expectGolden(_ written: [UInt8], at url: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if ProcessInfo.processInfo.environment["VMASNAP_UPDATE_GOLDEN"] == "1" { try Data(written).write(to: url) }
+        #expect([UInt8](try Data(contentsOf: url)) == written, sourceLocation: sourceLocation)
     }
 
     /// Everything in the clean golden file, as the reader must decode it.

@@ -36,8 +36,7 @@ import Testing
         let path = RecordingReaderTests.temporaryPath("golden-report")
         try Self.write(to: path, kernelEvents: .on, report: Self.report)
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        if ProcessInfo.processInfo.environment["VMASNAP_UPDATE_GOLDEN"] == "1" { try Data(written).write(to: Self.url) }
-        #expect([UInt8](try Data(contentsOf: Self.url)) == written)
+        try GoldenFileTests.expectGolden(written, at: Self.url)
 
         let reader = try RecordingReader(path: Self.url.path)
         reader.verify()
