@@ -1,8 +1,9 @@
 import Testing
 @testable import VMASnap
 
-/// `ExecutableMapping.map(_:over:)`, which replays MMAP2 records over a
-/// recorded set, against a page-by-page model of what mmap leaves.
+/// `ExecutableMapping.map(_:over:)` and `unmap(_:from:)`, which replay MMAP2
+/// records and munmap calls over a recorded set, against a page-by-page
+/// model of what mmap and munmap leave.
 @Suite struct MappingOverlayTests {
     static let page: UInt64 = 0x1000
 
@@ -24,18 +25,24 @@ import Testing
         return result
     }
 
-    @Test func randomMapsAgreeWithThePageModel() {
+    /// Random maps (and, with `unmapping`, munmaps among them) against the model.
+    @Test(arguments: [false, true]) func randomStepsAgreeWithThePageModel(unmapping: Bool) {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
             var set: [ExecutableMapping] = []
             var model: [UInt64: (inode: UInt64, filePage: UInt64)] = [:]
             for step in 0..<60 {
-                let new = Self.mapping(
-                    UInt64.random(in: 0..<64, using: &generator), UInt64.random(in: 1...8, using: &generator),
-                    offsetPage: UInt64.random(in: 0..<16, using: &generator), inode: UInt64(step + 1))
-                ExecutableMapping.map(new, over: &set)
-                for (page, backing) in Self.pages([new]) { model[page] = backing }
-                // In address order, not overlapping, and backed page for page as mmap leaves it.
+                let startPage = UInt64.random(in: 0..<64, using: &generator)
+                let pages = UInt64.random(in: 1...8, using: &generator)
+                if !unmapping || Bool.random(using: &generator) {
+                    let new = Self.mapping(startPage, pages, offsetPage: UInt64.random(in: 0..<16, using: &generator), inode: UInt64(step + 1))
+                    ExecutableMapping.map(new, over: &set)
+                    for (page, backing) in Self.pages([new]) { model[page] = backing }
+                } else {
+                    ExecutableMapping.unmap(startPage * Self.page..<(startPage + pages) * Self.page, from: &set)
+                    for page in startPage..<(startPage + pages) { model[page] = nil }
+                }
+                // In address order, not overlapping, and backed page for page as mmap and munmap leave it.
                 #expect(zip(set, set.dropFirst()).allSatisfy { $0.end <= $1.start && $0.start < $0.end })
                 let got = Self.pages(set)
                 #expect(got.count == model.count)

@@ -41,19 +41,35 @@ extension ExecutableMapping {
         // Ends are in order too: the first mapping that ends after new starts.
         let low = mappings.partitionPoint(where: { $0.end > new.start })
         if keepingEqual, low < mappings.count, mappings[low].sameFile(as: new) { return }
+        replace(new.start..<new.end, in: &mappings, from: low, with: new)
+    }
+
+    /// Removes `range` from `mappings` (in address order, not overlapping),
+    /// as munmap does: what it covers is gone, the parts outside it stay. In
+    /// place, as `map(_:over:keepingEqual:)`.
+    static func unmap(_ range: Range<UInt64>, from mappings: inout [ExecutableMapping]) {
+        guard !range.isEmpty else { return }
+        replace(range, in: &mappings, from: mappings.partitionPoint(where: { $0.end > range.lowerBound }), with: nil)
+    }
+
+    /// Replaces what `range` covers of `mappings` with `new` (or nothing),
+    /// keeping the parts outside it; `low` is the first mapping that ends
+    /// after the range starts.
+    private static func replace(_ range: Range<UInt64>, in mappings: inout [ExecutableMapping], from low: Int,
+                                with new: ExecutableMapping?) {
         var upper = low
-        while upper < mappings.count, mappings[upper].start < new.end { upper += 1 }
+        while upper < mappings.count, mappings[upper].start < range.upperBound { upper += 1 }
         var pieces: [ExecutableMapping] = []
-        if low < upper, mappings[low].start < new.start {
+        if low < upper, mappings[low].start < range.lowerBound {
             var before = mappings[low]
-            before.end = new.start
+            before.end = range.lowerBound
             pieces.append(before)
         }
-        pieces.append(new)
-        if low < upper, mappings[upper - 1].end > new.end {
+        if let new { pieces.append(new) }
+        if low < upper, mappings[upper - 1].end > range.upperBound {
             var after = mappings[upper - 1]
-            after.offset += new.end - after.start
-            after.start = new.end
+            after.offset += range.upperBound - after.start
+            after.start = range.upperBound
             pieces.append(after)
         }
         mappings.replaceSubrange(low..<upper, with: pieces)

@@ -41,7 +41,7 @@ extension Recorder {
                 if kept, set.contains(where: { $0.start < mapping.end && mapping.start < $0.end && !$0.sameFile(as: mapping) }) {
                     // What the mmap took the place of was gone by then, since
                     // when the events do not say: a step of its own, not dated by them.
-                    Recorder.remove(mapping.start..<mapping.end, from: &set)
+                    ExecutableMapping.unmap(mapping.start..<mapping.end, from: &set)
                     steps.append(EventStep(time: change.time, mappings: set, eventDated: false))
                 }
                 ExecutableMapping.map(mapping, over: &set, keepingEqual: true)
@@ -164,7 +164,7 @@ extension Recorder {
         let range = call.affectedRange(pageSize: pageSize)
         switch call.operation {
         case .unmap:
-            remove(range, from: &mappings)
+            ExecutableMapping.unmap(range, from: &mappings)
             return true
         case .protect(_, _, let protection):
             // PROT_EXEC: still (or newly) executable, with what the call does not say.
@@ -172,11 +172,11 @@ extension Recorder {
                 return mappings.contains { $0.start <= range.lowerBound && range.upperBound <= $0.end }
                     && protection & 2 == 0
             }
-            remove(range, from: &mappings)
+            ExecutableMapping.unmap(range, from: &mappings)
             return true
         case .remap:
             let moved = mappings.first { $0.start <= range.lowerBound && range.lowerBound < $0.end }
-            remove(range, from: &mappings)
+            ExecutableMapping.unmap(range, from: &mappings)
             guard let moved, let target = call.remappedRange(pageSize: pageSize) else { return moved == nil }
             var placed = moved
             placed.offset = moved.offset + (range.lowerBound - moved.start)
@@ -185,32 +185,6 @@ extension Recorder {
             ExecutableMapping.map(placed, over: &mappings, keepingEqual: false)
             return true
         }
-    }
-
-    /// Removes `range` from `mappings` (in address order): what it covers is
-    /// gone, the parts outside it stay.
-    static func remove(_ range: Range<UInt64>, from mappings: inout [ExecutableMapping]) {
-        guard !range.isEmpty else { return }
-        var result: [ExecutableMapping] = []
-        result.reserveCapacity(mappings.count + 1)
-        for mapping in mappings {
-            guard mapping.start < range.upperBound, range.lowerBound < mapping.end else {
-                result.append(mapping)
-                continue
-            }
-            if mapping.start < range.lowerBound {
-                var before = mapping
-                before.end = range.lowerBound
-                result.append(before)
-            }
-            if range.upperBound < mapping.end {
-                var after = mapping
-                after.offset += range.upperBound - mapping.start
-                after.start = range.upperBound
-                result.append(after)
-            }
-        }
-        mappings = result
     }
 
     /// `mapping` (from an MMAP2 record that gave the device and inode but no
