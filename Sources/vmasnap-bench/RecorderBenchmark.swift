@@ -40,24 +40,11 @@ struct RecorderBenchmark {
     private func cpu(_ arguments: [String]) throws -> Double {
         let output = NSTemporaryDirectory() + "vmasnap-bench-record.data"
         let argv = [vmasnap, "record", "-o", output, "--duration", "\(seconds)s"] + arguments
-        var pid: pid_t = 0
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        let start = Clock.now()
-        guard posix_spawn(&pid, vmasnap, &actions, nil, &cArguments, environ) == 0 else {
-            throw BenchmarkError("cannot start \(vmasnap)")
+        defer {
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: output + ".old")
         }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let wall = Double(Clock.now() - start) / 1e9
-        try? FileManager.default.removeItem(atPath: output)
-        try? FileManager.default.removeItem(atPath: output + ".old")
-        guard status == 0 else { throw BenchmarkError("\(argv.joined(separator: " ")) failed with status \(status)") }
-        return usage.cpuSeconds / wall
+        let run = try ChildRun.spawn(argv)
+        return run.cpu / run.wall
     }
 }
