@@ -38,7 +38,8 @@
  *                                               that a helper opens for writing MS ms later)
  *   mprotect START END PROT   ok NOW
  *   mremap START OLDLEN NEWLEN FLAGS [NEWADDR]   ok NEWSTART NOW  (or error ERRNO-NAME)
- *   anonexec                  ok START END NOW (an anonymous r-x page)
+ *   anonexec [ADDR [LENGTH]]  ok START END NOW (anonymous r-x memory, a page unless LENGTH; at ADDR if
+ *                                               given, which must be free)
  *   mmaploop PATH COUNT RATE  ok COUNT FIRST LAST  (mmap r-x + munmap COUNT times, RATE a second; 0: flat out)
  *   dlloop PATH COUNT         ok COUNT CPU_NS WALL_NS  (dlopen + dlclose COUNT times, this process's CPU)
  *   getppid COUNT             ok NS_PER_CALL
@@ -409,7 +410,10 @@ static int run(char *line) {
         answer("ok 0x%lx %llu", (unsigned long)(uintptr_t)moved, now_ns());
     } else if (!strcmp(cmd, "anonexec")) {
         size_t page = (size_t)sysconf(_SC_PAGESIZE);
-        void *addr = mmap(NULL, page, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *wanted = argc >= 2 ? (void *)strtoul(argv[1], NULL, 0) : NULL;
+        if (argc >= 3) page = strtoul(argv[2], NULL, 0);
+        void *addr = mmap(wanted, page, PROT_READ | PROT_EXEC,
+                          MAP_PRIVATE | MAP_ANONYMOUS | (wanted ? MAP_FIXED_NOREPLACE : 0), -1, 0);
         if (addr == MAP_FAILED) { answer("error %s", strerror(errno)); return 0; }
         answer("ok 0x%lx 0x%lx %llu", (unsigned long)(uintptr_t)addr, (unsigned long)((uintptr_t)addr + page), now_ns());
     } else if (!strcmp(cmd, "mmaploop") && argc == 4) {

@@ -26,9 +26,10 @@ extension Recorder {
                     walked: [ExecutableMapping]?, acceptingMore: Bool = false, readingBuildIDs: Bool = true,
                     events: RecorderEvents) -> [EventStep]? {
         let pageSize = UInt64(system.pageSize())
-        var changes: [(time: Int64, mapped: PerfMmapEvent?, call: TrackedSyscall?)] =
-            pending.mapped.map { ($0.time, $0.event, nil) } + pending.syscalls.map { ($0.time, nil, $0.call) }
-        if !pending.syscalls.isEmpty { changes.sort { $0.time < $1.time } }
+        var changes: [(time: Int64, mapped: PerfMmapEvent?, call: TrackedSyscall?, taken: Range<UInt64>?)] =
+            pending.mapped.map { ($0.time, $0.event, nil, nil) } + pending.syscalls.map { ($0.time, nil, $0.call, nil) }
+            + pending.takenByMemory.map { ($0.time, nil, nil, $0.range) }
+        if !pending.syscalls.isEmpty || !pending.takenByMemory.isEmpty { changes.sort { $0.time < $1.time } }
         var set = base
         var steps = initial
         var merged = false
@@ -38,15 +39,20 @@ extension Recorder {
             if let event = change.mapped {
                 var mapping = ExecutableMapping(event, pageSize: pageSize)
                 if walked == nil && readingBuildIDs { mapping = withBuildID(mapping, events: events) }
-                if kept, set.contains(where: { $0.start < mapping.end && mapping.start < $0.end && !$0.sameFile(as: mapping) }) {
-                    // What the mmap took the place of was gone by then, since
-                    // when the events do not say: a step of its own, not dated by them.
-                    ExecutableMapping.unmap(mapping.start..<mapping.end, from: &set)
-                    steps.append(EventStep(time: change.time, mappings: set, eventDated: false))
-                }
+                // What the mmap takes the place of ends at the mmap: until
+                // then its addresses held it or nothing executable (the
+                // kernel reports every mapping made executable, an mmap or an
+                // mprotect adding PROT_EXEC), so an address executed there
+                // was its (perf dates it the same way; §3.3, origin 1).
                 ExecutableMapping.map(mapping, over: &set, keepingEqual: true)
             } else if let call = change.call, !Recorder.apply(call, to: &set, pageSize: pageSize), walked != nil {
                 return nil
+            } else if let taken = change.taken {
+                let before = set
+                ExecutableMapping.unmap(taken, from: &set)
+                // Memory over addresses nothing held by then changes nothing
+                // (but the last change carries the merged ones' set).
+                if set == before, !(merged && index == changes.count - 1) { continue }
             }
             if kept {
                 steps.append(EventStep(time: change.time, mappings: set, eventDated: !merged))
@@ -123,7 +129,7 @@ extension Recorder {
         let cleared = pending.syscalls.compactMap { change -> Range<UInt64>? in
             if case .protect(_, _, let protection) = change.call.operation, protection & 4 != 0 { return nil }
             return change.call.affectedRange(pageSize: pageSize)
-        }
+        } + pending.takenByMemory.map(\.range)
         guard made.count + 2 * cleared.count <= Recorder.maximumSelectiveQueries else { return nil }
         // What the kernel holds now where the events made or removed mappings.
         var queried: [ExecutableMapping] = []

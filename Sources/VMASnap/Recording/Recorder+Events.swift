@@ -121,9 +121,12 @@ extension Recorder {
                 if comm.pid == command?.pid { events.commandExecuted = true }
                 pending.mapped = []
                 pending.syscalls = []
+                pending.takenByMemory = []
                 events.pending[comm.pid] = pending
             case .mapped(let mapping) where mapping.isExecutable && mapping.isFileBacked:
                 events.pending[mapping.pid, default: .init()].mapped.append((event.time, mapping))
+            case .mapped(let mapping) where mapping.isExecutable && takesFollowedAddresses(mapping, events: events):
+                events.pending[mapping.pid, default: .init()].takenByMemory.append((event.time, mapping.start..<mapping.end))
             case .processExited(let pid):
                 events.pending[pid, default: .init()].exited = event.time
             case .lost(let lost):
@@ -183,6 +186,16 @@ extension Recorder {
         var pending = events.pending[pid, default: .init()]
         if pending.foundGone == nil { pending.foundGone = system.now(.monotonic) }
         events.pending[pid] = pending
+    }
+
+    /// Whether executable memory that is not a file (an anonymous MMAP2
+    /// record, "//anon") lies over addresses a mapping recorded for its
+    /// process, or one its pending events made, held.
+    private func takesFollowedAddresses(_ mapping: PerfMmapEvent, events: RecorderEvents) -> Bool {
+        func overlaps(_ start: UInt64, _ end: UInt64) -> Bool { start < mapping.end && mapping.start < end }
+        if events.pending[mapping.pid]?.mapped.contains(where: { overlaps($0.event.start, $0.event.end) }) == true { return true }
+        guard let process = tracked[mapping.pid], let mappings = writer.liveProcesses[process.number]?.mappings else { return false }
+        return mappings.contains { overlaps($0.start, $0.end) }
     }
 
     /// Whether a munmap, mprotect or mremap that succeeded concerns an
@@ -354,7 +367,7 @@ extension Recorder {
                     confirm(pending, of: process, events: events)
                 })
             }
-        } else if execPending || !pending.mapped.isEmpty || !pending.syscalls.isEmpty {
+        } else if execPending || !pending.mapped.isEmpty || !pending.syscalls.isEmpty || !pending.takenByMemory.isEmpty {
             // Gone before a walk could see what it did: from the events' fields.
             if execPending, let exec = pending.exec {
                 executed = (exec.time, exec.command, pending.mapped.first.map { MappedPath(bytes: $0.event.filename) })

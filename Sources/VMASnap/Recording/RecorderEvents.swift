@@ -14,6 +14,11 @@ final class RecorderEvents {
         /// touched a recorded executable range or made one executable, since
         /// the last exec (or since it was last recorded), with their exit times.
         var syscalls: [(time: Int64, call: TrackedSyscall)] = []
+        /// Executable memory that is not a file (anonymous, as a JIT maps
+        /// it) made since the last exec over addresses a recorded or pending
+        /// mapping held, with its MMAP2 record's time: it ends what held
+        /// them then, so they are never answered as that file after it.
+        var takenByMemory: [(time: Int64, range: Range<UInt64>)] = []
         /// Its exit's time.
         var exited: Int64?
         /// When a walk first found it gone (or a zombie) before its EXIT was read.
@@ -23,11 +28,12 @@ final class RecorderEvents {
 
         /// The earliest time an event changed it at.
         var firstChange: Int64? {
-            [forked?.time, exec?.time, mapped.first?.time, syscalls.first?.time, exited].compactMap { $0 }.min()
+            [forked?.time, exec?.time, mapped.first?.time, syscalls.first?.time, takenByMemory.first?.time, exited]
+                .compactMap { $0 }.min()
         }
 
         /// Whether something changed its mappings after it was last recorded.
-        var changedMappings: Bool { exec != nil || !mapped.isEmpty || !syscalls.isEmpty }
+        var changedMappings: Bool { exec != nil || !mapped.isEmpty || !syscalls.isEmpty || !takenByMemory.isEmpty }
     }
 
     /// A file by its device and inode.
