@@ -326,9 +326,8 @@ extension Recorder {
     private func planFollowed(_ pending: RecorderEvents.Pending, of process: TrackedProcess, entry: ProcessStat?,
                               events: RecorderEvents, mayDefer: Bool, into writes: inout [EventWrite]) -> Bool {
         let pid = process.identity.pid
-        // A walk that found the exec first (and recorded it) replaced the capture.
-        let execPending = pending.exec != nil && !process.captureReplaced
-        process.captureReplaced = false
+        // A walk that found the exec first recorded it already.
+        let execPending = pending.exec.map { exec in process.execFoundByWalk.map { exec.time > $0 } ?? true } ?? false
         let base = execPending ? [] : writer.liveProcesses[process.number]?.mappings ?? []
         let initial = execPending ? pending.exec.map { [EventStep(time: $0.time, mappings: [])] } ?? [] : []
         var executed: (time: Int64, command: [UInt8], executable: MappedPath?)?
@@ -338,7 +337,6 @@ extension Recorder {
                 // An exec leaves the descriptor on the old address space: reopen it.
                 if let capture = try? openCapture(pid: pid) {
                     process.capture = capture
-                    process.captureReplaced = false
                     executed = (exec.time, exec.command, processes.executable(pid: pid))
                 } else {
                     reopened = false
@@ -395,6 +393,9 @@ extension Recorder {
                 try end(process, reason: .exited)
             })
         }
+        // Planned (not deferred, which plans the same events again): an exec
+        // later than this one is a new one.
+        if pending.exec != nil { process.execFoundByWalk = nil }
         return false
     }
 

@@ -164,7 +164,14 @@ extension Recorder {
                 }
                 walkTime = dated ?? system.now(.monotonic)
                 mappings = try walked(capture)
+                // With events, a new address space with no executable mapping
+                // yet: the exec has switched to it but not loaded the program
+                // (nor sent its COMM event, which comes first). Its events
+                // record it; recorded now, the exec would be dated before its
+                // own event, and recorded again by it.
+                if mappings.isEmpty, events != nil { return }
                 process.capture = capture
+                process.execFoundByWalk = system.now(.monotonic)
                 // The same process under a new name: keep the recording's in step.
                 try writer.processExecuted(
                     process: process.number, command: stat.command, executable: processes.executable(pid: entry.pid))
