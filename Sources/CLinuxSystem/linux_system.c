@@ -43,11 +43,18 @@ long vmasnap_timerfd_read(int fd, uint64_t *expirations) {
 
 int vmasnap_epoll(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
-int vmasnap_epoll_add(int epoll, int fd, uint64_t token) {
+int vmasnap_epoll_add(int epoll, int fd, uint64_t token, int one_shot) {
     struct epoll_event event = {0};
-    event.events = EPOLLIN;
+    event.events = EPOLLIN | (one_shot ? EPOLLONESHOT : 0);
     event.data.u64 = token;
     return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+
+int vmasnap_epoll_rearm(int epoll, int fd, uint64_t token) {
+    struct epoll_event event = {0};
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.u64 = token;
+    return epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event);
 }
 
 int vmasnap_epoll_remove(int epoll, int fd) {

@@ -10,6 +10,8 @@ struct TrackingBenchmark {
     let fixture: String
     let library: String
     let quick: Bool
+    /// The vmasnap executable, for the row of the recorder itself (none without).
+    var vmasnap = ""
     static let perf = "/usr/bin/perf"
 
     /// How the reader is woken: the buffers' watermark, the least time
@@ -24,7 +26,7 @@ struct TrackingBenchmark {
         static let firstByte = ReaderPolicy(name: "woken at the first byte", wakeupBytes: 1, minimumInterval: 0, timerMilliseconds: 10)
         static let coalesced = ReaderPolicy(name: "woken at the first byte, drains ≥ 1 ms apart", wakeupBytes: 1,
                                             minimumInterval: 1_000_000, timerMilliseconds: 10)
-        static let halfKiB = ReaderPolicy(name: "woken at 512 B (the default), else every 5 ms", wakeupBytes: 512, minimumInterval: 0,
+        static let halfKiB = ReaderPolicy(name: "woken at 512 B (the former default), else every 5 ms", wakeupBytes: 512, minimumInterval: 0,
                                           timerMilliseconds: 5)
         static let fourKiB = ReaderPolicy(name: "woken at 4 KiB, else every 10 ms", wakeupBytes: 4096, minimumInterval: 0, timerMilliseconds: 10)
         static let timerOnly = ReaderPolicy(name: "a 10 ms timer only", wakeupBytes: 1 << 30, minimumInterval: 0, timerMilliseconds: 10)
@@ -35,6 +37,8 @@ struct TrackingBenchmark {
         case none
         case vmasnap(ReaderPolicy, buildIDs: Bool = true, syscalls: Bool = false)
         case perfDummy(buildIDs: Bool)
+        /// `vmasnap record -- PROGRAM` itself, at its defaults.
+        case recorder(String)
 
         var name: String {
             switch self {
@@ -42,6 +46,7 @@ struct TrackingBenchmark {
             case .vmasnap(let policy, let buildIDs, let syscalls):
                 return "vmasnap tracking\(buildIDs ? "" : ", device and inode only")\(syscalls ? " + 8 syscall tracepoints" : ""), \(policy.name)"
             case .perfDummy(let buildIDs): return "`perf record -e dummy:u\(buildIDs ? " --buildid-mmap" : "")`"
+            case .recorder: return "`vmasnap record` itself (one-shot buffers woken at the first byte, read by its pacing timer)"
             }
         }
 
@@ -104,6 +109,7 @@ struct TrackingBenchmark {
                                  .vmasnap(.halfKiB, buildIDs: false)]
         if result.tracepointsPermitted { tracers.append(.vmasnap(.halfKiB, syscalls: true)) }
         if result.perfWorks { tracers += [.perfDummy(buildIDs: false), .perfDummy(buildIDs: true)] }
+        if !vmasnap.isEmpty { tracers.append(.recorder(vmasnap)) }
         var samples = Array(repeating: Samples(), count: tracers.count)
         let script = "dlloop \(library) \(result.pairs)"
         for _ in 0..<(quick ? 2 : 7) {
@@ -151,6 +157,7 @@ struct TrackingBenchmark {
             arguments = [TrackingBenchmark.perf, "record", "-q", "-B"] + (buildIDs ? ["--buildid-mmap"] : [])
                 + ["-e", "dummy:u", "-o", perfData, "--"] + arguments
         }
+        if case .recorder(let path) = tracer { arguments = [path, "record", "--force", "-o", perfData, "--"] + arguments }
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { throw BenchmarkError("pipe: \(errno)") }
         _ = fcntl(pipeEnds[0], F_SETFD, FD_CLOEXEC)

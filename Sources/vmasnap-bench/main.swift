@@ -114,7 +114,7 @@ do {
         report.memoryTable(try MemoryBenchmark(vmasnap: vmasnap, quick: quick).run(), note: noteRunAlone)
     }
     if runs("tracking") {
-        report.trackingTables(try TrackingBenchmark(fixture: fixture, library: mappedFile, quick: quick).run())
+        report.trackingTables(try TrackingBenchmark(fixture: fixture, library: mappedFile, quick: quick, vmasnap: vmasnap).run())
     }
     if !vmasnap.isEmpty && runs("events-polling") {
         report.eventsPollingTables(try EventsPollingBenchmark(vmasnap: vmasnap, fixture: fixture, library: mappedFile, quick: quick).run(),

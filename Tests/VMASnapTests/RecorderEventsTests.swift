@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SystemPackage
 @testable import VMASnap
 
 /// The recorder with kernel events (issue 12): processes learned from their
@@ -270,5 +271,74 @@ extension RecorderEventsTests {
         #expect(harness.recorder.withBuildID(fromEvent(inode: inode + 1), events: events).buildID == nil)
         #expect(events.buildIDs.count == 2)
         _ = try harness.finish()
+    }
+}
+
+extension RecorderEventsTests {
+    /// The loop's system calls counted: epoll_waits, and when each
+    /// PROCMAP_QUERY asked for which address.
+    final class LoopCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var waitCalls = 0
+        private var queried: [(time: Int64, address: UInt64)] = []
+        var waits: Int { lock.withLock { waitCalls } }
+        var queries: [(time: Int64, address: UInt64)] { lock.withLock { queried } }
+
+        var table: SystemCalls {
+            var table = SystemCalls.live
+            table.waitForInput = { [self] poller, tokens, milliseconds throws(Errno) in
+                lock.withLock { waitCalls += 1 }
+                return try SystemCalls.live.waitForInput(poller, tokens, milliseconds)
+            }
+            table.procmapQuery = { [self] descriptor, request throws(Errno) in
+                let entry = (SystemCalls.live.now(.monotonic), request.pointee.query_addr)
+                lock.withLock { queried.append(entry) }
+                try SystemCalls.live.procmapQuery(descriptor, request)
+            }
+            return table
+        }
+    }
+
+    /// A quiet process costs the recorder no wakeups: its buffers wake the
+    /// loop at their first record only (one-shot), and no drain timer runs
+    /// while they are quiet. Two dlopens, each after 300 ms of quiet, are
+    /// both read (the second after the buffers were watched again) and
+    /// confirmed by a query of their range well before the recording's end,
+    /// with no periodic walk between (10 s interval). The old 20 ms drain
+    /// timer alone made about 75 epoll_waits in these 1.5 s.
+    @Test func aQuietProcessCostsNoWakeupsAndItsLaterChangesAreReadAtOnce() throws {
+        let first = try TestLibraries.build(name: "quiet-a", buildID: "9a1e79a1e79a1e70", seed: 31)
+        let second = try TestLibraries.build(name: "quiet-b", buildID: "9a1e79a1e79a1e71", seed: 32)
+        let fixture = try FixtureProcess()
+        defer { fixture.kill() }
+        let counter = LoopCounter()
+        let path = RecordingWriterTests.temporaryPath("quiet-events")
+        let writer = try RecordingWriter(path: path, header: .current(options: "test", backend: .ioctl), system: counter.table)
+        var configuration = RecorderConfiguration(target: .processes([fixture.pid]), interval: 10_000_000_000,
+                                                  duration: 1_500_000_000, backend: .ioctl)
+        configuration.adoptsOrphans = false
+        configuration.tracking = TrackingOptions()
+        let recorder = try Recorder(configuration: configuration, writer: writer, system: counter.table)
+        fixture.sendWithoutAnswer("sleep 300\ndlopen \(first)\nsleep 300\ndlopen \(second)")
+        let outcome = try recorder.run()
+        #expect(outcome.failure == nil)
+        _ = try fixture.answer()
+        let loadedFirst = try fixture.answer()
+        _ = try fixture.answer()
+        let loadedSecond = try fixture.answer()
+        let stop = writer.header.start + 1_500_000_000
+        let log = counter.queries.map { "\($0.time - writer.header.start) 0x\(String($0.address, radix: 16))" }.joined(separator: " ")
+
+        #expect(counter.waits <= 15, "\(counter.waits) epoll_waits")
+        for loaded in [loadedFirst, loadedSecond] {
+            let start = UInt64(loaded[1].dropFirst(2), radix: 16)!, time = Int64(loaded[4])!
+            // Read and confirmed between its dlopen and the recording's end.
+            #expect(counter.queries.contains { $0.address == start && $0.time >= time && $0.time < stop },
+                    "dlopen at \(time - writer.header.start) of 0x\(String(start, radix: 16)); queries: \(log)")
+        }
+        let epochs = try RecordingReader(path: path).history(of: 0).epochs
+        for library in [first, second] {
+            #expect(epochs.contains { epoch in epoch.datedByEvent && epoch.mappings.contains { $0.path.lossyString == library } })
+        }
     }
 }

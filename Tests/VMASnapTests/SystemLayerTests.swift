@@ -163,3 +163,31 @@ import Testing
         #expect(try loop.wait(milliseconds: 1000) == 1)
     }
 }
+
+extension SystemLayerTests {
+    /// A one-shot source (EPOLLONESHOT) runs once while its descriptor stays
+    /// readable, where a level-triggered one runs at every wait, and once
+    /// more after each rearm. A real pipe, the real epoll.
+    @Test func aOneShotSourceRunsOnceUntilRearmed() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer { close(ends[0]); close(ends[1]) }
+        let loop = try EventLoop(system: .live)
+        final class Runs: @unchecked Sendable { var oneShot = 0; var levelTriggered = 0 }
+        let runs = Runs()
+        let source = try loop.add(FileDescriptor(rawValue: ends[0]), oneShot: true) { runs.oneShot += 1 }
+        var second: [Int32] = [0, 0]
+        try #require(pipe(&second) == 0)
+        defer { close(second[0]); close(second[1]) }
+        try loop.add(FileDescriptor(rawValue: second[0])) { runs.levelTriggered += 1 }
+        var byte: UInt8 = 1
+        try #require(write(ends[1], &byte, 1) == 1 && write(second[1], &byte, 1) == 1)
+        // Nothing is read: both stay readable.
+        for _ in 0..<3 { try loop.wait(milliseconds: 0) }
+        #expect(runs.oneShot == 1 && runs.levelTriggered == 3)
+        try loop.rearm(source)
+        try loop.wait(milliseconds: 0)
+        try loop.wait(milliseconds: 0)
+        #expect(runs.oneShot == 2 && runs.levelTriggered == 5)
+    }
+}

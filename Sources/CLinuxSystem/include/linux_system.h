@@ -32,8 +32,11 @@ long vmasnap_timerfd_read(int fd, uint64_t *expirations);
 /* A new epoll instance (close-on-exec). */
 int vmasnap_epoll(void);
 
-/* Watches `fd` for input, reporting `token` when it is ready. */
-int vmasnap_epoll_add(int epoll, int fd, uint64_t token);
+/* Watches `fd` for input, reporting `token` when it is ready (with `one_shot`: once, until rearmed). */
+int vmasnap_epoll_add(int epoll, int fd, uint64_t token, int one_shot);
+
+/* epoll_ctl(EPOLL_CTL_MOD) of a one-shot descriptor: watched for input again, once. */
+int vmasnap_epoll_rearm(int epoll, int fd, uint64_t token);
 
 /* Stops watching `fd`. */
 int vmasnap_epoll_remove(int epoll, int fd);

@@ -6,13 +6,6 @@ import SystemPackage
 /// exit) recorded as soon as it is read, each change dated with its event's
 /// time, in rounds of their own. The periodic walk stays the ground truth.
 extension Recorder {
-    /// How often the buffers are read when no wakeup came: records below the
-    /// wakeup watermark (an idle process's last few) wait at most this long.
-    /// Measured (debug build, an idle -p process for 5 s): the recorder's CPU
-    /// is 0.07 s without events, 0.26 s reading every 5 ms, 0.11 s every 20
-    /// ms; 200 two-millisecond children are recorded either way.
-    static let eventDrainInterval: Int64 = 20_000_000
-
     /// How long a process gone from /proc may wait for its EXIT record before
     /// it is recorded gone without it.
     static let exitGrace: Int64 = 1_000_000_000
@@ -46,8 +39,8 @@ extension Recorder {
     }
 
     /// Opens the events of -p processes or of the whole machine (a command's
-    /// are open already) and adds their buffers, and a timer that reads them
-    /// every `eventDrainInterval`, to `loop`.
+    /// are open already) and adds their buffers, and the timer that reads
+    /// them once they woke the loop, to `loop` (`watchEventBuffers`).
     ///
     /// - Parameter walkNow: called when records were lost: a round is due at once.
     /// - Throws: the `TrackingError` that kept the events from opening.
@@ -65,17 +58,7 @@ extension Recorder {
         }
         guard let events else { return }
         events.walkRequested = walkNow
-        for descriptor in events.session.bufferDescriptors {
-            try loop.add(descriptor) { [self] in try recordEvents() }
-        }
-        let timer = try DeadlineTimer(system: system)
-        events.timer = timer
-        try timer.schedule(at: system.now(.monotonic) + Recorder.eventDrainInterval)
-        try loop.add(timer.descriptor) { [self] in
-            guard timer.expired() else { return }
-            try recordEvents()
-            try timer.schedule(at: system.now(.monotonic) + Recorder.eventDrainInterval)
-        }
+        try watchEventBuffers(events, loop: loop)
     }
 
     /// The session of `target`. A -p process that ended after it was
@@ -103,10 +86,15 @@ extension Recorder {
 
     /// Reads the buffers and records what the events that became final
     /// report, in a round of its own (none when nothing changed).
-    func recordEvents() throws {
-        guard let events else { return }
-        absorb(events.session.drain(), into: events)
+    ///
+    /// - Returns: how many events became final.
+    @discardableResult
+    func recordEvents() throws -> Int {
+        guard let events else { return 0 }
+        let drained = events.session.drain()
+        absorb(drained, into: events)
         try writeEventRound(events)
+        return drained.count
     }
 
     /// Notes what `drained` says about each process.

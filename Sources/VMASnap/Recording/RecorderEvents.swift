@@ -55,8 +55,17 @@ final class RecorderEvents {
     var lostSince: Int64?
     /// Whether the command's exec was read.
     var commandExecuted = false
-    /// Reads the buffers every `Recorder.eventDrainInterval`.
+    /// Reads the buffers once a buffer woke the loop, `pacing.window` later,
+    /// and again while they keep bringing records (nil before the loop starts).
     var timer: DeadlineTimer?
+    /// How long after a wakeup, and after a read that found records, the next read comes.
+    var pacing = EventDrainPacing(bufferBytes: 0, finalityMargin: 0)
+    /// Whether the timer is set for a read (the buffers then wait for it, unwatched).
+    var readScheduled = false
+    /// The buffers' one-shot sources in the loop, in the session's order.
+    var bufferSources: [EventLoop.Source] = []
+    /// The buffers whose one-shot wakeup came since they were last rearmed.
+    var wokenBuffers: Set<Int> = []
     /// Build IDs read from files for mappings of processes gone before
     /// they could be walked, by device and inode (nil: the file had none,
     /// or no longer has that device and inode under its path).

@@ -10,9 +10,10 @@ import SystemPackage
 ///     try loop.add(timer.descriptor) { if timer.expired() { … } }
 ///     while running { try loop.wait() }
 ///
-/// Sources are level-triggered: a handler must read what made its descriptor
-/// ready, or it runs again at once. Handlers run on the calling thread, one
-/// after another, in the order the kernel reported them.
+/// Sources are level-triggered (one-shot ones until they are reported once):
+/// a handler must read what made its descriptor ready, or it runs again at
+/// once. Handlers run on the calling thread, one after another, in the order
+/// the kernel reported them.
 final class EventLoop {
     /// A descriptor being watched, for `remove`.
     struct Source: Hashable {
@@ -39,17 +40,29 @@ final class EventLoop {
     }
 
     /// Watches `descriptor` (owned by the caller, who keeps it open while it
-    /// is watched) and runs `handler` whenever it is readable.
+    /// is watched) and runs `handler` whenever it is readable; `oneShot`:
+    /// once, and again only after each `rearm` (a source whose readiness
+    /// the handler hands on to a timer, so that it wakes the loop once per
+    /// burst, not once per record).
     ///
-    /// - Returns: the source, to remove it.
+    /// - Returns: the source, to rearm or remove it.
     /// - Throws: `Errno` from epoll_ctl.
     @discardableResult
-    func add(_ descriptor: FileDescriptor, handler: @escaping Handler) throws(Errno) -> Source {
+    func add(_ descriptor: FileDescriptor, oneShot: Bool = false, handler: @escaping Handler) throws(Errno) -> Source {
         let token = nextToken
         nextToken += 1
-        try system.watch(poller.descriptor, descriptor, token)
+        try system.watch(poller.descriptor, descriptor, token, oneShot)
         handlers[token] = handler
         return Source(token: token, descriptor: descriptor)
+    }
+
+    /// Watches a one-shot source again: its handler runs once more when it
+    /// is readable (at the next `wait` if it is readable now).
+    ///
+    /// - Throws: `Errno` from epoll_ctl.
+    func rearm(_ source: Source) throws(Errno) {
+        guard handlers[source.token] != nil else { return }
+        try system.rearm(poller.descriptor, source.descriptor, source.token)
     }
 
     /// Stops watching a source.

@@ -168,8 +168,11 @@ extension SystemCalls {
             return expirations
         },
         createPoller: { () throws(Errno) in FileDescriptor(rawValue: try retrying { vmasnap_epoll() }) },
-        watch: { poller, descriptor, token throws(Errno) in
-            _ = try retrying { vmasnap_epoll_add(poller.rawValue, descriptor.rawValue, token) }
+        watch: { poller, descriptor, token, oneShot throws(Errno) in
+            _ = try retrying { vmasnap_epoll_add(poller.rawValue, descriptor.rawValue, token, oneShot ? 1 : 0) }
+        },
+        rearm: { poller, descriptor, token throws(Errno) in
+            _ = try retrying { vmasnap_epoll_rearm(poller.rawValue, descriptor.rawValue, token) }
         },
         unwatch: { poller, descriptor throws(Errno) in
             _ = try retrying { vmasnap_epoll_remove(poller.rawValue, descriptor.rawValue) }

@@ -124,8 +124,13 @@ struct SystemCalls: Sendable {
     var readTimer: @Sendable (_ descriptor: FileDescriptor) throws(Errno) -> UInt64
     /// epoll_create1(2).
     var createPoller: @Sendable () throws(Errno) -> FileDescriptor
-    /// epoll_ctl(EPOLL_CTL_ADD) for input, reporting `token` when ready.
-    var watch: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor, _ token: UInt64) throws(Errno) -> Void
+    /// epoll_ctl(EPOLL_CTL_ADD) for input, reporting `token` when ready;
+    /// `oneShot` (EPOLLONESHOT): once, until `rearm`.
+    var watch: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor, _ token: UInt64, _ oneShot: Bool)
+        throws(Errno) -> Void
+    /// epoll_ctl(EPOLL_CTL_MOD) of a one-shot descriptor: reported once more
+    /// when ready (at once if it is ready now).
+    var rearm: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor, _ token: UInt64) throws(Errno) -> Void
     /// epoll_ctl(EPOLL_CTL_DEL).
     var unwatch: @Sendable (_ poller: FileDescriptor, _ descriptor: FileDescriptor) throws(Errno) -> Void
     /// epoll_wait(2) for up to `milliseconds` (-1: no limit): the tokens of

@@ -18,13 +18,14 @@ public struct TrackingOptions: Hashable, Sendable {
     /// The poller wakes once this many bytes wait in a buffer (a watermark:
     /// wakeup_events counts only samples, which tracking events have none of).
     ///
-    /// Every wakeup costs the traced program (the kernel signals the reader
-    /// from the writing task), so waking at the first byte makes a
-    /// dlopen + dlclose loop markedly slower than perf's own tracking does,
-    /// while 512 bytes (an exec's FORK, COMM and first MMAP2 records) costs
-    /// about what perf's does; the reader then also drains on a timer of a
-    /// few milliseconds, for the records below the watermark. BENCHMARKS.md
-    /// has the figures.
+    /// The default, 1, wakes at the first record, so that a reader needs no
+    /// timer of its own for records below a watermark (an idle process's
+    /// last few). What the traced program pays for it depends on the reader:
+    /// one woken and read at every wakeup makes a dlopen + dlclose loop
+    /// markedly slower than perf's own tracking does, so the recorder
+    /// watches its buffers one-shot (the kernel's wakeup then finds nobody
+    /// to run) and reads them on a short timer after the first (see
+    /// `EventDrainPacing`). BENCHMARKS.md has the figures.
     public var wakeupBytes: UInt32
     /// Records become final (are returned by `drain`) once they are this much
     /// older than the moment every buffer was last read: a record's time is
@@ -33,9 +34,9 @@ public struct TrackingOptions: Hashable, Sendable {
     public var finalityMargin: Int64
 
     /// The defaults: no syscall tracepoints, build IDs, 64 pages a CPU
-    /// (falling back to 2), wake at 512 bytes, a 200 µs margin.
+    /// (falling back to 2), wake at the first byte, a 200 µs margin.
     public init(syscalls: Bool = false, buildIDs: Bool = true, bufferPages: Int = 64, minimumBufferPages: Int = 2,
-                wakeupBytes: UInt32 = 512, finalityMargin: Int64 = 200_000) {
+                wakeupBytes: UInt32 = 1, finalityMargin: Int64 = 200_000) {
         self.syscalls = syscalls
         self.buildIDs = buildIDs
         self.bufferPages = bufferPages

@@ -113,6 +113,14 @@ public final class TrackingSession {
     /// `pollDescriptors` as swift-system's descriptors, for the recorder's event loop.
     var bufferDescriptors: [FileDescriptor] { buffers.map(\.owner.descriptor) }
 
+    /// The data bytes of the smallest buffer (0 when there is none).
+    var smallestBufferBytes: Int { buffers.map(\.dataSize).min() ?? 0 }
+
+    /// How full the fullest buffer was when it was last read, as a share of
+    /// its size (0 to 1): what a reader paces its reads by, so that no
+    /// buffer fills up between two of them.
+    private(set) var largestFill = 0.0
+
     /// When to drain again to get the records still waiting for finality
     /// (CLOCK_MONOTONIC nanoseconds), nil when none waits. A recorder arms a
     /// timer for it, so that the last records of a burst do not wait for the
@@ -154,6 +162,7 @@ public final class TrackingSession {
     func readBuffers() {
         // A local decoder: no exclusivity checks on the session per record.
         var decoder = self.decoder
+        var largestFill = 0.0
         for (index, buffer) in buffers.enumerated() {
             let readTime = system.now(.monotonic)
             let cpu = buffer.owner.cpu
@@ -193,8 +202,10 @@ public final class TrackingSession {
             }
             counts.records += read
             lastRecordTimes[index] = lastTime
+            largestFill = max(largestFill, Double(filled) / Double(max(buffer.dataSize, 1)))
         }
         self.decoder = decoder
+        self.largestFill = largestFill
     }
 
     /// The merged records older than `limit`, as events: syscalls matched,

@@ -42,6 +42,14 @@ final class FixtureProcess: @unchecked Sendable {
         return Array(fields.dropFirst())
     }
 
+    /// The fields of the next "ok" answer, of a command sent without waiting for it.
+    func answer() throws -> [String] {
+        let line = try readLine()
+        let fields = line.split(separator: " ").map(String.init)
+        guard fields.first == "ok" else { throw FixtureError(command: "(earlier command)", answer: line) }
+        return Array(fields.dropFirst())
+    }
+
     /// Sends a command that gives no answer (exec, exit).
     func sendWithoutAnswer(_ command: String) {
         input.fileHandleForWriting.write((command + "\n").data(using: .utf8)!)
