@@ -113,7 +113,7 @@ import Foundation
     @Test func cleanGoldenFileDecodes() throws {
         let reader = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
         #expect(reader.header == Self.header)
-        #expect(reader.header.majorVersion == 1 && reader.header.minorVersion == 2)
+        #expect(reader.header.majorVersion == 2 && reader.header.minorVersion == 0)
         #expect(reader.perfClockReadings == [Self.header.perfClock!, Self.finishingPerfClock])
         #expect(!reader.indexWasRebuilt)
         #expect(reader.truncation == nil)
@@ -209,6 +209,42 @@ import Foundation
         #expect(old.records().map { "\($0)" } == new.records().map { "\($0)" })
         #expect(old.lossWindows.isEmpty && old.summary.fileBytes == new.summary.fileBytes)
         #expect(try old.histories().allSatisfy { $0.epochs.allSatisfy { !$0.datedByEvent } })
+    }
+
+    /// The clean golden file as format 1.2 wrote it (the last 1.x): a 2.0
+    /// reader reads it exactly as the 2.0 one, which differs only in its
+    /// version (and so the header's CRC): it has no fork.
+    @Test func formatOneTwoGoldenFileReadsAsBefore() throws {
+        let old = try RecordingReader(path: Self.directory.appendingPathComponent("clean-1.2.vmasnap").path)
+        let new = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
+        #expect(old.header.majorVersion == 1 && old.header.minorVersion == 2 && old.truncation == nil && !old.indexWasRebuilt)
+        #expect(try old.histories() == new.histories())
+        #expect(old.records().map { "\($0)" } == new.records().map { "\($0)" })
+        #expect(old.index == new.index && old.summary.fileBytes == new.summary.fileBytes)
+        for number in 0..<2 {
+            for tenths: Int64 in 0...9 {
+                #expect(try old.state(of: number, at: Self.time(tenths)) == new.state(of: number, at: Self.time(tenths)))
+            }
+        }
+        #expect(old.verify() == nil)
+    }
+
+    /// The events golden file as format 1.2 wrote it: its fork is the child's
+    /// first KEYFRAME, event-dated. A 2.0 reader gives every status and
+    /// history the 2.0 file (a FORK there) gives, from a file 26 bytes longer.
+    @Test func formatOneTwoEventsGoldenFileReadsAsTheForkOne() throws {
+        let old = try RecordingReader(path: Self.directory.appendingPathComponent("events-1.2.vmasnap").path)
+        let new = try RecordingReader(path: EventsGoldenTests.url.path)
+        #expect(old.header.majorVersion == 1 && old.header.minorVersion == 2 && old.truncation == nil && !old.indexWasRebuilt)
+        #expect(try old.histories() == new.histories())
+        #expect(old.index.processes.map(\.keyframes) == new.index.processes.map(\.keyframes))
+        #expect(!old.records().contains { if case .fork = $0 { return true } else { return false } })
+        #expect(new.records().contains { if case .fork = $0 { return true } else { return false } })
+        let index = AddressIndex(histories: try old.histories())
+        for query in EventsGoldenTests.queries {
+            #expect(index.resolve(pid: query.pid, time: query.time, address: query.address).status == query.status)
+        }
+        #expect(old.summary.fileBytes == new.summary.fileBytes + 26)
     }
 
     /// The cut-short golden file: everything up to its last whole frame, and
