@@ -133,6 +133,33 @@ import Foundation
         #expect(document.contains(dump.standardOutput.trimmingCharacters(in: .newlines)))
     }
 
+    /// What the commands show of it: dump's fork lines (with the parent's
+    /// set the file does not list again), its JSON, info's version,
+    /// timeline and lookup of the fork of a fork (app's plugin.so, loaded
+    /// after worker's FORK, is not helper's).
+    @Test func theCommandsShowTheForks() throws {
+        let dump = try CommandResult.run(["dump", Self.url.path])
+        #expect(dump.status == 0)
+        #expect(dump.lines.filter { $0.hasPrefix("fork ") } == [
+            "fork 1.205000000 process 1 from process 0 mappings 2 dated-by event",
+            "fork 1.302000000 process 2 from process 1 mappings 2 dated-by event",
+        ])
+        #expect(dump.lines.first?.hasPrefix("header version 2.0 ") == true)
+        let json = try CommandResult.run(["dump", Self.url.path, "--json"])
+        let forks = json.lines.filter { $0.contains(#""type":"fork""#) }
+        #expect(forks.count == 2 && forks[1].hasPrefix(#"{"type":"fork","process":2,"parent":1,"time_s":1.302000000,"dated_by":"event","mappings":["#))
+        let info = try CommandResult.run(["info", Self.url.path])
+        #expect(info.status == 0 && info.standardOutput.contains("vmasnap 2.0") && info.standardOutput.contains("checked against the frames"))
+        let timeline = try CommandResult.run(["timeline", Self.url.path, "--pid", "4244"])
+        #expect(timeline.lines.count == 3 && timeline.lines.dropFirst().allSatisfy { $0.contains("1.302000000 load   event") })
+        let lookup = try CommandResult.run(
+            ["lookup", Self.url.path, "--pid", "4244", "--time", "1.5", "0x7f0000028010", "0x7f0010001000"])
+        #expect(lookup.lines == [
+            "4244 1.500000000 0x7f0000028010 exact 0x28010 00112233445566778899aabbccddeeff00112233 /usr/lib/libc.so.6",
+            "4244 1.500000000 0x7f0010001000 unmapped",
+        ])
+    }
+
     /// walkthrough.py --states's line for a set.
     static func statesLine(_ mappings: [ExecutableMapping]?) -> String {
         guard let mappings else { return "-" }
