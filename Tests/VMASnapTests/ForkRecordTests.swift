@@ -219,6 +219,98 @@ import Foundation
         }
     }
 
+    /// A library of slot `slot` (a page each, 4 MiB apart), version `version`.
+    static func library(_ slot: Int, _ version: Int) -> ExecutableMapping {
+        let start = 0x7f00_0000_0000 + UInt64(slot) * 0x40_0000
+        return ExecutableMapping(
+            start: start, end: start + 4096 * UInt64(1 + version % 3), offset: 0, permissions: [.read, .execute],
+            device: DeviceNumber(major: 8, minor: 1), inode: UInt64(100 + slot), pageSize: 4096,
+            path: MappedPath("/lib/l\(slot)v\(version).so"), buildID: nil)
+    }
+
+    /// Random forks (chains of them, past the depth limit), changes of
+    /// parents and children after their forks, exits, over many frames with
+    /// keyframes listed every 300 ms: every process's set at every round,
+    /// read through the index one process at a time (following the forks
+    /// and the DELTAs at each level), is the one the writer was given, and
+    /// so is the independent decoder's; histories read one at a time equal
+    /// those of a replay of everything.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func randomForkChainsReadBackThroughTheIndex(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let path = RecordingReaderTests.temporaryPath("fork-random")
+        var header = Golden.header
+        header.keyframeInterval = 300_000_000
+        let writer = try RecordingWriter(path: path, header: header, compression: false)
+        var sets: [[Int: Int]] = []            // by process: slot → version
+        var live: [Int] = []
+        var expected: [(process: Int, time: Int64, mappings: [ExecutableMapping]?)] = []
+        var outcomes: [SnapshotOutcome] = []
+        // Of the forks alone: a KEYFRAME among them is the depth limit's.
+        var forkOutcomes: [SnapshotOutcome] = []
+        func mappings(_ set: [Int: Int]) -> [ExecutableMapping] { set.keys.sorted().map { Self.library($0, set[$0]!) } }
+        for round in 0..<60 {
+            let time = Golden.time(Int64(round + 1))
+            try writer.beginRound(time: time)
+            var snapshotted: Set<Int> = []
+            // A new process every round at first (chains grow deeper than the limit), then now and then.
+            if round < 25 || (sets.count < 40 && Int.random(in: 0..<2, using: &random) == 0) {
+                let number = try writer.processSeen(RecordedProcess(
+                    identity: ProcessIdentity(pid: Int32(6000 + sets.count), startTime: UInt64(round)), parentPID: 1,
+                    command: Array("r".utf8), executable: nil))
+                expected.append((number, time - 1, nil))
+                // Mostly from the newest live process, so that chains grow deep.
+                if let parent = live.isEmpty ? nil : (Int.random(in: 0..<8, using: &random) == 0 ? live.randomElement(using: &random) : live.last) {
+                    outcomes.append(try writer.processForked(process: number, parent: parent, time: time))
+                    forkOutcomes.append(outcomes.last!)
+                    sets.append(sets[parent])
+                } else {
+                    sets.append([0: 0, 1: 0])
+                    outcomes.append(try writer.snapshot(process: number, mappings: mappings(sets[number])))
+                }
+                live.append(number)
+                snapshotted.insert(number)
+            }
+            for number in live where !snapshotted.contains(number) && Int.random(in: 0..<4, using: &random) == 0 {
+                let slot = Int.random(in: 0..<6, using: &random)
+                if sets[number][slot] != nil, sets[number].count > 1, Bool.random(using: &random) {
+                    sets[number][slot] = nil
+                } else {
+                    sets[number][slot] = Int.random(in: 0..<5, using: &random)
+                }
+                _ = try writer.snapshot(process: number, mappings: mappings(sets[number]))
+            }
+            if live.count > 3, Int.random(in: 0..<6, using: &random) == 0 {
+                let gone = live.remove(at: Int.random(in: 0..<(live.count - 1), using: &random))
+                try writer.processGone(process: gone, reason: .exited)
+                expected.append((gone, time, nil))
+            }
+            for number in live { expected.append((number, time, mappings(sets[number]))) }
+            try writer.endRound()
+            if round % 2 == 1 { try writer.flush() }
+        }
+        try writer.finish()
+        #expect(forkOutcomes.filter { $0 == .fork }.count > 10 && forkOutcomes.contains(.keyframe), "\(forkOutcomes)")
+        let reader = try RecordingReader(path: path)
+        #expect(reader.truncation == nil && !reader.indexWasRebuilt && reader.summary.frames >= 30)
+        for query in expected {
+            let fresh = try RecordingReader(path: path)
+            #expect(try fresh.state(of: query.process, at: query.time) == query.mappings, "process \(query.process) at \(query.time)")
+            #expect(!fresh.indexWasRebuilt)
+        }
+        let all = try reader.histories()
+        for number in all.indices {
+            #expect(try RecordingReader(path: path).history(of: number) == all[number], "process \(number)")
+        }
+        #expect(reader.verify() == nil)
+        if FileManager.default.isExecutableFile(atPath: WalkthroughDecoderTests.python) {
+            let check = try FormatRulesTests.python(["--check", path])
+            #expect(check.status == 0 && check.standardOutput.contains("index agrees"), "\(check.standardOutput)")
+            let states = try FormatRulesTests.python(
+                ["--states", path], input: expected.map { "\($0.process) \($0.time)\n" }.joined())
+            #expect(states.lines == expected.map { Self.statesLine($0.mappings) })
+        }
+    }
+
     /// A fork not dated by its event is a KEYFRAME (a FORK's origin is
     /// always the event); one from a parent without a snapshot, or of a
     /// child with one, is refused.

@@ -288,6 +288,33 @@ import Foundation
         #expect(result.standardOutput.contains("record 0x06 PERF_CLOCK"))
     }
 
+    /// Every finished golden file, of every version: the independent
+    /// decoder rebuilds the index the file holds, and gives each process's
+    /// set at each time around its snapshots (a FORK's through the forks
+    /// before it, §5.2) as the reader does.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: python)))
+    func everyFinishedGoldenFileReadsAsTheReaderReadsIt() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: GoldenFileTests.directory.path)
+            .filter { $0.hasSuffix(".vmasnap") && $0 != "cut-short.vmasnap" }.sorted()
+        #expect(files.count >= 9)
+        for file in files {
+            let path = GoldenFileTests.directory.appendingPathComponent(file).path
+            let check = try FormatRulesTests.python(["--check", path])
+            #expect(check.status == 0 && check.standardOutput.hasPrefix("index agrees with the frames"), "\(file): \(check.standardOutput)")
+            let reader = try RecordingReader(path: path)
+            var queries: [(process: Int, time: Int64)] = []
+            for (number, history) in try reader.histories().enumerated() {
+                let times = history.epochs.flatMap { [$0.firstSeen - 1, $0.firstSeen, $0.lastSeen, $0.lastSeen + 1] }
+                    + (history.goneTime.map { [$0 - 1, $0] } ?? [])
+                queries += times.map { (number, $0) }
+            }
+            let states = try FormatRulesTests.python(["--states", path], input: queries.map { "\($0.process) \($0.time)\n" }.joined())
+            #expect(states.status == 0, "\(file): \(states.standardError)")
+            let expected = try queries.map { ForkRecordTests.statesLine(try reader.state(of: $0.process, at: $0.time)) }
+            #expect(states.lines == expected, "\(file)")
+        }
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: python)))
     func decodesTheOtherGoldenFiles() throws {
         let old = try Self.dump("clean-1.0.vmasnap")
