@@ -20,7 +20,8 @@ either "index agrees with the frames" or each difference (exit status 1).
 
 reads "PROCESS TIME" lines (TIME in ns on the recording's clock) and prints,
 for each, the mappings of that process at that time as section 5 finds them
-with the index: "-" for none, else "START-END:OFFSET:FILE" items.
+with the index (a FORK: its parent's set there, as section 5.2 follows
+forks): "-" for none, else "START-END:OFFSET:FILE" items.
 
     python3 Formats/golden/walkthrough.py --statuses FILE < QUERIES
 
@@ -183,7 +184,7 @@ def records(cur, start, state, index):
         names = {0x01: "PATH", 0x02: "BUILD_ID", 0x03: "FILE", 0x04: "PROCESS", 0x05: "EXEC", 0x06: "PERF_CLOCK",
                  0x07: "SYMBOLS", 0x08: "RECORDER_REPORT",
                  0x10: "ROUND", 0x11: "QUIET", 0x12: "LOST",
-                 0x20: "KEYFRAME", 0x21: "DELTA", 0x22: "GONE", 0x40: "FRAMES", 0x41: "DEFINITIONS",
+                 0x20: "KEYFRAME", 0x21: "DELTA", 0x22: "GONE", 0x23: "FORK", 0x40: "FRAMES", 0x41: "DEFINITIONS",
                  0x42: "PROCESS (index)", 0x43: "SUMMARY", 0x44: "LOST_WINDOWS"}
         line(cur.base + rec_start, cur.data[rec_start:body.base - cur.base],
              "record 0x%02x %s, body %d bytes" % (rtype, names.get(rtype, "unknown: skipped"), length), 1)
@@ -270,6 +271,15 @@ def records(cur, start, state, index):
             field(body, lambda v: "reason %d (%s)" % (v, REASONS.get(v, "?")), body.u8, 2)
             if body.pos < length:
                 field(body, lambda v: "walked (or found gone) %d ns after the round" % v, body.varint, 2)
+        elif rtype == 0x23:
+            # Section 3.3.1 (2.0): the child's first set is its parent's, not listed again.
+            field(body, lambda v: "child process %d" % v, body.varint, 2)
+            field(body, lambda v: "forked from process %d: the parent's set as the records before this left it" % v,
+                  body.varint, 2)
+            if body.pos < length:
+                field(body, lambda v: "forked %d ns after the round (origin: always the fork's event)" % v, body.varint, 2)
+            else:
+                line(body.base + body.pos, b"", "(no delay: at the round's time; origin: always the fork's event)", 2)
 
         elif rtype == 0x40:
             n = field(body, lambda v: "%d records frames" % v, body.varint, 2)
@@ -388,6 +398,8 @@ def main(path):
 # reading, section 6's checks, from the specification alone.
 
 RECORD_TYPES_BELOW_INDEX = 0x40
+# Section 3.3.1: the deepest FORK a file may hold; section 5.2 follows at most this many.
+MAXIMUM_FORK_DEPTH = 8
 
 
 class Bad(Exception):
@@ -507,6 +519,9 @@ def decode_record(rtype, body):
     if rtype == 0x12:
         first, span = body.varint(), body.varint()
         return ("LOST", first, first + span)
+    if rtype == 0x23:
+        child, parent = body.varint(), body.varint()
+        return ("FORK", child, parent, delay(body, n))
     return None
 
 
@@ -594,7 +609,7 @@ def rebuild_index(header, frames):
                     raise Bad("PROCESS %d out of order" % record[1])
                 procs.append({"first_frame": number, "last_frame": number, "first": None, "last": 0, "gone": None,
                               "snapshots": 0, "live_since": None, "snap_round": None, "counted": 0,
-                              "keyframes": [], "mappings": None, "epochs": []})
+                              "keyframes": [], "mappings": None, "epochs": [], "depth": 0})
                 definitions = True
                 continue
             p = procs[record[1]]
@@ -614,11 +629,25 @@ def rebuild_index(header, frames):
                 raise Bad("%s of process %d, which is not live" % (what, record[1]))
             if p["snap_round"] == rounds:
                 raise Bad("two snapshots of process %d in one round" % record[1])
+            if what == "FORK":
+                # Section 3.3.1: a live parent, other than the child; the child's first snapshot; depth at most 8.
+                parent = procs[record[2]] if record[2] < len(procs) else None
+                if parent is None or record[2] == record[1]:
+                    raise Bad("FORK of process %d from process %d, not another defined process" % (record[1], record[2]))
+                if parent["live_since"] is None or parent["gone"] is not None:
+                    raise Bad("FORK of process %d from process %d, which is not live" % (record[1], record[2]))
+                if p["first"] is not None:
+                    raise Bad("FORK of process %d, which has a snapshot already" % record[1])
+                if parent["depth"] + 1 > MAXIMUM_FORK_DEPTH:
+                    raise Bad("FORK of process %d %d deep" % (record[1], parent["depth"] + 1))
             catch_up(p)
             previous_last = p["last"]
             p["snap_round"], p["snapshots"], p["last"], p["counted"] = rounds, p["snapshots"] + 1, time, rounds + 1
-            if what == "KEYFRAME":
-                p["mappings"] = record[2]
+            if what in ("KEYFRAME", "FORK"):
+                if what == "KEYFRAME":
+                    p["mappings"], p["depth"] = record[2], 0
+                else:
+                    p["mappings"], p["depth"] = parent["mappings"], parent["depth"] + 1
                 if p["first"] is None:
                     p["first"], p["live_since"] = time, rounds
                 if not p["keyframes"] or time - p["keyframes"][-1][1] >= interval:
@@ -632,7 +661,9 @@ def rebuild_index(header, frames):
             else:
                 if epochs:
                     epochs[-1]["last"] = previous_last
-                epochs.append({"first": time, "last": time, "set": p["mappings"], "origin": record[-2]})
+                # A FORK's origin is always 1, the fork's event (section 3.3).
+                epochs.append({"first": time, "last": time, "set": p["mappings"],
+                               "origin": 1 if what == "FORK" else record[-2]})
         if open_round is not None:
             rounds, last_closed, open_round = rounds + 1, open_round, None
         index["frames"].append((offset, frame_first or 0, frame_last or 0))
@@ -751,7 +782,7 @@ def state_at(header, frames, stored, process, time):
     for number in range(frame_number, p["last_frame"] + 1):
         if number > frame_number and stored["frames"][number][1] > t:
             break
-        for rtype, body, _ in read_records(records_frames[number][3]):
+        for rtype, body, record_start in read_records(records_frames[number][3]):
             record = decode_record(rtype, body)
             if record is None:
                 continue
@@ -771,10 +802,56 @@ def state_at(header, frames, stored, process, time):
                 return mappings
             if what == "KEYFRAME":
                 mappings = record[2]
+            elif what == "FORK":
+                mappings = set_before(records_frames, stored, record[2], number, record_start)
             elif mappings is not None:  # DELTAs before the first KEYFRAME of the frame are skipped
                 mappings = apply_delta(mappings, record[2], record[3])
         round_time = None
     return mappings
+
+
+def set_before(records_frames, stored, process, frame, start):
+    """Section 5.2: the set of `process` just before the record at `start` of
+    records frame `frame`, following FORKs back, at most MAXIMUM_FORK_DEPTH."""
+    levels = []
+    for _ in range(MAXIMUM_FORK_DEPTH):
+        base, deltas = reading_before(records_frames, stored, process, frame, start)
+        levels.append(deltas)
+        if base[0] == "KEYFRAME":
+            mappings = base[1]
+            for deltas in reversed(levels):
+                for removed, added in deltas:
+                    mappings = apply_delta(mappings, removed, added)
+            return mappings
+        _, process, frame, start = base
+    raise Bad("a FORK more than %d deep" % MAXIMUM_FORK_DEPTH)
+
+
+def reading_before(records_frames, stored, process, frame, start):
+    """The last KEYFRAME (its set) or FORK (its parent and place) of `process`
+    before the record at `start` of frame `frame`, and its DELTAs after it."""
+    if process >= len(stored["processes"]):
+        raise Bad("a FORK from process %d, which is not defined" % process)
+    for listed_frame, _ in reversed([k for k in stored["processes"][process]["keyframes"] if k[0] <= frame]):
+        base, deltas = None, []
+        for number in range(listed_frame, frame + 1):
+            for rtype, body, record_start in read_records(records_frames[number][3]):
+                if number == frame and record_start >= start:
+                    break
+                record = decode_record(rtype, body)
+                if record is None or record[0] not in ("KEYFRAME", "DELTA", "GONE", "FORK") or record[1] != process:
+                    continue
+                if record[0] == "KEYFRAME":
+                    base, deltas = ("KEYFRAME", record[2]), []
+                elif record[0] == "FORK":
+                    base, deltas = ("FORK", record[2], number, record_start), []
+                elif record[0] == "GONE":
+                    raise Bad("a FORK from process %d, which is gone before it" % process)
+                elif base is not None:
+                    deltas.append((record[2], record[3]))
+        if base is not None:
+            return base, deltas
+    raise Bad("a FORK from process %d, which has no snapshot before it" % process)
 
 
 def file_paths(frames):

@@ -54,7 +54,7 @@ import Foundation
 
     @Test func anEventDatedSwapIsExactOnBothSides() throws {
         let reader = try Self.swapRecording(eventDated: true)
-        #expect(reader.header.minorVersion == 2 && reader.truncation == nil && !reader.indexWasRebuilt)
+        #expect(reader.header.majorVersion == 2 && reader.truncation == nil && !reader.indexWasRebuilt)
         let shared = Self.libA.start + 0x10
         let onlyB = Self.libA.end + 0x10
         #expect(try Self.statuses(reader, address: shared, at: [200, 249, 250, 300]) == [.exact, .exact, .exact, .exact])
@@ -113,7 +113,7 @@ import Foundation
         // A fork chain: 100 → 101 → 102, all at 150 ms; 101 never changes.
         try writer.beginRound(time: Self.at(150))
         let child = try writer.processSeen(Self.process(101, parent: 100))
-        #expect(try writer.processForked(process: child, parent: parent, time: Self.at(150)) == .keyframe)
+        #expect(try writer.processForked(process: child, parent: parent, time: Self.at(150)) == .fork)
         let grandchild = try writer.processSeen(Self.process(102, parent: 101))
         _ = try writer.processForked(process: grandchild, parent: child, time: Self.at(150))
         #expect(throws: WriterError.self) { try writer.processForked(process: child, parent: parent) }

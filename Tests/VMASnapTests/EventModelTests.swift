@@ -57,7 +57,7 @@ import Testing
                     // Forked from any process so far (forked ones too: chains), with its set as last recorded.
                     let parent = Int.random(in: 0..<number, using: &random)
                     let at = time + Int64.random(in: 0..<20_000_000, using: &random)
-                    #expect(try writer.processForked(process: number, parent: parent, time: at) == .keyframe)
+                    #expect(try writer.processForked(process: number, parent: parent, time: at) == .fork)
                     slots.append(slots[parent])
                     recording.snapshots[number].append(Snapshot(time: at, mappings: recording.snapshots[parent].last!.mappings, eventDated: true))
                     recording.times.formUnion([at - 1, at, at + 1])

@@ -2,8 +2,8 @@ import Testing
 import Foundation
 @testable import VMASnap
 
-/// Formats/golden/events.vmasnap (format 1.2): an event-dated load, a fork
-/// (the child's first KEYFRAME, event-dated), a walk-found unload, and an
+/// Formats/golden/events.vmasnap (format 2.0): an event-dated load, a fork
+/// (the child's first snapshot, a FORK), a walk-found unload, and an
 /// event-dated unload inside a LOST window. The writer reproduces it byte for
 /// byte, the reader and the independent decoder (walkthrough.py) give the
 /// same statuses, and its walk-through is in WALKTHROUGH.md.
@@ -76,7 +76,7 @@ import Foundation
 
     @Test func theEventsGoldenFileDecodes() throws {
         let reader = try RecordingReader(path: Self.url.path)
-        #expect(reader.header.minorVersion == 2 && reader.truncation == nil && !reader.indexWasRebuilt)
+        #expect(reader.header.majorVersion == 2 && reader.truncation == nil && !reader.indexWasRebuilt)
         #expect(reader.lossWindows == [(Golden.time(4) + 20 * Self.ms)...(Golden.time(4) + 60 * Self.ms)])
         let index = AddressIndex(histories: try reader.histories())
         for query in Self.queries {

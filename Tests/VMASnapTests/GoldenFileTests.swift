@@ -113,7 +113,7 @@ import Foundation
     @Test func cleanGoldenFileDecodes() throws {
         let reader = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
         #expect(reader.header == Self.header)
-        #expect(reader.header.majorVersion == 1 && reader.header.minorVersion == 2)
+        #expect(reader.header.majorVersion == 2 && reader.header.minorVersion == 0)
         #expect(reader.perfClockReadings == [Self.header.perfClock!, Self.finishingPerfClock])
         #expect(!reader.indexWasRebuilt)
         #expect(reader.truncation == nil)
@@ -211,6 +211,42 @@ import Foundation
         #expect(try old.histories().allSatisfy { $0.epochs.allSatisfy { !$0.datedByEvent } })
     }
 
+    /// The clean golden file as format 1.2 wrote it (the last 1.x): a 2.0
+    /// reader reads it exactly as the 2.0 one, which differs only in its
+    /// version (and so the header's CRC): it has no fork.
+    @Test func formatOneTwoGoldenFileReadsAsBefore() throws {
+        let old = try RecordingReader(path: Self.directory.appendingPathComponent("clean-1.2.vmasnap").path)
+        let new = try RecordingReader(path: Self.directory.appendingPathComponent("clean.vmasnap").path)
+        #expect(old.header.majorVersion == 1 && old.header.minorVersion == 2 && old.truncation == nil && !old.indexWasRebuilt)
+        #expect(try old.histories() == new.histories())
+        #expect(old.records().map { "\($0)" } == new.records().map { "\($0)" })
+        #expect(old.index == new.index && old.summary.fileBytes == new.summary.fileBytes)
+        for number in 0..<2 {
+            for tenths: Int64 in 0...9 {
+                #expect(try old.state(of: number, at: Self.time(tenths)) == new.state(of: number, at: Self.time(tenths)))
+            }
+        }
+        #expect(old.verify() == nil)
+    }
+
+    /// The events golden file as format 1.2 wrote it: its fork is the child's
+    /// first KEYFRAME, event-dated. A 2.0 reader gives every status and
+    /// history the 2.0 file (a FORK there) gives, from a file 26 bytes longer.
+    @Test func formatOneTwoEventsGoldenFileReadsAsTheForkOne() throws {
+        let old = try RecordingReader(path: Self.directory.appendingPathComponent("events-1.2.vmasnap").path)
+        let new = try RecordingReader(path: EventsGoldenTests.url.path)
+        #expect(old.header.majorVersion == 1 && old.header.minorVersion == 2 && old.truncation == nil && !old.indexWasRebuilt)
+        #expect(try old.histories() == new.histories())
+        #expect(old.index.processes.map(\.keyframes) == new.index.processes.map(\.keyframes))
+        #expect(!old.records().contains { if case .fork = $0 { return true } else { return false } })
+        #expect(new.records().contains { if case .fork = $0 { return true } else { return false } })
+        let index = AddressIndex(histories: try old.histories())
+        for query in EventsGoldenTests.queries {
+            #expect(index.resolve(pid: query.pid, time: query.time, address: query.address).status == query.status)
+        }
+        #expect(old.summary.fileBytes == new.summary.fileBytes + 26)
+    }
+
     /// The cut-short golden file: everything up to its last whole frame, and
     /// where it was cut.
     @Test func cutShortGoldenFileDecodesItsPrefix() throws {
@@ -250,6 +286,33 @@ import Foundation
         #expect(!result.standardOutput.contains("MISMATCH"))
         #expect(result.standardOutput.contains("field 13 perf clock"))
         #expect(result.standardOutput.contains("record 0x06 PERF_CLOCK"))
+    }
+
+    /// Every finished golden file, of every version: the independent
+    /// decoder rebuilds the index the file holds, and gives each process's
+    /// set at each time around its snapshots (a FORK's through the forks
+    /// before it, §5.2) as the reader does.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: python)))
+    func everyFinishedGoldenFileReadsAsTheReaderReadsIt() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: GoldenFileTests.directory.path)
+            .filter { $0.hasSuffix(".vmasnap") && $0 != "cut-short.vmasnap" }.sorted()
+        #expect(files.count >= 9)
+        for file in files {
+            let path = GoldenFileTests.directory.appendingPathComponent(file).path
+            let check = try FormatRulesTests.python(["--check", path])
+            #expect(check.status == 0 && check.standardOutput.hasPrefix("index agrees with the frames"), "\(file): \(check.standardOutput)")
+            let reader = try RecordingReader(path: path)
+            var queries: [(process: Int, time: Int64)] = []
+            for (number, history) in try reader.histories().enumerated() {
+                let times = history.epochs.flatMap { [$0.firstSeen - 1, $0.firstSeen, $0.lastSeen, $0.lastSeen + 1] }
+                    + (history.goneTime.map { [$0 - 1, $0] } ?? [])
+                queries += times.map { (number, $0) }
+            }
+            let states = try FormatRulesTests.python(["--states", path], input: queries.map { "\($0.process) \($0.time)\n" }.joined())
+            #expect(states.status == 0, "\(file): \(states.standardError)")
+            let expected = try queries.map { ForkRecordTests.statesLine(try reader.state(of: $0.process, at: $0.time)) }
+            #expect(states.lines == expected, "\(file)")
+        }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: python)))

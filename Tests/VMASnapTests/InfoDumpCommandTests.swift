@@ -60,7 +60,7 @@ import Foundation
         #expect(result.status == 0)
         #expect(result.standardError.isEmpty)
         let lines = result.lines
-        #expect(lines.first?.hasPrefix("header version 1.2 clock CLOCK_MONOTONIC start 1.000000000") == true)
+        #expect(lines.first?.hasPrefix("header version 2.0 clock CLOCK_MONOTONIC start 1.000000000") == true)
         #expect(lines.contains("round 1.100000000"))
         #expect(lines.contains("quiet 2 rounds 1.200000000 to 1.300000000"))
         #expect(lines.contains("delta 1.400000000 process 0 removed 0 added 1"))
@@ -111,10 +111,10 @@ import Foundation
             #expect(result.standardError == "vmasnap: byte 0: not a vmasnap recording (no \"VMASNAP\" magic)\n")
         }
         var newer = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.clean)))
-        newer[8] = 2
+        newer[8] = 3
         try Data(newer).write(to: URL(fileURLWithPath: path))
         let result = try CommandResult.run(["info", path, "--json"])
         #expect(result.status == 4)
-        #expect(result.standardError.contains("format version 2.2 is not supported"))
+        #expect(result.standardError.contains("format version 3.0 is not supported"))
     }
 }

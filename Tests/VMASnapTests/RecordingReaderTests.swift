@@ -136,13 +136,13 @@ import Foundation
         patched.uint32(UInt32(body.count))
         patched.append(body)
         patched.uint32(CRC32C.checksum(patched.bytes))
-        // A records frame: PROCESS, an unknown record type 0x30, ROUND, an unknown 0x23.
+        // A records frame: PROCESS, an unknown record type 0x30, ROUND, an unknown 0x24 (0x23 is FORK since 2.0).
         var records = ByteEncoder()
         Record.process(StoredProcess(number: 0, pid: 7, startTime: 9, parentPID: 1, executable: nil, command: [0x41]))
             .encode(to: &records)
         records.append([0x30, 3, 1, 2, 3])
         Record.round(time: 1_000).encode(to: &records)
-        records.append([0x23, 0])
+        records.append([0x24, 0])
         let frame = FrameCodec.encode(kind: .records, payload: records.bytes, compressor: nil)
         // A frame of an unknown kind 9 (skipped whole), then the records frame.
         var unknownFrame = FrameCodec.encode(kind: .records, payload: [1, 2, 3], compressor: nil)
@@ -163,15 +163,15 @@ import Foundation
         #expect(list.count == 4)
         #expect(list[1] == .unknown(type: 0x30, length: 3))
         #expect(list[2] == .round(time: header.start + 1_000))
-        #expect(list[3] == .unknown(type: 0x23, length: 0))
+        #expect(list[3] == .unknown(type: 0x24, length: 0))
         #expect(reader.summary.rounds == 1)
         #expect(reader.truncation?.reason == .unfinished)
 
-        // Major 2: refused, naming the version.
+        // Major 3: refused, naming the version.
         var newer = patched.bytes
-        newer[8] = 2
+        newer[8] = 3
         try Data(newer).write(to: URL(fileURLWithPath: path))
-        #expect(throws: FormatError(offset: 8, reason: .unsupportedVersion(major: 2, minor: 7))) {
+        #expect(throws: FormatError(offset: 8, reason: .unsupportedVersion(major: 3, minor: 7))) {
             try RecordingReader(path: path)
         }
         // Not a recording at all.

@@ -35,7 +35,7 @@ import Foundation
         let writer = try RecordingWriter(path: path, header: Self.header())
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(bytes.prefix(8).elementsEqual(Array("VMASNAP\0".utf8)))
-        #expect(bytes[8] == 1 && bytes[9] == 0 && bytes[10] == 2 && bytes[11] == 0)
+        #expect(bytes[8] == 2 && bytes[9] == 0 && bytes[10] == 0 && bytes[11] == 0)  // format 2.0
         let bodyLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
         #expect(bytes.count == 16 + bodyLength + 4)
         let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8

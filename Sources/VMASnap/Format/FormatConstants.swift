@@ -1,6 +1,6 @@
 import CZstd
 
-/// The constants and limits of format version 1.
+/// The constants and limits of format version 2 (and what it reads of version 1).
 enum FormatConstants {
     /// True in a fuzzing build (Scripts/fuzz defines
     /// FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION): checksums are not enforced.
@@ -14,10 +14,15 @@ enum FormatConstants {
     static let magic: [UInt8] = Array("VMASNAP".utf8) + [0]
     /// The last 8 bytes of a finished recording.
     static let footerMagic: [UInt8] = Array("VMASNEND".utf8)
-    /// The major version written and the only one read.
-    static let majorVersion: UInt16 = 1
+    /// The major version written (2.0: the FORK record).
+    static let majorVersion: UInt16 = 2
     /// The minor version written.
-    static let minorVersion: UInt16 = 2
+    static let minorVersion: UInt16 = 0
+    /// The major versions read: every minor of 1 and 2 (§7).
+    static let readableMajorVersions: ClosedRange<UInt16> = 1...2
+    /// The most FORKs a reading follows to find a set, and so the deepest
+    /// FORK a file may hold (§3.3.1): the writer writes a KEYFRAME instead.
+    static let maximumForkDepth = 8
     /// Bytes of the footer.
     static let footerLength = 24
     /// Bytes before the header body: magic, major, minor, body length.

@@ -41,7 +41,7 @@ public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
             case .notARecording:
                 return "not a vmasnap recording (no \"VMASNAP\" magic)"
             case .unsupportedVersion(let major, let minor):
-                return "format version \(major).\(minor) is not supported (this vmasnap reads version 1.x)"
+                return "format version \(major).\(minor) is not supported (this vmasnap reads versions 1.x and 2.x)"
             case .headerChecksumMismatch(let stored, let computed):
                 return "header checksum mismatch (stored \(hex(stored)), computed \(hex(computed)))"
             case .frameChecksumMismatch(let stored, let computed):

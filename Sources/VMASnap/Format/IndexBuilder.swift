@@ -75,7 +75,8 @@ struct IndexBuilder {
             // Listed in the index (LOST_WINDOWS), not in DEFINITIONS: a 1.1
             // reader, which skips both, rebuilds the same DEFINITIONS (§3.7).
             index.lossWindows.append(LossWindow(first: first, last: last))
-        case .keyframe(let process, _, _, _):
+        case .keyframe(let process, _, _, _), .fork(let process, _, _):
+            // A FORK is its child's first snapshot, listed as its keyframe (§4, 2.0).
             index.processes[process].lastFrame = frameNumber
             noteKeyframe(process: process, time: step.time ?? 0)
         case .delta(let process, _, _, _, _), .gone(let process, _, _):

@@ -81,6 +81,12 @@ extension Record {
             body.varint(process)
             body.byte(reason)
             Record.encodeDelay(delay, eventDated: false, to: &body)
+        case .fork(let process, let parent, let delay):
+            type = .fork
+            body.varint(process)
+            body.varint(parent)
+            // Its origin is always the fork's event: no field says so.
+            Record.encodeDelay(delay, eventDated: false, to: &body)
         case .lost(let first, let last):
             type = .lost
             body.varint(first)

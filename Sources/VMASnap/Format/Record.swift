@@ -24,6 +24,10 @@ enum Record: Hashable, Sendable {
     /// Removed mappings by start address, ascending.
     case delta(process: Int, removed: [UInt64], added: [StoredMapping], delay: UInt64 = 0, eventDated: Bool = false)
     case gone(process: Int, reason: UInt8, delay: UInt64 = 0)
+    /// Format 2.0: process `process` was forked from `parent` at the
+    /// record's time; its first snapshot is the parent's set as the records
+    /// before this one left it (§3.3.1). Always dated by the fork's event.
+    case fork(process: Int, parent: Int, delay: UInt64 = 0)
     /// Kernel events may be missing from `first` to `last` (inclusive, after
     /// the header's start) for every process (format 1.2, §3.7).
     case lost(first: UInt64, last: UInt64)
@@ -42,13 +46,23 @@ enum Record: Hashable, Sendable {
 }
 
 extension Record {
-    /// The process an EXEC, KEYFRAME, DELTA or GONE is about (PROCESS: the one it defines).
+    /// The process an EXEC, KEYFRAME, DELTA, GONE or FORK (its child) is about (PROCESS: the one it defines).
     var process: Int? {
         switch self {
         case .process(let process): return process.number
-        case .exec(let process, _, _), .keyframe(let process, _, _, _), .delta(let process, _, _, _, _), .gone(let process, _, _):
+        case .exec(let process, _, _), .keyframe(let process, _, _, _), .delta(let process, _, _, _, _), .gone(let process, _, _),
+             .fork(let process, _, _):
             return process
         default: return nil
+        }
+    }
+
+    /// Whether it gives its process a whole set, which the index may list
+    /// as a keyframe: a KEYFRAME, or a FORK (format 2.0, §4).
+    var isKeyframeLike: Bool {
+        switch self {
+        case .keyframe, .fork: return true
+        default: return false
         }
     }
 }

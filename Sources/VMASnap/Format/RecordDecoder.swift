@@ -29,8 +29,8 @@ struct RecordDecoder {
     }
 
     /// Steps over the next record: its type, where it starts, and for a
-    /// record about a process (PROCESS, EXEC, KEYFRAME, DELTA, GONE) the
-    /// process's number; nil at the end. A type of the index frame's range
+    /// record about a process (PROCESS, EXEC, KEYFRAME, DELTA, GONE; FORK:
+    /// its child) the process's number; nil at the end. A type of the index frame's range
     /// is an error here already.
     mutating func nextFraming() throws -> (type: UInt8, start: Int, process: Int?)? {
         guard !decoder.isAtEnd else { return nil }
@@ -39,7 +39,7 @@ struct RecordDecoder {
             throw error(.invalid("record type \(Hex.address(UInt64(typeByte))) belongs in the index frame, not a records frame"))
         }
         switch RecordType(rawValue: typeByte) {
-        case .process?, .exec?, .keyframe?, .delta?, .gone?:
+        case .process?, .exec?, .keyframe?, .delta?, .gone?, .fork?:
             var peek = body
             return (typeByte, recordStart, try peek.count("a process number", limit: Int(Int32.max)))
         default:
@@ -184,6 +184,10 @@ struct RecordDecoder {
                 throw body.error(.invalid("unknown reason \(reason) for a process gone"), at: at)
             }
             return .gone(process: process, reason: reason, delay: try decodeDelay(&body))
+        case .fork:
+            let process = try body.count("a process number", limit: numberLimit)
+            let parent = try body.count("a parent process number", limit: numberLimit)
+            return .fork(process: process, parent: parent, delay: try decodeDelay(&body))
         case .lost:
             let first = try body.varint("a lost window's first time")
             let span = try body.varint("a lost window's span")

@@ -46,8 +46,12 @@ struct RecordReplay {
         var lastSnapshotTime: UInt64 = 0
         /// When it was found gone.
         var goneTime: UInt64?
-        /// Its mappings after its last KEYFRAME and DELTAs (when the replay keeps them).
+        /// Its mappings after its last KEYFRAME (or FORK) and DELTAs (when the replay keeps them).
         var mappings: [StoredMapping]?
+        /// The depth of its set (§3.3.1): 0 after a KEYFRAME, its FORK's
+        /// depth after that (`.everything` only: a replay of one process
+        /// does not see the parent's).
+        var forkDepth = 0
         /// Whether its PROCESS record was met (or it was defined before a resumed replay).
         fileprivate(set) var isDefined = false
         /// The rounds `snapshots` has counted: those before this one.
@@ -62,13 +66,17 @@ struct RecordReplay {
     /// A record and what the replay made of it.
     struct Step {
         var record: Record
-        /// KEYFRAME, DELTA, GONE: the record's time (its round's plus its
+        /// KEYFRAME, DELTA, GONE, FORK: the record's time (its round's plus its
         /// delay); ROUND: its time; QUIET, LOST: its first time; others: nil.
         var time: UInt64?
         /// PATH, BUILD_ID, FILE, PROCESS: the number it defines.
         var number: Int?
         /// A record of a resumed process before its first KEYFRAME: not applied.
         var skipped = false
+        /// Where the record starts in its frame's decoded payload, when
+        /// the reader that gave it says (a FORK's position is what its
+        /// child's set is taken at: §5.2).
+        var recordStart: Int?
 
         /// Whether this KEYFRAME or DELTA dates its change exactly (§3.3,
         /// §3.7): it says a kernel event dated it and its time is in none of
@@ -81,7 +89,7 @@ struct RecordReplay {
         func datesChangeExactly(lossWindows: [LossWindow]) -> Bool {
             guard !skipped, let time else { return false }
             switch record {
-            case .keyframe(_, _, _, true), .delta(_, _, _, _, true):
+            case .keyframe(_, _, _, true), .delta(_, _, _, _, true), .fork:
                 return !LossWindow.contains(lossWindows, time)
             default:
                 return false
@@ -159,7 +167,10 @@ struct RecordReplay {
     }
 
     /// Takes the next record; throws the rule it breaks (a `FormatError.Reason`).
-    mutating func take(_ record: Record) throws -> Step {
+    /// A replay of one process that keeps mappings is given, with its
+    /// process's FORK, the parent's set at the FORK (§5.2), which it cannot
+    /// see; a replay of everything has it.
+    mutating func take(_ record: Record, forkedMappings: [StoredMapping]? = nil) throws -> Step {
         var step = Step(record: record)
         switch record {
         case .path:
@@ -248,6 +259,40 @@ struct RecordReplay {
                 states[position].firstTime = time
             }
             if keepsMappings { states[position].mappings = mappings }
+            states[position].forkDepth = 0
+            step.time = time
+        case .fork(let process, let parent, let delay):
+            let time = try recordTime("a fork", delay: delay)
+            let position = try defined(process)
+            guard parent != process else { throw FormatError.Reason.invalid("process \(process) is forked from itself") }
+            try check(parent, below: counts.processes, "process number")
+            guard states[position].goneTime == nil else {
+                throw FormatError.Reason.invalid("a fork of process \(process) after it is gone")
+            }
+            guard states[position].firstTime == nil, states[position].lastSnapshotRound == nil else {
+                throw FormatError.Reason.invalid("a fork of process \(process), which has a snapshot already")
+            }
+            var depth = 1
+            var inherited = forkedMappings
+            if case .everything = scope {
+                let source = states[parent]
+                guard source.isLive else {
+                    throw FormatError.Reason.invalid(
+                        "a fork of process \(process) from process \(parent), which has no snapshot before it or is gone")
+                }
+                depth = source.forkDepth + 1
+                guard depth <= FormatConstants.maximumForkDepth else {
+                    throw FormatError.Reason.tooLarge(
+                        "a fork's depth", value: UInt64(depth), limit: UInt64(FormatConstants.maximumForkDepth))
+                }
+                inherited = source.mappings
+            }
+            try snapshot(position, process: process, time: time)
+            states[position].awaitingKeyframe = false
+            states[position].liveSince = closedRounds
+            states[position].firstTime = time
+            states[position].forkDepth = depth
+            if keepsMappings { states[position].mappings = inherited }
             step.time = time
         case .delta(let process, let removed, let added, let delay, _):
             let time = try recordTime("a delta", delay: delay)

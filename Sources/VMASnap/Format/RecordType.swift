@@ -15,6 +15,8 @@ enum RecordType: UInt8 {
     case keyframe = 0x20
     case delta = 0x21
     case gone = 0x22
+    /// Format 2.0: a child's first snapshot, its parent's set (§3.3.1).
+    case fork = 0x23
     case frames = 0x40
     case definitions = 0x41
     case processIndex = 0x42

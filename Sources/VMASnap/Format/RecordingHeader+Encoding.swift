@@ -98,7 +98,7 @@ extension RecordingHeader {
         }
         let major = try decoder.uint16("the header")
         let minor = try decoder.uint16("the header")
-        guard major == FormatConstants.majorVersion else {
+        guard FormatConstants.readableMajorVersions.contains(major) else {
             throw FormatError(offset: 8, reason: .unsupportedVersion(major: major, minor: minor))
         }
         let bodyLength = try decoder.uint32("the header")

@@ -34,9 +34,9 @@ public struct RecordingHeader: Hashable, Sendable {
     /// Whether the recorder used kernel events, as it decided before its
     /// first round (format 1.1; nil when unknown: not said, and in older files).
     public var kernelEvents: KernelEventsUse?
-    /// The major format version the file declares (the writer writes 1).
+    /// The major format version the file declares (the writer writes 2).
     public internal(set) var majorVersion: UInt16 = FormatConstants.majorVersion
-    /// The minor format version the file declares (the writer writes 2: format 1.2).
+    /// The minor format version the file declares (the writer writes 0: format 2.0).
     public internal(set) var minorVersion: UInt16 = FormatConstants.minorVersion
 
     /// Creates a header from its fields.

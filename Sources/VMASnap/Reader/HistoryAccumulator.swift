@@ -28,7 +28,7 @@ struct HistoryAccumulator {
     mutating func take(_ step: RecordReplay.Step, replay: RecordReplay, definitions: Definitions) throws {
         guard let number = step.record.process, let state = replay.state(of: number), let time = step.time else { return }
         switch step.record {
-        case .keyframe, .delta:
+        case .keyframe, .delta, .fork:
             guard !step.skipped, let stored = state.mappings else { return }
             // The rounds since its last record confirmed the last set; the last
             // of them closed at `lastClosedTime`.

@@ -11,13 +11,17 @@ extension RecordingReader {
 
     /// Gives `body` each record of the frames `range` as `replay` takes it,
     /// with the frame's number; only the rounds and the records of `process`
-    /// when it is given. `body` returns false to stop.
+    /// when it is given, up to (excluding) the record at `stop` (a frame's
+    /// number and a record's start in it) when that is given too. `body`
+    /// returns false to stop. A replay of one process that keeps mappings
+    /// is given its process's FORK with the parent's set there (§5.2).
     ///
     /// - Throws: `BrokenFrame` for a frame that does not read back or whose
     ///   records break a rule; what `body` throws (a `FormatError.Reason` is
     ///   located at its record and thrown as `BrokenFrame`).
     func replayFrames(
         _ range: Range<Int>, through replay: inout RecordReplay, concerning process: Int? = nil,
+        stoppingAt stop: (frame: Int, start: Int)? = nil,
         _ body: (Int, RecordReplay.Step, RecordReplay) throws -> Bool
     ) throws {
         for number in range {
@@ -27,6 +31,7 @@ extension RecordingReader {
                     let (frame, digest) = try readFrameAndDigest(number)
                     var records = frame.records
                     for start in digest.starts(concerning: process) {
+                        if let stop, stop.frame == number, Int(start) >= stop.start { return }
                         guard let record = try records.record(at: Int(start)) else { break }
                         guard try take(record, &records, &replay, number, body) else { return }
                     }
@@ -50,7 +55,13 @@ extension RecordingReader {
         _ body: (Int, RecordReplay.Step, RecordReplay) throws -> Bool
     ) throws -> Bool {
         do {
-            return try body(frame, try replay.take(record), replay)
+            var forkedMappings: [StoredMapping]?
+            if case .fork(_, let parent, _) = record, case .process = replay.scope, replay.keepsMappings {
+                forkedMappings = try mappings(of: parent, before: records.recordStart, inFrame: frame)
+            }
+            var step = try replay.take(record, forkedMappings: forkedMappings)
+            step.recordStart = records.recordStart
+            return try body(frame, step, replay)
         } catch let reason as FormatError.Reason {
             throw records.error(reason)
         }

@@ -37,12 +37,12 @@ extension RecordingReader {
             switch step.record {
             case .round, .quiet:
                 return (step.time ?? 0) <= relative
-            case .keyframe, .delta:
+            case .keyframe, .delta, .fork:
                 guard !step.skipped else { return true }
                 // Walked after `time` (its round began at or before it): what the
                 // walk saw was not known to be in effect then (§3.3).
                 guard let recordTime = step.time, recordTime <= relative else { return false }
-                if case .keyframe = step.record, frame == keyframe.frame, recordTime == keyframe.time { foundListedKeyframe = true }
+                if step.record.isKeyframeLike, frame == keyframe.frame, recordTime == keyframe.time { foundListedKeyframe = true }
                 mappings = replay.state(of: number)?.mappings
                 return true
             case .gone:
@@ -110,7 +110,7 @@ extension RecordingReader {
         var accumulator = HistoryAccumulator(process: definitions.processes[number], start: header.start, lossWindows: index.lossWindows)
         var keyframes: [RecordingIndex.Keyframe] = []
         try replayFrames(entry.firstFrame..<(entry.lastFrame + 1), through: &replay, concerning: number) { frame, step, replay in
-            if case .keyframe = step.record, let time = step.time { keyframes.append(RecordingIndex.Keyframe(frame: frame, time: time)) }
+            if step.record.isKeyframeLike, let time = step.time { keyframes.append(RecordingIndex.Keyframe(frame: frame, time: time)) }
             try accumulator.take(step, replay: replay, definitions: definitions)
             return true
         }

@@ -32,6 +32,10 @@ public enum RecordingRecord: Hashable, Sendable {
     /// DELTA: the mappings a process lost (by start address) and gained;
     /// `datedByEvent` as for a KEYFRAME.
     case delta(process: Int, time: Int64, removedStarts: [UInt64], added: [ExecutableMapping], datedByEvent: Bool = false)
+    /// FORK (format 2.0): process `process` was forked from `parent` at
+    /// `time`, with the parent's mappings then (`mappings`, which the file
+    /// does not list again), dated by the fork's kernel event.
+    case fork(process: Int, parent: Int, time: Int64, mappings: [ExecutableMapping])
     /// GONE: the process is no longer followed.
     case gone(process: Int, time: Int64, reason: ProcessEnd)
     /// LOST (format 1.2): kernel events may be missing from `firstTime`

@@ -100,6 +100,10 @@ public struct RecordingRecords: Sequence {
             case .delta(let process, let removed, let added, _, let eventDated):
                 return .delta(process: process, time: absolute(step.time), removedStarts: removed,
                               added: try definitions.mappings(added), datedByEvent: eventDated)
+            case .fork(let process, let parent, _):
+                // The replay gave the child its parent's set as of here.
+                return .fork(process: process, parent: parent, time: absolute(step.time),
+                             mappings: try definitions.mappings(replay.state(of: process)?.mappings ?? []))
             case .lost(let first, let last):
                 return .lost(firstTime: reader.absolute(first), lastTime: reader.absolute(last))
             case .gone(let process, let reason, _):

@@ -14,6 +14,8 @@ public struct RecordingStatistics: Hashable, Sendable {
     public var keyframes = 0
     /// DELTA records.
     public var deltas = 0
+    /// FORK records (format 2.0).
+    public var forks = 0
     /// Processes seen (PROCESS records).
     public var processes = 0
     /// Processes with a snapshot that are not gone.
@@ -39,7 +41,7 @@ public struct RecordingStatistics: Hashable, Sendable {
     public init() {}
 
     /// Adds the counts of what one round recorded (rounds, snapshots,
-    /// changes, event-dated changes, keyframes, deltas, processes, live processes).
+    /// changes, event-dated changes, keyframes, deltas, forks, processes, live processes).
     mutating func add(_ round: RecordingStatistics) {
         rounds += round.rounds
         snapshots += round.snapshots
@@ -47,6 +49,7 @@ public struct RecordingStatistics: Hashable, Sendable {
         eventDatedChanges += round.eventDatedChanges
         keyframes += round.keyframes
         deltas += round.deltas
+        forks += round.forks
         processes += round.processes
         liveProcesses += round.liveProcesses
     }

@@ -72,9 +72,12 @@ extension RecordingWriter {
     }
 
     /// Records that process `child` was forked from process `parent` at
-    /// `time`: its first snapshot is the parent's mappings as last recorded
-    /// (format 1.2 stores it as an event-dated KEYFRAME of that set: see
-    /// Formats/vmasnap.md §7.1 on why there is no FORK record yet).
+    /// `time`: its first snapshot is the parent's mappings as last recorded,
+    /// written as a FORK (format 2.0, Formats/vmasnap.md §3.3.1): a
+    /// reference to the parent, not the set again. When the parent's own
+    /// set came through `maximumForkDepth` forks, or the fork is not dated
+    /// by its event, it is a KEYFRAME of that set instead (the FORK would be
+    /// too deep to follow, or say an origin it does not have).
     ///
     /// - Parameters:
     ///   - child: the new process, as `processSeen` numbered it, without a snapshot yet.
@@ -83,7 +86,7 @@ extension RecordingWriter {
     ///     later than the round's time.
     ///   - eventDated: whether a kernel event (PERF_RECORD_FORK) dated it
     ///     (the default); false when the fork's time is only an estimate.
-    /// - Returns: what was written (`.keyframe`).
+    /// - Returns: what was written (`.fork`, or `.keyframe`).
     /// - Throws: `WriterError.invalidChange` when the child already has a
     ///   snapshot or the parent has none, and what `snapshot` throws.
     public func processForked(process child: Int, parent: Int, time: Int64? = nil, eventDated: Bool = true) throws -> SnapshotOutcome {
@@ -91,10 +94,27 @@ extension RecordingWriter {
         guard state.mappings == nil else {
             throw WriterError.invalidChange("process \(child) has a snapshot already: a fork must be its first")
         }
-        guard let inherited = try checkLive(parent).mappings else {
+        let source = try checkLive(parent)
+        guard let inherited = source.mappings else {
             throw WriterError.invalidChange("process \(parent) has no snapshot for its child \(child) to start from")
         }
-        return try write(process: child, state: state, mappings: inherited, diff: nil, time: time, eventDated: eventDated)
+        guard eventDated, source.forkDepth < FormatConstants.maximumForkDepth else {
+            return try write(process: child, state: state, mappings: inherited, diff: nil, time: time, eventDated: eventDated)
+        }
+        let record = Record.fork(process: child, parent: parent, delay: delayAfterRound(time))
+        guard roundRecordBytes + record.encodedLength <= RecordingWriter.roundBudget else {
+            throw WriterError.snapshotTooLarge(process: child, bytes: record.encodedLength)
+        }
+        appendToRound(record)
+        var forked = state
+        forked.mappings = inherited
+        forked.lastKeyframeTime = roundTime!
+        forked.lastSnapshotRound = roundCount
+        forked.forkDepth = source.forkDepth + 1
+        liveProcesses[child] = forked
+        roundStatistics.forks += 1
+        roundStatistics.liveProcesses += 1
+        return .fork
     }
 
     /// Records a change of process `number`'s mappings in this round: the
@@ -197,10 +217,11 @@ extension RecordingWriter {
         switch outcome {
         case .keyframe:
             state.lastKeyframeTime = roundTime
+            state.forkDepth = 0
             roundStatistics.keyframes += 1
         case .delta:
             roundStatistics.deltas += 1
-        case .unchanged:
+        case .unchanged, .fork:
             break
         }
         if diff == nil {

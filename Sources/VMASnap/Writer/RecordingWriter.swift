@@ -150,6 +150,9 @@ public final class RecordingWriter {
         var mappings: [ExecutableMapping]?
         var lastKeyframeTime: UInt64 = 0
         var lastSnapshotRound: UInt64?
+        /// The depth of its set (format 2.0, §3.3.1): 0 after a KEYFRAME,
+        /// its FORK's depth after that.
+        var forkDepth = 0
     }
 
     /// Starts a recording on `descriptor`, which must be at the start of an

@@ -7,6 +7,9 @@ public enum SnapshotOutcome: Hashable, Sendable, CustomStringConvertible {
     case delta
     /// Nothing changed: nothing written (the round confirms it).
     case unchanged
+    /// A FORK (format 2.0): a child's first snapshot, its parent's
+    /// mappings, written as a reference to the parent.
+    case fork
 
     /// "keyframe", "delta" or "unchanged".
     public var description: String {
@@ -14,6 +17,7 @@ public enum SnapshotOutcome: Hashable, Sendable, CustomStringConvertible {
         case .keyframe: return "keyframe"
         case .delta: return "delta"
         case .unchanged: return "unchanged"
+        case .fork: return "fork"
         }
     }
 }

@@ -54,6 +54,10 @@ extension Dump {
             return ["delta \(TimeText.format(nanoseconds: time)) process \(process) removed \(removed.count) added \(added.count)"
                 + (datedByEvent ? " dated-by event" : "")]
                 + removed.map { "  - " + AddressText.format($0) } + added.map { "  + " + MappingText.line($0) }
+        case .fork(let process, let parent, let time, let mappings):
+            // The set is the parent's, not stored again: shown as a keyframe's is.
+            return ["fork \(TimeText.format(nanoseconds: time)) process \(process) from process \(parent) mappings \(mappings.count) dated-by event"]
+                + mappings.map { "  " + MappingText.line($0) }
         case .lost(let first, let last):
             return ["lost \(TimeText.format(nanoseconds: first)) to \(TimeText.format(nanoseconds: last)) (kernel events may be missing)"]
         case .gone(let process, let time, let reason):
@@ -152,6 +156,15 @@ extension Dump {
             writer.endArray()
             writer.beginArray("added")
             for mapping in added { MappingJSON.write(mapping, to: &writer) }
+            writer.endArray()
+        case .fork(let process, let parent, let time, let mappings):
+            writer.string("type", "fork")
+            writer.integer("process", process)
+            writer.integer("parent", parent)
+            writer.number("time_s", literal: TimeText.format(nanoseconds: time))
+            writer.string("dated_by", "event")
+            writer.beginArray("mappings")
+            for mapping in mappings { MappingJSON.write(mapping, to: &writer) }
             writer.endArray()
         case .lost(let first, let last):
             writer.string("type", "lost")

@@ -8,7 +8,8 @@ struct Dump: ParsableCommand {
         discussion: """
             One line a record, times in seconds on the recording's clock; the mappings of a keyframe or \
             delta follow it, one indented line each (START-END PERMS OFFSET DEV INODE BUILD-ID PATH; a \
-            removed mapping as "- START"). Each frame is announced by a "frame" line. Names are escaped \
+            removed mapping as "- START"); a fork (format 2.0) is followed by the parent's mappings it \
+            took, which the file does not list again. Each frame is announced by a "frame" line. Names are escaped \
             (\\n, \\xNN). --json prints JSON Lines: one object a record, with a "type" member. Every frame is \
             checked first: a file cut short or damaged prints what precedes the first frame that does \
             not read back, and the same warning on stderr as every command gives.
