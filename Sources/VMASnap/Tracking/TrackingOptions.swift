@@ -20,12 +20,15 @@ public struct TrackingOptions: Hashable, Sendable {
     ///
     /// The default, 1, wakes at the first record, so that a reader needs no
     /// timer of its own for records below a watermark (an idle process's
-    /// last few). What the traced program pays for it depends on the reader:
-    /// one woken and read at every wakeup makes a dlopen + dlclose loop
-    /// markedly slower than perf's own tracking does, so the recorder
-    /// watches its buffers one-shot (the kernel's wakeup then finds nobody
-    /// to run) and reads them on a short timer after the first (see
-    /// `EventDrainPacing`). BENCHMARKS.md has the figures.
+    /// last few), and reads a lone dlopen's records within a millisecond.
+    /// Every wakeup costs the traced program the kernel's signal to the
+    /// reader, woken or not: a dlopen + dlclose loop, one MMAP2 record a
+    /// pair, runs at about 1.39× its untraced time under the recorder
+    /// (which watches its buffers one-shot, so that it is woken once a
+    /// burst, see `EventDrainPacing`) against 1.32× for the recorder that
+    /// woke at 512 bytes and drained on a 20 ms timer, which cost it 2.5
+    /// times the CPU on an idle process; perf's own tracking, 1.12–1.15×.
+    /// BENCHMARKS.md has the figures.
     public var wakeupBytes: UInt32
     /// Records become final (are returned by `drain`) once they are this much
     /// older than the moment every buffer was last read: a record's time is
