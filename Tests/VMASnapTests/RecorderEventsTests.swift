@@ -342,3 +342,95 @@ extension RecorderEventsTests {
         }
     }
 }
+
+extension RecorderEventsTests {
+    /// A followed process that maps a library and exits after the event
+    /// round's look at /proc (which shows it running) and before its walk
+    /// (which finds no address space; its EXIT is not read yet), as processes
+    /// of a busy build do: the mapping is recorded from its MMAP2 record's
+    /// fields, dated by it, and `lookup` answers the library, `exact`, at an
+    /// address inside it (before, the failed walk dropped the event: the
+    /// process ended with the set it had before the dlopen).
+    @Test func aProcessThatExitsBeforeItsWalkKeepsWhatItsEventsMapped() throws {
+        let library = try TestLibraries.build(name: "exits-before-walk", buildID: "e8171e8171e8171e", seed: 19)
+        let fixture = try FixtureProcess()
+        defer { if fixture.process.isRunning { fixture.kill() } }
+        let pid = fixture.pid
+        let hook = StatReadHook(pid: pid)
+        let harness = try RecorderHarness(target: .processes([pid]), system: hook.table)
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([pid]), options: TrackingOptions(),
+                                                                      system: hook.table))
+        let loaded = try fixture.dlopen(library)
+        hook.arm {
+            fixture.sendWithoutAnswer("exit")
+            // A zombie, or reaped already: its address space is gone.
+            _ = eventually(seconds: 60) { ProcessStat.read(pid: pid).map { $0.state == UInt8(ascii: "Z") } ?? true }
+        }
+        // Records are final once every buffer was read after them: read
+        // until the round that has its mmap looks at it; then until its EXIT ends it.
+        for _ in 0..<500 where recorder.tracked[pid] != nil {
+            Thread.sleep(forTimeInterval: 0.01)
+            try recorder.recordEvents()
+        }
+        #expect(hook.fired && recorder.tracked[pid] == nil)
+        let file = harness.path
+        let reader = try harness.finish()
+        let epochs = try reader.history(of: 0).epochs
+        let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
+        let withLibrary = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == library } }, "\(log)")
+        #expect(withLibrary.datedByEvent && withLibrary.firstSeen <= loaded.time, "\(loaded.time) \(log)")
+        let lookup = try CommandResult.run(["lookup", file, "-p", "\(pid)", "--time", TimeText.format(nanoseconds: loaded.time),
+                                            AddressText.format(loaded.code), "--json"])
+        #expect(lookup.standardOutput.contains("\"status\":\"exact\"") && lookup.standardOutput.contains(library),
+                "\(lookup.standardOutput) \(lookup.standardError)\n\(log)")
+    }
+
+    /// An event round whose walk saw a mapping before its event was final
+    /// defers that process and reads the buffers again; a process that read
+    /// made ready (its first mmap) is recorded in that round too, dated by
+    /// its event. Left for later, the periodic round's walk that follows at
+    /// once found its mapping first, undated. Both processes act after the
+    /// round's look at the first one in /proc, before its walk.
+    @Test func aProcessTheDeferralsSecondReadBringsIsRecordedInItsRound() throws {
+        let late = try TestLibraries.build(name: "deferral-late", buildID: "de1a7ede1a7ede1a", seed: 23)
+        let other = try TestLibraries.build(name: "deferral-other", buildID: "07be507be507be50", seed: 29)
+        let deferred = try FixtureProcess(), ready = try FixtureProcess()
+        defer {
+            deferred.kill()
+            ready.kill()
+        }
+        let hook = StatReadHook(pid: deferred.pid)
+        let harness = try RecorderHarness(target: .processes([deferred.pid, ready.pid]), system: hook.table)
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([deferred.pid, ready.pid]),
+                                                                      options: TrackingOptions(), system: hook.table))
+        // An exec: the next event round walks the process in full (no
+        // query of a few ranges confirms an exec), and sees what the
+        // events do not say yet.
+        try deferred.exec(BuildProducts.fixture)
+        let loaded = LockedValue<FixtureProcess.LoadedLibrary?>(nil)
+        hook.arm {
+            _ = try? deferred.dlopen(late)
+            loaded.value = try? ready.dlopen(other)
+        }
+        // A periodic round: the events first, then the walks.
+        for _ in 0..<100 where !hook.fired {
+            Thread.sleep(forTimeInterval: 0.01)
+            try harness.round()
+        }
+        #expect(hook.fired)
+        // What is still pending.
+        Thread.sleep(forTimeInterval: 0.01)
+        try recorder.recordEvents()
+        let reader = try harness.finish()
+        let mapped = try #require(loaded.value)
+        let number = try #require(reader.processes.firstIndex { $0.identity.pid == ready.pid })
+        let epochs = try reader.history(of: number).epochs
+        let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
+        let withOther = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == other } }, "\(log)")
+        #expect(withOther.datedByEvent && withOther.firstSeen <= mapped.time, "\(mapped.time) \(log)")
+    }
+}
