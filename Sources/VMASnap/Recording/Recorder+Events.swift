@@ -161,6 +161,18 @@ extension Recorder {
         return system.now(.monotonic) - start < Recorder.execWait
     }
 
+    /// Whether a periodic round is to leave `entry` to its events: read and
+    /// not recorded yet (a process whose walk saw more than they said, or
+    /// one that changed again after its event round planned it), they are
+    /// recorded with a walk in the next event round, dated by them. A walk
+    /// now would record what they did at its own time, and they, read after
+    /// it, could be dated no earlier. After lost records every process is
+    /// walked.
+    func awaitsItsEvents(_ entry: ProcessStat) -> Bool {
+        guard let events, events.lostSince == nil, let pending = events.pending[entry.pid] else { return false }
+        return pending.firstChange != nil
+    }
+
     /// How long the rounds leave the command to its events at the start.
     static let execWait: Int64 = 1_000_000_000
 
@@ -321,8 +333,8 @@ extension Recorder {
         steps.map { step in
             EventWrite(time: step.time, pid: pid, isSnapshot: true) { [self] time in
                 guard let process = tracked[pid], process.identity == identity else { return }
-                try record(step.mappings, of: process, walkTime: time, eventDated: dated && step.eventDated)
-                if dated { events.counts.eventDatedSnapshots += 1 }
+                try record(step.mappings, of: process, walkTime: time, eventDated: dated && step.eventDated && time == step.time)
+                if dated && time == step.time { events.counts.eventDatedSnapshots += 1 }
             }
         }
     }
@@ -476,9 +488,10 @@ extension Recorder {
         if dated == nil && base != nil && mayDefer { return true }
         let steps = dated ?? [EventStep(time: first.time, mappings: first.mappings)]
         writes.append(EventWrite(time: steps[0].time, pid: pid, isSnapshot: true) { [self] time in
+            let onTime = dated != nil && time == steps[0].time
             try startFollowing(entry, (first.capture, steps[0].mappings, first.time), walkTime: time,
-                               eventDated: dated != nil && steps[0].eventDated, forkedFrom: steps[0].forkedFrom.flatMap { tracked[$0]?.number })
-            if dated != nil { events.counts.eventDatedSnapshots += 1 }
+                               eventDated: onTime && steps[0].eventDated, forkedFrom: steps[0].forkedFrom.flatMap { tracked[$0]?.number })
+            if onTime { events.counts.eventDatedSnapshots += 1 }
             events.counts.processesFromEvents += 1
         })
         writes += snapshotWrites(Array(steps.dropFirst()), pid: pid, identity: entry.identity, dated: dated != nil, events: events)
@@ -522,11 +535,12 @@ extension Recorder {
                 if index == 0 { number = try writer.processSeen(recorded) }
                 guard let number else { return }
                 let parent = step.forkedFrom.flatMap { tracked[$0]?.number }
-                if try writeSnapshot(process: number, mappings: step.mappings, time: time, eventDated: step.eventDated,
+                let onTime = time == step.time
+                if try writeSnapshot(process: number, mappings: step.mappings, time: time, eventDated: onTime && step.eventDated,
                                      forkedFrom: parent) != .unchanged {
                     keepSymbols(of: step.mappings, pid: pid)
                 }
-                events.counts.eventDatedSnapshots += 1
+                if onTime { events.counts.eventDatedSnapshots += 1 }
             })
         }
         writes.append(EventWrite(time: max(pending.exited ?? now, steps[steps.count - 1].time), pid: pid, isSnapshot: false) { [self] time in
