@@ -434,3 +434,50 @@ extension RecorderEventsTests {
         #expect(withOther.datedByEvent && withOther.firstSeen <= mapped.time, "\(mapped.time) \(log)")
     }
 }
+
+extension RecorderEventsTests {
+    /// A process that maps again after its event round planned it (its
+    /// event comes with the round's second read, which a deferred process
+    /// called for), before a periodic round, is recorded before that round
+    /// begins: the mapping is dated by its event (recorded after, it was
+    /// dated no earlier than the round, and walked first, at the walk).
+    @Test func aChangeReadBeforeAPeriodicRoundIsRecordedBeforeItBegins() throws {
+        let late = try TestLibraries.build(name: "again-late", buildID: "a9a1a7ea9a1a7ea9", seed: 31)
+        let before = try TestLibraries.build(name: "again-before", buildID: "a9a1bef0a9a1bef0", seed: 37)
+        let again = try TestLibraries.build(name: "again-after", buildID: "a9a1af7ea9a1af7e", seed: 41)
+        let deferred = try FixtureProcess(), planned = try FixtureProcess()
+        defer {
+            deferred.kill()
+            planned.kill()
+        }
+        let hook = StatReadHook(pid: deferred.pid)
+        let harness = try RecorderHarness(target: .processes([deferred.pid, planned.pid]), system: hook.table)
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([deferred.pid, planned.pid]),
+                                                                      options: TrackingOptions(), system: hook.table))
+        // One to defer (an exec: walked in full), one to plan in the same
+        // round (a mapping a query of its range confirms).
+        try deferred.exec(BuildProducts.fixture)
+        _ = try planned.dlopen(before)
+        let loaded = LockedValue<FixtureProcess.LoadedLibrary?>(nil)
+        hook.arm {
+            _ = try? deferred.dlopen(late)
+            loaded.value = try? planned.dlopen(again)
+        }
+        for _ in 0..<100 where !hook.fired {
+            Thread.sleep(forTimeInterval: 0.01)
+            try harness.round()
+        }
+        #expect(hook.fired)
+        Thread.sleep(forTimeInterval: 0.01)
+        try recorder.recordEvents()
+        let reader = try harness.finish()
+        let mapped = try #require(loaded.value)
+        let number = try #require(reader.processes.firstIndex { $0.identity.pid == planned.pid })
+        let epochs = try reader.history(of: number).epochs
+        let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
+        let withAgain = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == again } }, "\(log)")
+        #expect(withAgain.datedByEvent && withAgain.firstSeen <= mapped.time, "\(mapped.time) \(log)")
+    }
+}

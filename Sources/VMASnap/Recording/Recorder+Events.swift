@@ -161,18 +161,6 @@ extension Recorder {
         return system.now(.monotonic) - start < Recorder.execWait
     }
 
-    /// Whether a periodic round is to leave `entry` to its events: read and
-    /// not recorded yet (a process whose walk saw more than they said, or
-    /// one that changed again after its event round planned it), they are
-    /// recorded with a walk in the next event round, dated by them. A walk
-    /// now would record what they did at its own time, and they, read after
-    /// it, could be dated no earlier. After lost records every process is
-    /// walked.
-    func awaitsItsEvents(_ entry: ProcessStat) -> Bool {
-        guard let events, events.lostSince == nil, let pending = events.pending[entry.pid] else { return false }
-        return pending.firstChange != nil
-    }
-
     /// How long the rounds leave the command to its events at the start.
     static let execWait: Int64 = 1_000_000_000
 
@@ -554,12 +542,16 @@ extension Recorder {
     /// final only once every buffer was read after them (plus a margin), so
     /// the buffers are read, and read again once the margin has passed:
     /// every event before the first read is then recorded, and a process the
-    /// round finds gone has its exec and mmaps in the file already.
+    /// round finds gone has its exec and mmaps in the file already. A
+    /// process that changed again after that event round planned it (the
+    /// events a deferral read again) is recorded too: once the round has
+    /// begun, what its events say could be dated no earlier than the round.
     func recordEventsBeforeRound() throws -> Int {
         if let events {
             absorb(events.session.drain(), into: events)
             system.sleep(events.session.options.finalityMargin + 50_000)
             try recordEvents()
+            if events.pending.values.contains(where: { $0.changedMappings }) { try writeEventRound(events) }
         }
         return writer.statistics.changes
     }

@@ -20,7 +20,7 @@ extension Recorder {
             }
             if entry.identity != process.identity { try end(process, reason: .replaced) }
         }
-        for entry in listing where !awaitsItsEvents(entry) {
+        for entry in listing {
             if let process = tracked[entry.pid] {
                 try walk(process, entry: entry)
             } else if !settled.contains(entry.identity), !awaitsItsExec(entry) {
