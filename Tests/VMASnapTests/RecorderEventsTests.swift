@@ -481,3 +481,69 @@ extension RecorderEventsTests {
         #expect(withAgain.datedByEvent && withAgain.firstSeen <= mapped.time, "\(mapped.time) \(log)")
     }
 }
+
+extension RecorderEventsTests {
+    /// An exec that happens in the middle of a periodic round, before the
+    /// walk of another process that finds a change (its record dated at
+    /// that walk), is read after the round: its events can be dated no
+    /// earlier than that walk, so it is written as found by a walk, and a
+    /// lookup between the exec and that walk is never `exact` with the old
+    /// program. Without address randomization the new program
+    /// (/usr/bin/sleep) lies where the old one (the fixture) did: an exec
+    /// written as dated by its event at the later time would answer an
+    /// address of the new program with the old one's file.
+    @Test func anEventDatedBehindAWalkIsNeverExactAtTheWrongTime() throws {
+        let library = try TestLibraries.build(name: "behind-walk", buildID: "be41d3a1be41d3a1", seed: 43)
+        let other = try FixtureProcess()
+        let fixture = try FixtureProcess(executable: "/usr/bin/setarch", arguments: ["-R", BuildProducts.fixture])
+        defer {
+            other.kill()
+            fixture.kill()
+        }
+        try fixture.send("ping")
+        let pid = fixture.pid
+        let harness = try RecorderHarness(target: .processes([other.pid, pid]))
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([other.pid, pid]), options: TrackingOptions()))
+        _ = try other.dlopen(library)
+        // A round as `Recorder.round` makes it: it begins, the fixture
+        // execs (sleep runs once it sleeps), then the other one's walk.
+        try harness.writer.beginRound(time: RecordingHeader.monotonicNow())
+        fixture.sendWithoutAnswer("exec /usr/bin/sleep 60")
+        let sleeping = eventually(seconds: 60) {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) == "/usr/bin/sleep"
+                && ProcessStat.read(pid: pid)?.state == UInt8(ascii: "S")
+        }
+        try #require(sleeping)
+        let running = RecordingHeader.monotonicNow()
+        let walked = try #require(recorder.tracked[other.pid])
+        try recorder.walk(walked, entry: try #require(ProcessStat.read(pid: other.pid)))
+        try harness.writer.endRound()
+        func execRecorded() -> Bool {
+            recorder.tracked[pid].flatMap { recorder.writer.liveProcesses[$0.number]?.mappings }?
+                .contains { $0.path.lossyString == "/usr/bin/sleep" } == true
+        }
+        for _ in 0..<100 where !execRecorded() {
+            Thread.sleep(forTimeInterval: 0.01)
+            try recorder.recordEvents()
+        }
+        let file = harness.path
+        let reader = try harness.finish()
+        let number = try #require(reader.processes.firstIndex { $0.identity.pid == pid })
+        let epochs = try reader.history(of: number).epochs
+        let log = epochs.map { epoch in
+            "\(epoch.firstSeen)-\(epoch.lastSeen) \(epoch.datedByEvent ? "event" : "walk") "
+                + "\(epoch.mappings.map { "\($0.path.lossyString) \(AddressText.format($0.start))-\(AddressText.format($0.end))" })"
+        }
+        let old = try #require(epochs.first?.mappings.first { $0.path.lossyString == BuildProducts.fixture }, "\(log)")
+        let new = try #require(epochs.last?.mappings.first { $0.path.lossyString == "/usr/bin/sleep" }, "\(log)")
+        // An address both programs' code covers.
+        let address = max(old.start, new.start)
+        try #require(address < min(old.end, new.end), "no address in both: \(log)")
+        let lookup = try CommandResult.run(["lookup", file, "-p", "\(pid)", "--time", TimeText.format(nanoseconds: running),
+                                            AddressText.format(address), "--json"])
+        #expect(lookup.status == 0 && !lookup.standardOutput.contains("\"status\":\"exact\""),
+                "\(lookup.standardOutput) \(lookup.standardError)\n\(log)")
+    }
+}
