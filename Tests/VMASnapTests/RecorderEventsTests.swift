@@ -342,3 +342,208 @@ extension RecorderEventsTests {
         }
     }
 }
+
+extension RecorderEventsTests {
+    /// A followed process that maps a library and exits after the event
+    /// round's look at /proc (which shows it running) and before its walk
+    /// (which finds no address space; its EXIT is not read yet), as processes
+    /// of a busy build do: the mapping is recorded from its MMAP2 record's
+    /// fields, dated by it, and `lookup` answers the library, `exact`, at an
+    /// address inside it (before, the failed walk dropped the event: the
+    /// process ended with the set it had before the dlopen).
+    @Test func aProcessThatExitsBeforeItsWalkKeepsWhatItsEventsMapped() throws {
+        let library = try TestLibraries.build(name: "exits-before-walk", buildID: "e8171e8171e8171e", seed: 19)
+        let fixture = try FixtureProcess()
+        defer { if fixture.process.isRunning { fixture.kill() } }
+        let pid = fixture.pid
+        let hook = StatReadHook(pid: pid)
+        let harness = try RecorderHarness(target: .processes([pid]), system: hook.table)
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([pid]), options: TrackingOptions(),
+                                                                      system: hook.table))
+        let loaded = try fixture.dlopen(library)
+        hook.arm {
+            fixture.sendWithoutAnswer("exit")
+            // A zombie, or reaped already: its address space is gone.
+            _ = eventually(seconds: 60) { ProcessStat.read(pid: pid).map { $0.state == UInt8(ascii: "Z") } ?? true }
+        }
+        // Records are final once every buffer was read after them: read
+        // until the round that has its mmap looks at it; then until its EXIT ends it.
+        for _ in 0..<500 where recorder.tracked[pid] != nil {
+            Thread.sleep(forTimeInterval: 0.01)
+            try recorder.recordEvents()
+        }
+        #expect(hook.fired && recorder.tracked[pid] == nil)
+        let file = harness.path
+        let reader = try harness.finish()
+        let epochs = try reader.history(of: 0).epochs
+        let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
+        let withLibrary = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == library } }, "\(log)")
+        #expect(withLibrary.datedByEvent && withLibrary.firstSeen <= loaded.time, "\(loaded.time) \(log)")
+        let lookup = try CommandResult.run(["lookup", file, "-p", "\(pid)", "--time", TimeText.format(nanoseconds: loaded.time),
+                                            AddressText.format(loaded.code), "--json"])
+        #expect(lookup.standardOutput.contains("\"status\":\"exact\"") && lookup.standardOutput.contains(library),
+                "\(lookup.standardOutput) \(lookup.standardError)\n\(log)")
+    }
+
+    /// An event round whose walk saw a mapping before its event was final
+    /// defers that process and reads the buffers again; a process that read
+    /// made ready (its first mmap) is recorded in that round too, dated by
+    /// its event. Left for later, the periodic round's walk that follows at
+    /// once found its mapping first, undated. Both processes act after the
+    /// round's look at the first one in /proc, before its walk.
+    @Test func aProcessTheDeferralsSecondReadBringsIsRecordedInItsRound() throws {
+        let late = try TestLibraries.build(name: "deferral-late", buildID: "de1a7ede1a7ede1a", seed: 23)
+        let other = try TestLibraries.build(name: "deferral-other", buildID: "07be507be507be50", seed: 29)
+        let deferred = try FixtureProcess(), ready = try FixtureProcess()
+        defer {
+            deferred.kill()
+            ready.kill()
+        }
+        let hook = StatReadHook(pid: deferred.pid)
+        let harness = try RecorderHarness(target: .processes([deferred.pid, ready.pid]), system: hook.table)
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([deferred.pid, ready.pid]),
+                                                                      options: TrackingOptions(), system: hook.table))
+        // An exec: the next event round walks the process in full (no
+        // query of a few ranges confirms an exec), and sees what the
+        // events do not say yet.
+        try deferred.exec(BuildProducts.fixture)
+        let loaded = LockedValue<FixtureProcess.LoadedLibrary?>(nil)
+        hook.arm {
+            _ = try? deferred.dlopen(late)
+            loaded.value = try? ready.dlopen(other)
+        }
+        // A periodic round: the events first, then the walks.
+        for _ in 0..<100 where !hook.fired {
+            Thread.sleep(forTimeInterval: 0.01)
+            try harness.round()
+        }
+        #expect(hook.fired)
+        // What is still pending.
+        Thread.sleep(forTimeInterval: 0.01)
+        try recorder.recordEvents()
+        let reader = try harness.finish()
+        let mapped = try #require(loaded.value)
+        let number = try #require(reader.processes.firstIndex { $0.identity.pid == ready.pid })
+        let epochs = try reader.history(of: number).epochs
+        let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
+        let withOther = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == other } }, "\(log)")
+        #expect(withOther.datedByEvent && withOther.firstSeen <= mapped.time, "\(mapped.time) \(log)")
+    }
+}
+
+extension RecorderEventsTests {
+    /// A process that maps again after its event round planned it (its
+    /// event comes with the round's second read, which a deferred process
+    /// called for), before a periodic round, is recorded before that round
+    /// begins: the mapping is dated by its event (recorded after, it was
+    /// dated no earlier than the round, and walked first, at the walk).
+    @Test func aChangeReadBeforeAPeriodicRoundIsRecordedBeforeItBegins() throws {
+        let late = try TestLibraries.build(name: "again-late", buildID: "a9a1a7ea9a1a7ea9", seed: 31)
+        let before = try TestLibraries.build(name: "again-before", buildID: "a9a1bef0a9a1bef0", seed: 37)
+        let again = try TestLibraries.build(name: "again-after", buildID: "a9a1af7ea9a1af7e", seed: 41)
+        let deferred = try FixtureProcess(), planned = try FixtureProcess()
+        defer {
+            deferred.kill()
+            planned.kill()
+        }
+        let hook = StatReadHook(pid: deferred.pid)
+        let harness = try RecorderHarness(target: .processes([deferred.pid, planned.pid]), system: hook.table)
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([deferred.pid, planned.pid]),
+                                                                      options: TrackingOptions(), system: hook.table))
+        // One to defer (an exec: walked in full), one to plan in the same
+        // round (a mapping a query of its range confirms).
+        try deferred.exec(BuildProducts.fixture)
+        _ = try planned.dlopen(before)
+        let loaded = LockedValue<FixtureProcess.LoadedLibrary?>(nil)
+        hook.arm {
+            _ = try? deferred.dlopen(late)
+            loaded.value = try? planned.dlopen(again)
+        }
+        for _ in 0..<100 where !hook.fired {
+            Thread.sleep(forTimeInterval: 0.01)
+            try harness.round()
+        }
+        #expect(hook.fired)
+        Thread.sleep(forTimeInterval: 0.01)
+        try recorder.recordEvents()
+        let reader = try harness.finish()
+        let mapped = try #require(loaded.value)
+        let number = try #require(reader.processes.firstIndex { $0.identity.pid == planned.pid })
+        let epochs = try reader.history(of: number).epochs
+        let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
+        let withAgain = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == again } }, "\(log)")
+        #expect(withAgain.datedByEvent && withAgain.firstSeen <= mapped.time, "\(mapped.time) \(log)")
+    }
+}
+
+extension RecorderEventsTests {
+    /// An exec that happens in the middle of a periodic round, before the
+    /// walk of another process that finds a change (its record dated at
+    /// that walk), is read after the round: its events can be dated no
+    /// earlier than that walk, so it is written as found by a walk, and a
+    /// lookup between the exec and that walk is never `exact` with the old
+    /// program. Without address randomization the new program
+    /// (/usr/bin/sleep) lies where the old one (the fixture) did: an exec
+    /// written as dated by its event at the later time would answer an
+    /// address of the new program with the old one's file.
+    @Test func anEventDatedBehindAWalkIsNeverExactAtTheWrongTime() throws {
+        let library = try TestLibraries.build(name: "behind-walk", buildID: "be41d3a1be41d3a1", seed: 43)
+        let other = try FixtureProcess()
+        let fixture = try FixtureProcess(executable: "/usr/bin/setarch", arguments: ["-R", BuildProducts.fixture])
+        defer {
+            other.kill()
+            fixture.kill()
+        }
+        try fixture.send("ping")
+        let pid = fixture.pid
+        let harness = try RecorderHarness(target: .processes([other.pid, pid]))
+        try harness.round()
+        let recorder = harness.recorder
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([other.pid, pid]), options: TrackingOptions()))
+        _ = try other.dlopen(library)
+        // A round as `Recorder.round` makes it: it begins, the fixture
+        // execs (sleep runs once it sleeps), then the other one's walk.
+        try harness.writer.beginRound(time: RecordingHeader.monotonicNow())
+        fixture.sendWithoutAnswer("exec /usr/bin/sleep 60")
+        let sleeping = eventually(seconds: 60) {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) == "/usr/bin/sleep"
+                && ProcessStat.read(pid: pid)?.state == UInt8(ascii: "S")
+        }
+        try #require(sleeping)
+        let running = RecordingHeader.monotonicNow()
+        let walked = try #require(recorder.tracked[other.pid])
+        try recorder.walk(walked, entry: try #require(ProcessStat.read(pid: other.pid)))
+        try harness.writer.endRound()
+        func execRecorded() -> Bool {
+            recorder.tracked[pid].flatMap { recorder.writer.liveProcesses[$0.number]?.mappings }?
+                .contains { $0.path.lossyString == "/usr/bin/sleep" } == true
+        }
+        for _ in 0..<100 where !execRecorded() {
+            Thread.sleep(forTimeInterval: 0.01)
+            try recorder.recordEvents()
+        }
+        let file = harness.path
+        let reader = try harness.finish()
+        let number = try #require(reader.processes.firstIndex { $0.identity.pid == pid })
+        let epochs = try reader.history(of: number).epochs
+        let log = epochs.map { epoch in
+            "\(epoch.firstSeen)-\(epoch.lastSeen) \(epoch.datedByEvent ? "event" : "walk") "
+                + "\(epoch.mappings.map { "\($0.path.lossyString) \(AddressText.format($0.start))-\(AddressText.format($0.end))" })"
+        }
+        let old = try #require(epochs.first?.mappings.first { $0.path.lossyString == BuildProducts.fixture }, "\(log)")
+        let new = try #require(epochs.last?.mappings.first { $0.path.lossyString == "/usr/bin/sleep" }, "\(log)")
+        // An address both programs' code covers.
+        let address = max(old.start, new.start)
+        try #require(address < min(old.end, new.end), "no address in both: \(log)")
+        let lookup = try CommandResult.run(["lookup", file, "-p", "\(pid)", "--time", TimeText.format(nanoseconds: running),
+                                            AddressText.format(address), "--json"])
+        #expect(lookup.status == 0 && !lookup.standardOutput.contains("\"status\":\"exact\""),
+                "\(lookup.standardOutput) \(lookup.standardError)\n\(log)")
+    }
+}

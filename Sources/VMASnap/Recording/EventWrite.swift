@@ -10,7 +10,8 @@ struct EventWrite {
     /// Whether it writes a snapshot of the process (one per round at most).
     var isSnapshot: Bool
     /// Writes it, given the time to date it with (`time`, or its round's
-    /// when that is later).
+    /// when that is later: then it is not written as dated by its event,
+    /// which an `exact` answer between the two times would contradict).
     var write: (_ time: Int64) throws -> Void
 }
 

@@ -230,7 +230,8 @@ extension Recorder {
     /// time kept), each process's snapshots in rounds of their own: a round
     /// begins at the first write's time (never before what was last
     /// written), and a new one wherever a process would get a second
-    /// snapshot in it.
+    /// snapshot in it. A write dated later than its time (behind what was
+    /// written) writes its change as found by a walk (`EventWrite.write`).
     func writeInTimeOrder(_ writes: [EventWrite]) throws {
         guard !writes.isEmpty else { return }
         let ordered = writes.indices.sorted { (writes[$0].time, $0) < (writes[$1].time, $1) }.map { writes[$0] }

@@ -219,40 +219,55 @@ extension Recorder {
     /// before what was last written. `final`: nothing more will come, so
     /// none waits for its EXIT.
     private func writeEventRound(_ events: RecorderEvents, final: Bool = false) throws {
-        let now = system.now(.monotonic)
-        var ready: [(pid: Int32, pending: RecorderEvents.Pending, entry: ProcessStat?)] = []
-        for (pid, pending) in events.pending {
-            guard let first = pending.firstChange ?? pending.foundGone else { continue }
-            let entry = processes.stat(pid: pid)
-            let alive = entry.map { $0.state != UInt8(ascii: "Z") } ?? false
-            // Gone without its EXIT read yet: it comes with a later drain.
-            if !alive, pending.exited == nil, now - first < Recorder.exitGrace, !final { continue }
-            ready.append((pid, pending, entry))
-        }
+        let ready = readyProcesses(events, now: system.now(.monotonic), final: final)
         guard !ready.isEmpty else { return }
-        ready.sort { $0.pid < $1.pid }
         var writes: [EventWrite] = []
-        var deferred: [Int32] = []
+        var planned: Set<Int32> = []
+        var deferred: Set<Int32> = []
         for (pid, pending, entry) in ready {
             events.pending[pid] = nil
+            planned.insert(pid)
             if try plan(pending, of: pid, entry: entry, events: events, mayDefer: !final, into: &writes) {
                 events.pending[pid] = pending
-                deferred.append(pid)
+                deferred.insert(pid)
             }
         }
         if !deferred.isEmpty {
             // A walk that saw more than the events said: those events were
             // not final yet when the buffers were read. Read them (once the
             // margin has passed) and plan those processes again, with a walk
-            // after them; what it does not confirm then is the walk's.
+            // after them; what it does not confirm then is the walk's. Every
+            // other process this read made ready (its EXIT came) is planned
+            // too: left for a later round, a periodic walk could find it
+            // first. One planned already waits: its writes, not made yet,
+            // are the set its new events apply to.
             system.sleep(events.session.options.finalityMargin + 50_000)
             absorb(events.session.drain(), into: events)
-            for pid in deferred {
-                guard let pending = events.pending.removeValue(forKey: pid) else { continue }
-                _ = try plan(pending, of: pid, entry: processes.stat(pid: pid), events: events, mayDefer: false, into: &writes)
+            for (pid, pending, entry) in readyProcesses(events, now: system.now(.monotonic), final: false)
+            where deferred.contains(pid) || !planned.contains(pid) {
+                events.pending[pid] = nil
+                _ = try plan(pending, of: pid, entry: entry, events: events, mayDefer: false, into: &writes)
             }
         }
         try writeInTimeOrder(writes)
+    }
+
+    /// The processes whose pending events are to be recorded now, in pid
+    /// order, each with what /proc shows of it: every one the events
+    /// changed, except one gone without its EXIT read yet (it comes with a
+    /// later read), for at most `exitGrace`. `final`: none waits.
+    private func readyProcesses(_ events: RecorderEvents, now: Int64, final: Bool)
+        -> [(pid: Int32, pending: RecorderEvents.Pending, entry: ProcessStat?)] {
+        var ready: [(pid: Int32, pending: RecorderEvents.Pending, entry: ProcessStat?)] = []
+        for (pid, pending) in events.pending {
+            guard let first = pending.firstChange ?? pending.foundGone else { continue }
+            let entry = processes.stat(pid: pid)
+            let alive = entry.map { $0.state != UInt8(ascii: "Z") } ?? false
+            if !alive, pending.exited == nil, now - first < Recorder.exitGrace, !final { continue }
+            ready.append((pid, pending, entry))
+        }
+        ready.sort { $0.pid < $1.pid }
+        return ready
     }
 
     /// Plans what the events said about `pid` as writes at their times.
@@ -263,7 +278,11 @@ extension Recorder {
                       mayDefer: Bool, into writes: inout [EventWrite]) throws -> Bool {
         let alive = entry.map { $0.state != UInt8(ascii: "Z") } ?? false
         if let process = tracked[pid], process.identity == entry?.identity || !alive {
-            return planFollowed(pending, of: process, entry: alive ? entry : nil, events: events, mayDefer: mayDefer, into: &writes)
+            // One whose EXIT was read has no address space left to walk (the
+            // kernel reports the exit after releasing it), though /proc may
+            // show it running until it is a zombie: its events say all.
+            let walkable = alive && pending.exited == nil
+            return planFollowed(pending, of: process, entry: walkable ? entry : nil, events: events, mayDefer: mayDefer, into: &writes)
         }
         // A process the events created that no round has followed yet. (An
         // exec of one a walk found gone already, or of one that ran before
@@ -302,8 +321,8 @@ extension Recorder {
         steps.map { step in
             EventWrite(time: step.time, pid: pid, isSnapshot: true) { [self] time in
                 guard let process = tracked[pid], process.identity == identity else { return }
-                try record(step.mappings, of: process, walkTime: time, eventDated: dated && step.eventDated)
-                if dated { events.counts.eventDatedSnapshots += 1 }
+                try record(step.mappings, of: process, walkTime: time, eventDated: dated && step.eventDated && time == step.time)
+                if dated && time == step.time { events.counts.eventDatedSnapshots += 1 }
             }
         }
     }
@@ -321,27 +340,46 @@ extension Recorder {
         var executed: (time: Int64, command: [UInt8], executable: MappedPath?)?
         if let entry {
             var reopened = true
+            // Set when the address space is gone (the process exiting, its
+            // EXIT not read yet; or in an exec not read yet).
+            var gone = false
             if execPending, let exec = pending.exec {
                 // An exec leaves the descriptor on the old address space: reopen it.
-                if let capture = try? openCapture(pid: pid) {
-                    process.capture = capture
+                do {
+                    process.capture = try openCapture(pid: pid)
                     executed = (exec.time, exec.command, processes.executable(pid: pid))
-                } else {
+                } catch {
                     reopened = false
+                    gone = Recorder.foundNoAddressSpace(error)
                 }
             }
             if pending.changedMappings {
                 let walkTime = system.now(.monotonic)
-                if !execPending, let steps = selectivelyConfirmedSteps(pending, from: base, capture: process.capture, events: events) {
+                let selective = execPending ? nil : selectivelyConfirmedSteps(pending, from: base, capture: process.capture, events: events)
+                var found: [ExecutableMapping]?
+                if selective == nil, reopened {
+                    do {
+                        found = try walked(process.capture)
+                    } catch {
+                        gone = Recorder.foundNoAddressSpace(error)
+                    }
+                }
+                if let steps = selective {
                     // The ranges the events touched, queried alone, show what they say.
                     writes += snapshotWrites(steps, pid: pid, identity: process.identity, dated: true, events: events)
                     events.counts.selectiveConfirmations += 1
-                } else if reopened, let found = try? walked(process.capture) {
+                } else if let found {
                     let steps = eventSteps(pending, from: base, initial: initial, walked: found, acceptingMore: !mayDefer, events: events)
                     // Planned again as it is (an exec reopens the capture again).
                     if steps == nil && mayDefer { return true }
                     writes += snapshotWrites(steps ?? [EventStep(time: walkTime, mappings: found)], pid: pid,
                                              identity: process.identity, dated: steps != nil, events: events)
+                } else if gone {
+                    // What its events say happened, happened: the walk that
+                    // cannot see it any more never contradicts them.
+                    let fromFields = fieldWrites(pending, of: process, from: base, initial: initial, execPending: execPending,
+                                                 events: events, into: &writes)
+                    executed = executed ?? fromFields
                 } else {
                     // The walk's own handling: an exec to reopen for, a process gone or unreadable.
                     writes.append(EventWrite(time: walkTime, pid: pid, isSnapshot: true) { [self] _ in
@@ -355,12 +393,8 @@ extension Recorder {
             }
         } else if execPending || !pending.mapped.isEmpty || !pending.syscalls.isEmpty || !pending.takenByMemory.isEmpty {
             // Gone before a walk could see what it did: from the events' fields.
-            if execPending, let exec = pending.exec {
-                executed = (exec.time, exec.command, pending.mapped.first.map { MappedPath(bytes: $0.event.filename) })
-            }
-            let steps = eventSteps(pending, from: base, initial: initial, walked: nil, events: events) ?? []
-            writes += snapshotWrites(steps, pid: pid, identity: process.identity, dated: true, events: events)
-            events.counts.recordedFromEventFields += 1
+            executed = fieldWrites(pending, of: process, from: base, initial: initial, execPending: execPending,
+                                   events: events, into: &writes)
         }
         if let executed {
             writes.append(EventWrite(time: executed.time, pid: pid, isSnapshot: false) { [self] _ in
@@ -385,6 +419,32 @@ extension Recorder {
         // later than this one is a new one.
         if pending.exec != nil { process.execFoundByWalk = nil }
         return false
+    }
+
+    /// Plans what `pending`'s events say `process` went through from `base`
+    /// (after `initial`), from their own fields, dated by them: for a
+    /// process whose address space is gone before a walk could see what it
+    /// did (its EXIT read, or a walk that found none).
+    ///
+    /// - Returns: its exec, if `execPending`: its time, command and executable
+    ///   (the first file it mapped).
+    private func fieldWrites(_ pending: RecorderEvents.Pending, of process: TrackedProcess, from base: [ExecutableMapping],
+                             initial: [EventStep], execPending: Bool, events: RecorderEvents,
+                             into writes: inout [EventWrite]) -> (time: Int64, command: [UInt8], executable: MappedPath?)? {
+        let steps = eventSteps(pending, from: base, initial: initial, walked: nil, events: events) ?? []
+        writes += snapshotWrites(steps, pid: process.identity.pid, identity: process.identity, dated: true, events: events)
+        events.counts.recordedFromEventFields += 1
+        guard execPending, let exec = pending.exec else { return nil }
+        return (exec.time, exec.command, pending.mapped.first.map { MappedPath(bytes: $0.event.filename) })
+    }
+
+    /// Whether a capture's `error` says the process has no address space
+    /// (gone, exiting, or in the middle of an exec), not that it cannot be read.
+    static func foundNoAddressSpace(_ error: any Error) -> Bool {
+        switch error as? CaptureError {
+        case .noSuchProcess, .processExited: return true
+        default: return false
+        }
     }
 
     /// Plans a new process alive now: walked at once, its events' steps
@@ -416,9 +476,10 @@ extension Recorder {
         if dated == nil && base != nil && mayDefer { return true }
         let steps = dated ?? [EventStep(time: first.time, mappings: first.mappings)]
         writes.append(EventWrite(time: steps[0].time, pid: pid, isSnapshot: true) { [self] time in
+            let onTime = dated != nil && time == steps[0].time
             try startFollowing(entry, (first.capture, steps[0].mappings, first.time), walkTime: time,
-                               eventDated: dated != nil && steps[0].eventDated, forkedFrom: steps[0].forkedFrom.flatMap { tracked[$0]?.number })
-            if dated != nil { events.counts.eventDatedSnapshots += 1 }
+                               eventDated: onTime && steps[0].eventDated, forkedFrom: steps[0].forkedFrom.flatMap { tracked[$0]?.number })
+            if onTime { events.counts.eventDatedSnapshots += 1 }
             events.counts.processesFromEvents += 1
         })
         writes += snapshotWrites(Array(steps.dropFirst()), pid: pid, identity: entry.identity, dated: dated != nil, events: events)
@@ -462,11 +523,12 @@ extension Recorder {
                 if index == 0 { number = try writer.processSeen(recorded) }
                 guard let number else { return }
                 let parent = step.forkedFrom.flatMap { tracked[$0]?.number }
-                if try writeSnapshot(process: number, mappings: step.mappings, time: time, eventDated: step.eventDated,
+                let onTime = time == step.time
+                if try writeSnapshot(process: number, mappings: step.mappings, time: time, eventDated: onTime && step.eventDated,
                                      forkedFrom: parent) != .unchanged {
                     keepSymbols(of: step.mappings, pid: pid)
                 }
-                events.counts.eventDatedSnapshots += 1
+                if onTime { events.counts.eventDatedSnapshots += 1 }
             })
         }
         writes.append(EventWrite(time: max(pending.exited ?? now, steps[steps.count - 1].time), pid: pid, isSnapshot: false) { [self] time in
@@ -480,12 +542,16 @@ extension Recorder {
     /// final only once every buffer was read after them (plus a margin), so
     /// the buffers are read, and read again once the margin has passed:
     /// every event before the first read is then recorded, and a process the
-    /// round finds gone has its exec and mmaps in the file already.
+    /// round finds gone has its exec and mmaps in the file already. A
+    /// process that changed again after that event round planned it (the
+    /// events a deferral read again) is recorded too: once the round has
+    /// begun, what its events say could be dated no earlier than the round.
     func recordEventsBeforeRound() throws -> Int {
         if let events {
             absorb(events.session.drain(), into: events)
             system.sleep(events.session.options.finalityMargin + 50_000)
             try recordEvents()
+            if events.pending.values.contains(where: { $0.changedMappings }) { try writeEventRound(events) }
         }
         return writer.statistics.changes
     }

@@ -55,6 +55,16 @@ final class FixtureProcess: @unchecked Sendable {
         input.fileHandleForWriting.write((command + "\n").data(using: .utf8)!)
     }
 
+    /// `exec PATH` of a fixture, which reads commands again: once the old
+    /// image has read the line (a command sent before would be lost in its
+    /// stdio buffer), the new one is asked for a ping.
+    func exec(_ path: String) throws {
+        sendWithoutAnswer("exec \(path)")
+        var unread: Int32 = 1
+        while ioctl(input.fileHandleForWriting.fileDescriptor, UInt(FIONREAD), &unread) == 0 && unread > 0 { usleep(1000) }
+        try send("ping")
+    }
+
     /// Kills the fixture and waits for it.
     func kill(signal: Int32 = SIGKILL) {
         Glibc.kill(process.processIdentifier, signal)
