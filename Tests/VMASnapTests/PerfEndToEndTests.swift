@@ -29,14 +29,20 @@ import Foundation
 
     /// Records `script` under perf under vmasnap, and compares.
     static func run(_ name: String, script: String) throws -> (sampleIPs: Comparison, callChainStatuses: [String: Int]) {
+        try run(name, command: [BuildProducts.fixture, "--script", script], recorderOptions: ["--interval", "10ms"])
+    }
+
+    /// Records `command` under perf (with call chains) under `vmasnap record`
+    /// with `recorderOptions`, and compares.
+    static func run(_ name: String, command: [String], recorderOptions: [String])
+        throws -> (sampleIPs: Comparison, callChainStatuses: [String: Int]) {
         let directory = TestLibraries.directory.appendingPathComponent("perf-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let maps = directory.appendingPathComponent("maps.vmasnap").path
         let perfData = directory.appendingPathComponent("perf.data").path
-        let recorded = try PerfSessions.recordUnderPerf([
-            "record", "-o", maps, "--interval", "10ms", "--",
-            perf, "record", "-q", "-N", "-B", "-g", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture, "--script", script,
-        ], perfData: perfData)
+        let recorded = try PerfSessions.recordUnderPerf(["record", "-o", maps] + recorderOptions + [
+            "--", perf, "record", "-q", "-N", "-B", "-g", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--",
+        ] + command, perfData: perfData)
         #expect(recorded.status == 0, "\(recorded.standardError)")
 
         let samples = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
@@ -122,5 +128,39 @@ import Foundation
         // nothing else may differ.
         #expect(comparison.different.keys.allSatisfy { $0 == "unloaded-between" })
         #expect(comparison.statuses["exact", default: 0] > 200)
+    }
+
+    /// The issue's build workload, smaller: `make -j2` compiling and linking
+    /// 8 C programs (make, sh, cc, cc1, as, collect2, ld: each lives tens of
+    /// milliseconds) under perf, recorded at the default settings. Every
+    /// sampled process is in the recording (no `unknown-pid`), no `exact`
+    /// answer differs from perf's (checked sample by sample in `run`), and
+    /// nearly every sample gets perf's file and offset: the Done-when's 99%
+    /// is `Scripts/bench --only done-when`'s, 95% here, where the suite runs
+    /// beside other tests (the issue measured 30% without events).
+    @Test(.enabled(if: PerfEndToEndTests.perfWorks && FileManager.default.isExecutableFile(atPath: "/usr/bin/make")))
+    func aBuildOfSmallProgramsIsRecordedAsPerfSawIt() throws {
+        let project = TestLibraries.directory.appendingPathComponent("make-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        let programs = (0..<8).map { "program\($0)" }
+        try ("PROGRAMS := \(programs.joined(separator: " "))\nall: $(PROGRAMS)\n%: %.c\n\tcc -O2 -o $@ $<\n")
+            .write(to: project.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
+        for (index, program) in programs.enumerated() {
+            var source = "#include <stdio.h>\n"
+            for function in 0..<12 {
+                source += "static unsigned long step\(function)(unsigned long x) { for (int i = 0; i < \(function + 3); i++) "
+                    + "x = x * \(index * 13 + function + 7)ul + (x >> \(function % 7 + 1)); return x ^ \(function * 977 + index); }\n"
+            }
+            source += "int main(int argc, char **argv) { unsigned long x = (unsigned long)argc;\n"
+            for function in 0..<12 { source += "    x = step\(function)(x);\n" }
+            source += "    printf(\"%lu\\n\", x); return 0; }\n"
+            try source.write(to: project.appendingPathComponent("\(program).c"), atomically: true, encoding: .utf8)
+        }
+        let (comparison, _) = try PerfEndToEndTests.run("make", command: ["/usr/bin/make", "-s", "-j2", "-C", project.path],
+                                                        recorderOptions: [])
+        print("perf end to end, make -j2: \(comparison.report)")
+        let attributed = comparison.same + comparison.different.values.reduce(0, +)
+        #expect(comparison.statuses["unknown-pid", default: 0] == 0, "\(comparison.report)")
+        #expect(attributed > 300 && Double(comparison.same) >= 0.95 * Double(attributed), "\(comparison.report)")
     }
 }
