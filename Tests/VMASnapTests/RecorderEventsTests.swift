@@ -396,46 +396,9 @@ extension RecorderEventsTests {
     @Test func aProcessTheDeferralsSecondReadBringsIsRecordedInItsRound() throws {
         let late = try TestLibraries.build(name: "deferral-late", buildID: "de1a7ede1a7ede1a", seed: 23)
         let other = try TestLibraries.build(name: "deferral-other", buildID: "07be507be507be50", seed: 29)
-        let deferred = try FixtureProcess(), ready = try FixtureProcess()
-        defer {
-            deferred.kill()
-            ready.kill()
-        }
-        let hook = StatReadHook(pid: deferred.pid)
-        let harness = try RecorderHarness(target: .processes([deferred.pid, ready.pid]), system: hook.table)
-        try harness.round()
-        let recorder = harness.recorder
-        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([deferred.pid, ready.pid]),
-                                                                      options: TrackingOptions(), system: hook.table))
-        // An exec: the next event round walks the process in full (no
-        // query of a few ranges confirms an exec), and sees what the
-        // events do not say yet.
-        try deferred.exec(BuildProducts.fixture)
-        let loaded = LockedValue<FixtureProcess.LoadedLibrary?>(nil)
-        hook.arm {
-            _ = try? deferred.dlopen(late)
-            loaded.value = try? ready.dlopen(other)
-        }
-        // A periodic round: the events first, then the walks.
-        for _ in 0..<100 where !hook.fired {
-            Thread.sleep(forTimeInterval: 0.01)
-            try harness.round()
-        }
-        #expect(hook.fired)
-        // What is still pending.
-        Thread.sleep(forTimeInterval: 0.01)
-        try recorder.recordEvents()
-        let reader = try harness.finish()
-        let mapped = try #require(loaded.value)
-        let number = try #require(reader.processes.firstIndex { $0.identity.pid == ready.pid })
-        let epochs = try reader.history(of: number).epochs
-        let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
-        let withOther = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == other } }, "\(log)")
-        #expect(withOther.datedByEvent && withOther.firstSeen <= mapped.time, "\(mapped.time) \(log)")
+        try Self.expectDatedBesideADeferral(late: late, mapped: other)
     }
-}
 
-extension RecorderEventsTests {
     /// A process that maps again after its event round planned it (its
     /// event comes with the round's second read, which a deferred process
     /// called for), before a periodic round, is recorded before that round
@@ -445,40 +408,53 @@ extension RecorderEventsTests {
         let late = try TestLibraries.build(name: "again-late", buildID: "a9a1a7ea9a1a7ea9", seed: 31)
         let before = try TestLibraries.build(name: "again-before", buildID: "a9a1bef0a9a1bef0", seed: 37)
         let again = try TestLibraries.build(name: "again-after", buildID: "a9a1af7ea9a1af7e", seed: 41)
-        let deferred = try FixtureProcess(), planned = try FixtureProcess()
+        // The second process has a mapping for its event round to plan (a
+        // query of its range confirms it) before it maps again.
+        try Self.expectDatedBesideADeferral(late: late, mapped: again, mappedBefore: before)
+    }
+
+    /// Two -p fixtures under a harness: the first exec's (so that its next
+    /// event round walks it in full and defers it, the walk seeing what its
+    /// events do not say yet); right after a round's look at it in /proc,
+    /// it dlopens `late` and the second dlopens `mapped` (after
+    /// `mappedBefore`, if any, earlier). Periodic rounds run until then; the
+    /// second's epoch with `mapped` must be dated by its event, no later
+    /// than its dlopen returned.
+    static func expectDatedBesideADeferral(late: String, mapped: String, mappedBefore: String? = nil) throws {
+        let deferred = try FixtureProcess(), second = try FixtureProcess()
         defer {
             deferred.kill()
-            planned.kill()
+            second.kill()
         }
         let hook = StatReadHook(pid: deferred.pid)
-        let harness = try RecorderHarness(target: .processes([deferred.pid, planned.pid]), system: hook.table)
+        let harness = try RecorderHarness(target: .processes([deferred.pid, second.pid]), system: hook.table)
         try harness.round()
         let recorder = harness.recorder
-        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([deferred.pid, planned.pid]),
+        recorder.events = RecorderEvents(session: try TrackingSession(target: .processes([deferred.pid, second.pid]),
                                                                       options: TrackingOptions(), system: hook.table))
-        // One to defer (an exec: walked in full), one to plan in the same
-        // round (a mapping a query of its range confirms).
         try deferred.exec(BuildProducts.fixture)
-        _ = try planned.dlopen(before)
+        if let mappedBefore { _ = try second.dlopen(mappedBefore) }
         let loaded = LockedValue<FixtureProcess.LoadedLibrary?>(nil)
         hook.arm {
             _ = try? deferred.dlopen(late)
-            loaded.value = try? planned.dlopen(again)
+            loaded.value = try? second.dlopen(mapped)
         }
+        // Periodic rounds: the events first, then the walks.
         for _ in 0..<100 where !hook.fired {
             Thread.sleep(forTimeInterval: 0.01)
             try harness.round()
         }
         #expect(hook.fired)
+        // What is still pending.
         Thread.sleep(forTimeInterval: 0.01)
         try recorder.recordEvents()
         let reader = try harness.finish()
-        let mapped = try #require(loaded.value)
-        let number = try #require(reader.processes.firstIndex { $0.identity.pid == planned.pid })
+        let library = try #require(loaded.value)
+        let number = try #require(reader.processes.firstIndex { $0.identity.pid == second.pid })
         let epochs = try reader.history(of: number).epochs
         let log = epochs.map { "\($0.firstSeen) \($0.datedByEvent ? "event" : "walk") \($0.mappings.map(\.path.lossyString))" }
-        let withAgain = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == again } }, "\(log)")
-        #expect(withAgain.datedByEvent && withAgain.firstSeen <= mapped.time, "\(mapped.time) \(log)")
+        let withMapped = try #require(epochs.first { $0.mappings.contains { $0.path.lossyString == mapped } }, "\(log)")
+        #expect(withMapped.datedByEvent && withMapped.firstSeen <= library.time, "\(library.time) \(log)")
     }
 }
 

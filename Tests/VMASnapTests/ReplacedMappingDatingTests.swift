@@ -48,6 +48,11 @@ import Foundation
         }
     }
 
+    /// Each epoch: when first seen, whether dated by an event, its files.
+    static func log(_ history: ProcessHistory) -> String {
+        history.epochs.map { "\($0.firstSeen) \($0.datedByEvent) \($0.mappings.map(\.path.lossyString))" }.joined(separator: "\n")
+    }
+
     static func holds(_ library: String) -> ([ExecutableMapping]) -> Bool {
         { mappings in mappings.contains { $0.path.lossyString == library } }
     }
@@ -66,7 +71,7 @@ import Foundation
         let walksOnly = recording.events.counts
         let reader = try recording.harness.finish()
         let history = try reader.history(of: 0)
-        let log = history.epochs.map { "\($0.firstSeen) \($0.datedByEvent) \($0.mappings.map(\.path.lossyString))" }.joined(separator: "\n")
+        let log = Self.log(history)
 
         // One change: libA's set straight to libB's, dated by libB's mmap.
         let swapped = try #require(history.epochs.firstIndex(where: { $0.mappings.contains { $0.path.lossyString == libraryB } }), "\(log)")
@@ -98,7 +103,7 @@ import Foundation
         #expect(try recording.recordEvents(until: { !Self.holds(library)($0) }))
         let reader = try recording.harness.finish()
         let history = try reader.history(of: 0)
-        let log = history.epochs.map { "\($0.firstSeen) \($0.datedByEvent) \($0.mappings.map(\.path.lossyString))" }.joined(separator: "\n")
+        let log = Self.log(history)
         let ended = try #require(history.epochs.last, "\(log)")
         #expect(ended.datedByEvent && unmapped <= ended.firstSeen && ended.firstSeen <= paged, "\(unmapped) \(paged)\n\(log)")
 
