@@ -24,7 +24,7 @@ import Testing
         let outer = directory.appendingPathComponent("outer.data").path
         let inner = directory.appendingPathComponent("inner.data").path
         func libraryMapping(_ path: String) throws -> PerfMmapEvent? {
-            let text = try CommandResult.run(["script", "-i", path, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"],
+            let text = try PerfSessions.script(["script", "-i", path, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"],
                                              executable: PerfSessions.perf).standardOutput
             return PerfMmapEvent.all(in: text).first { $0.path == PerfSessions.library }
         }

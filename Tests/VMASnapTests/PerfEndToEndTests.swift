@@ -45,8 +45,8 @@ import Foundation
         ] + command, perfData: perfData)
         #expect(recorded.status == 0, "\(recorded.standardError)")
 
-        let samples = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
-        let mmaps = try CommandResult.run(["script", "-i", perfData, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
+        let samples = try PerfSessions.script(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
+        let mmaps = try PerfSessions.script(["script", "-i", perfData, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
         let events = PerfMmapEvent.all(in: mmaps.standardOutput)
         let samplesFile = directory.appendingPathComponent("samples.txt").path
         try samples.standardOutput.write(toFile: samplesFile, atomically: false, encoding: .utf8)
@@ -88,7 +88,7 @@ import Foundation
 
         // With call chains, perf 6.1 prints user-space frames as offsets:
         // none may be resolved as if it were an address.
-        let chains = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns"], executable: perf)
+        let chains = try PerfSessions.script(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns"], executable: perf)
         let chainsFile = directory.appendingPathComponent("chains.txt").path
         try chains.standardOutput.write(toFile: chainsFile, atomically: false, encoding: .utf8)
         let chainLookup = try CommandResult.run(["lookup", maps, "--perf-script"], inputFile: chainsFile)

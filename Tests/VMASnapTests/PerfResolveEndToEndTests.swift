@@ -30,7 +30,7 @@ import Testing
 
     /// perf script's samples and their frames.
     static func scriptSamples(_ path: String) throws -> [ScriptSample] {
-        let result = try CommandResult.run(["script", "-i", path, "-F", "pid,tid,time,ip,dso", "--ns"], executable: PerfSessions.perf)
+        let result = try PerfSessions.script(["script", "-i", path, "-F", "pid,tid,time,ip,dso", "--ns"], executable: PerfSessions.perf)
         return parseScript(result.standardOutput)
     }
 
@@ -99,7 +99,7 @@ import Testing
         let compared = try CommandResult.run(["perf-resolve", perfData, maps, "--compare", "--json"])
         #expect(compared.status == 0, "\(compared.standardError)")
         let expected = try scriptSamples(perfData)
-        let mmaps = PerfMmapEvent.all(in: try CommandResult.run(
+        let mmaps = PerfMmapEvent.all(in: try PerfSessions.script(
             ["script", "-i", perfData, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"], executable: PerfSessions.perf).standardOutput)
 
         var figures = try compare(expected, resolved.lines, mmaps: mmaps)

@@ -60,7 +60,7 @@ import Testing
         #expect(session.process.terminationStatus == 0)
         #expect(first.start == third.start, "the rebuilt library was loaded elsewhere")
 
-        let samples = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns"], executable: PerfEndToEndTests.perf)
+        let samples = try PerfSessions.script(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns"], executable: PerfEndToEndTests.perf)
         let samplesFile = path("samples.txt")
         try samples.standardOutput.write(toFile: samplesFile, atomically: false, encoding: .utf8)
         let lookup = try CommandResult.run(["lookup", maps, "--perf-script", "--json", "--symbols", "--no-demangle"], inputFile: samplesFile)

@@ -232,7 +232,7 @@ final class TrackingCommandTests: XCTestCase {
              "/bin/sh", "-c", "exec \(BuildProducts.fixture) --script 'spawn 3 /bin/true; exec /bin/true'"],
             options: TrackingOptions(buildIDs: false))
         XCTAssertEqual(try traced.finish(), 0)
-        let script = try CommandResult.run(
+        let script = try PerfSessions.script(
             ["script", "-i", perfData, "--show-mmap-events", "--show-task-events", "--ns", "-F", "pid,tid,time"],
             executable: PerfEndToEndTests.perf)
         XCTAssertEqual(script.status, 0, script.standardError)

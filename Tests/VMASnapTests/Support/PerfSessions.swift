@@ -92,9 +92,22 @@ enum PerfSessions {
         var description: String { "\(pid)/\(tid) \(time) \(String(ip, radix: 16))" }
     }
 
+    /// `perf` with `arguments` (a `perf script`), run again, up to three
+    /// times in all, while it fails: perf 6.1 sometimes aborts reading its
+    /// file back (SIGABRT in util/build-id.c), leaving its output cut off
+    /// in the middle of a line.
+    static func script(_ arguments: [String], executable: String = PerfEndToEndTests.perf) throws -> CommandResult {
+        var result = try CommandResult.run(arguments, executable: executable)
+        for attempt in 2...3 where result.status != 0 {
+            print("perf script \(attempt - 1) failed (status \(result.status)): running it again")
+            result = try CommandResult.run(arguments, executable: executable)
+        }
+        return result
+    }
+
     /// perf script's samples of `path`, in its order.
     static func scriptSamples(_ path: String) throws -> [ScriptSample] {
-        let result = try CommandResult.run(["script", "-i", path, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
+        let result = try PerfSessions.script(["script", "-i", path, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
         return result.lines.compactMap { line in
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 3, let slash = fields[0].firstIndex(of: "/"),
