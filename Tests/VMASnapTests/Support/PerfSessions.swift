@@ -45,8 +45,11 @@ enum PerfSessions {
         var result = try CommandResult.run(arguments)
         for attempt in 2...3 {
             if result.standardError.split(separator: "\n").contains(where: { $0.hasPrefix("vmasnap:") }) { return result }
-            let samples = result.status == 0 ? try scriptSamples(perfData).count : 0
-            if result.status == 0 && samples > minimumSamples { return result }
+            // perf 6.1 may abort reading back a file it wrote, every time for that file.
+            let readable = try result.status == 0
+                && CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf).status == 0
+            let samples = readable ? try scriptSamples(perfData).count : 0
+            if readable && samples > minimumSamples { return result }
             print("perf session \(attempt - 1) unusable (status \(result.status), \(samples) samples): trying again")
             result = try CommandResult.run(arguments)
         }
@@ -95,7 +98,8 @@ enum PerfSessions {
     /// `perf` with `arguments` (a `perf script`), run again, up to three
     /// times in all, while it fails: perf 6.1 sometimes aborts reading its
     /// file back (SIGABRT in util/build-id.c), leaving its output cut off
-    /// in the middle of a line.
+    /// in the middle of a line. (For some files it aborts every time: the
+    /// sessions `recordUnderPerf` makes are recorded again then.)
     static func script(_ arguments: [String], executable: String = PerfEndToEndTests.perf) throws -> CommandResult {
         var result = try CommandResult.run(arguments, executable: executable)
         for attempt in 2...3 where result.status != 0 {
