@@ -98,23 +98,9 @@ extension RecordingWriter {
         guard let inherited = source.mappings else {
             throw WriterError.invalidChange("process \(parent) has no snapshot for its child \(child) to start from")
         }
-        guard eventDated, source.forkDepth < FormatConstants.maximumForkDepth else {
-            return try write(process: child, state: state, mappings: inherited, diff: nil, time: time, eventDated: eventDated)
-        }
-        let record = Record.fork(process: child, parent: parent, delay: delayAfterRound(time))
-        guard roundRecordBytes + record.encodedLength <= RecordingWriter.roundBudget else {
-            throw WriterError.snapshotTooLarge(process: child, bytes: record.encodedLength)
-        }
-        appendToRound(record)
-        var forked = state
-        forked.mappings = inherited
-        forked.lastKeyframeTime = roundTime!
-        forked.lastSnapshotRound = roundCount
-        forked.forkDepth = source.forkDepth + 1
-        liveProcesses[child] = forked
-        roundStatistics.forks += 1
-        roundStatistics.liveProcesses += 1
-        return .fork
+        let asFork = eventDated && source.forkDepth < FormatConstants.maximumForkDepth
+        return try write(process: child, state: state, mappings: inherited, diff: nil, time: time, eventDated: eventDated,
+                         forkedFrom: asFork ? (parent, source.forkDepth + 1) : nil)
     }
 
     /// Records a change of process `number`'s mappings in this round: the
@@ -166,13 +152,14 @@ extension RecordingWriter {
     }
 
     /// Writes the snapshot giving `mappings` (checked), `diff` from the
-    /// process's previous one (nil for its first). When its records would
+    /// process's previous one (nil for its first: a FORK of `forkedFrom`'s
+    /// parent, at that depth, when given; else a KEYFRAME). When its records would
     /// not fit in the round's frame (a process with tens of thousands of
     /// mappings of files with long names), nothing of it stays: the records
     /// and definitions it added are taken back and `.snapshotTooLarge` thrown.
     private func write(
         process number: Int, state: ProcessState, mappings: [ExecutableMapping], diff: SnapshotDiff?, time: Int64?,
-        eventDated: Bool
+        eventDated: Bool, forkedFrom: (parent: Int, depth: Int)? = nil
     ) throws -> SnapshotOutcome {
         let roundTime = self.roundTime!
         let delay = delayAfterRound(time)
@@ -202,6 +189,9 @@ extension RecordingWriter {
                     }
                 }
             }
+        } else if let forkedFrom {
+            outcome = .fork
+            record = .fork(process: number, parent: forkedFrom.parent, delay: delay)
         } else {
             outcome = .keyframe
             record = .keyframe(process: number, mappings: mappings.map { store($0) }, delay: delay, eventDated: eventDated)
@@ -215,13 +205,14 @@ extension RecordingWriter {
             appendToRound(record)
         }
         switch outcome {
-        case .keyframe:
+        case .keyframe, .fork:
+            // A FORK gives the whole set too: the keyframe interval counts from it.
             state.lastKeyframeTime = roundTime
-            state.forkDepth = 0
-            roundStatistics.keyframes += 1
+            state.forkDepth = forkedFrom?.depth ?? 0
+            if outcome == .fork { roundStatistics.forks += 1 } else { roundStatistics.keyframes += 1 }
         case .delta:
             roundStatistics.deltas += 1
-        case .unchanged, .fork:
+        case .unchanged:
             break
         }
         if diff == nil {
