@@ -26,9 +26,9 @@ extension Recorder {
 
     /// Buffer `index` has records: a read is due one window from now, unless one is set already.
     private func bufferWoke(_ index: Int, events: RecorderEvents) throws {
+        let readScheduled = !events.wokenBuffers.isEmpty
         events.wokenBuffers.insert(index)
-        guard !events.readScheduled, let timer = events.timer else { return }
-        events.readScheduled = true
+        guard !readScheduled, let timer = events.timer else { return }
         try timer.schedule(at: system.now(.monotonic) + events.pacing.window)
     }
 
@@ -47,7 +47,6 @@ extension Recorder {
             try timer.schedule(at: max(due, now + 1))
         } else {
             events.pacing.quiet()
-            events.readScheduled = false
             for index in events.wokenBuffers.sorted() { try loop.rearm(events.bufferSources[index]) }
             events.wokenBuffers = []
         }

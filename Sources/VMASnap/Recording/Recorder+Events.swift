@@ -321,8 +321,9 @@ extension Recorder {
         steps.map { step in
             EventWrite(time: step.time, pid: pid, isSnapshot: true) { [self] time in
                 guard let process = tracked[pid], process.identity == identity else { return }
-                try record(step.mappings, of: process, walkTime: time, eventDated: dated && step.eventDated && time == step.time)
-                if dated && time == step.time { events.counts.eventDatedSnapshots += 1 }
+                let onTime = dated && time == step.time
+                try record(step.mappings, of: process, walkTime: time, eventDated: onTime && step.eventDated)
+                if onTime { events.counts.eventDatedSnapshots += 1 }
             }
         }
     }

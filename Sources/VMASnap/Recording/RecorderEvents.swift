@@ -60,11 +60,10 @@ final class RecorderEvents {
     var timer: DeadlineTimer?
     /// How long after a wakeup, and after a read that found records, the next read comes.
     var pacing = EventDrainPacing(bufferBytes: 0, finalityMargin: 0)
-    /// Whether the timer is set for a read (the buffers then wait for it, unwatched).
-    var readScheduled = false
     /// The buffers' one-shot sources in the loop, in the session's order.
     var bufferSources: [EventLoop.Source] = []
-    /// The buffers whose one-shot wakeup came since they were last rearmed.
+    /// The buffers whose one-shot wakeup came since they were last rearmed
+    /// (while any did, the timer is set for a read).
     var wokenBuffers: Set<Int> = []
     /// Build IDs read from files for mappings of processes gone before
     /// they could be walked, by device and inode (nil: the file had none,
