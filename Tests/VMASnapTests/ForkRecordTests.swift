@@ -120,12 +120,7 @@ import Foundation
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: WalkthroughDecoderTests.python)))
     func theIndependentDecoderAgrees() throws {
-        let check = try FormatRulesTests.python(["--check", Self.url.path])
-        #expect(check.status == 0 && check.standardOutput.contains("index agrees"), "\(check.standardOutput)")
-        let input = Self.states.map { "\($0.process) \($0.time)\n" }.joined()
-        let states = try FormatRulesTests.python(["--states", Self.url.path], input: input)
-        #expect(states.status == 0, "\(states.standardError)")
-        #expect(states.lines == Self.states.map { Self.statesLine($0.mappings) })
+        try Self.expectDecoderAgrees(Self.url.path, states: Self.states)
         let dump = try WalkthroughDecoderTests.dump("forks.vmasnap")
         #expect(dump.status == 0 && !dump.standardOutput.contains("MISMATCH"))
         #expect(dump.standardOutput.contains("record 0x23 FORK") && dump.standardOutput.contains("major version 2"))
@@ -161,6 +156,17 @@ import Foundation
     }
 
     /// walkthrough.py --states's line for a set.
+    /// walkthrough.py, the independent decoder, finds the index of the
+    /// file at `path` sound, and each process's set at each time of
+    /// `states` (nil: none) to be the one given.
+    static func expectDecoderAgrees(_ path: String, states: [(process: Int, time: Int64, mappings: [ExecutableMapping]?)]) throws {
+        let check = try FormatRulesTests.python(["--check", path])
+        #expect(check.status == 0 && check.standardOutput.contains("index agrees"), "\(check.standardOutput)")
+        let found = try FormatRulesTests.python(["--states", path], input: states.map { "\($0.process) \($0.time)\n" }.joined())
+        #expect(found.status == 0, "\(found.standardError)")
+        #expect(found.lines == states.map { statesLine($0.mappings) })
+    }
+
     static func statesLine(_ mappings: [ExecutableMapping]?) -> String {
         guard let mappings else { return "-" }
         return mappings.map { mapping in
@@ -211,11 +217,7 @@ import Foundation
         #expect(try reader.histories().allSatisfy { $0.epochs.map(\.mappings) == [Self.base] })
         #expect(reader.verify() == nil)
         if FileManager.default.isExecutableFile(atPath: WalkthroughDecoderTests.python) {
-            let check = try FormatRulesTests.python(["--check", path])
-            #expect(check.status == 0 && check.standardOutput.contains("index agrees"), "\(check.standardOutput)")
-            let states = try FormatRulesTests.python(
-                ["--states", path], input: numbers.map { "\($0) \(Golden.time(Int64(count + 1)))\n" }.joined())
-            #expect(states.lines == [String](repeating: Self.statesLine(Self.base), count: count))
+            try Self.expectDecoderAgrees(path, states: numbers.map { ($0, Golden.time(Int64(count + 1)), Self.base) })
         }
     }
 
@@ -303,11 +305,7 @@ import Foundation
         }
         #expect(reader.verify() == nil)
         if FileManager.default.isExecutableFile(atPath: WalkthroughDecoderTests.python) {
-            let check = try FormatRulesTests.python(["--check", path])
-            #expect(check.status == 0 && check.standardOutput.contains("index agrees"), "\(check.standardOutput)")
-            let states = try FormatRulesTests.python(
-                ["--states", path], input: expected.map { "\($0.process) \($0.time)\n" }.joined())
-            #expect(states.lines == expected.map { Self.statesLine($0.mappings) })
+            try Self.expectDecoderAgrees(path, states: expected)
         }
     }
 
