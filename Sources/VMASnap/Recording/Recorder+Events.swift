@@ -180,10 +180,15 @@ extension Recorder {
     /// record, "//anon") lies over addresses a mapping recorded for its
     /// process, or one its pending events made, held.
     private func takesFollowedAddresses(_ mapping: PerfMmapEvent, events: RecorderEvents) -> Bool {
-        func overlaps(_ start: UInt64, _ end: UInt64) -> Bool { start < mapping.end && mapping.start < end }
-        if events.pending[mapping.pid]?.mapped.contains(where: { overlaps($0.event.start, $0.event.end) }) == true { return true }
-        guard let process = tracked[mapping.pid], let mappings = writer.liveProcesses[process.number]?.mappings else { return false }
-        return mappings.contains { overlaps($0.start, $0.end) }
+        let pending = events.pending[mapping.pid]?.mapped ?? []
+        return pending.contains { $0.event.start < mapping.end && mapping.start < $0.event.end }
+            || recordedMapping(of: mapping.pid, overlaps: mapping.start..<mapping.end)
+    }
+
+    /// Whether a mapping recorded for process `pid` overlaps `range`.
+    private func recordedMapping(of pid: Int32, overlaps range: Range<UInt64>) -> Bool {
+        guard let process = tracked[pid], let mappings = writer.liveProcesses[process.number]?.mappings else { return false }
+        return mappings.contains { $0.start < range.upperBound && range.lowerBound < $0.end }
     }
 
     /// Whether a munmap, mprotect or mremap that succeeded concerns an
@@ -191,9 +196,7 @@ extension Recorder {
     /// memory executable.
     private func touchesExecutableMapping(_ call: TrackedSyscall) -> Bool {
         if case .protect(_, _, let protection) = call.operation, protection & 4 != 0 { return true }
-        guard let process = tracked[call.pid], let mappings = writer.liveProcesses[process.number]?.mappings else { return false }
-        let range = call.affectedRange(pageSize: UInt64(system.pageSize()))
-        return mappings.contains { $0.start < range.upperBound && range.lowerBound < $0.end }
+        return recordedMapping(of: call.pid, overlaps: call.affectedRange(pageSize: UInt64(system.pageSize())))
     }
 
     /// At the end: reads every record still waiting and records them, and
