@@ -35,7 +35,7 @@ struct TrackingBenchmark {
     /// One way of running the traced program.
     enum Tracer: Hashable {
         case none
-        case vmasnap(ReaderPolicy, buildIDs: Bool = true, syscalls: Bool = false)
+        case vmasnap(ReaderPolicy, buildIDs: Bool = false, syscalls: Bool = false)
         case perfDummy(buildIDs: Bool)
         /// `vmasnap record -- PROGRAM` itself, at its defaults.
         case recorder(String)
@@ -44,7 +44,7 @@ struct TrackingBenchmark {
             switch self {
             case .none: return "no tracing"
             case .vmasnap(let policy, let buildIDs, let syscalls):
-                return "vmasnap tracking\(buildIDs ? "" : ", device and inode only")\(syscalls ? " + 8 syscall tracepoints" : ""), \(policy.name)"
+                return "vmasnap tracking\(buildIDs ? " with build IDs" : "")\(syscalls ? " + 8 syscall tracepoints" : ""), \(policy.name)"
             case .perfDummy(let buildIDs): return "`perf record -e dummy:u\(buildIDs ? " --buildid-mmap" : "")`"
             case .recorder: return "`vmasnap record` itself (one-shot buffers woken at the first byte, read by its pacing timer)"
             }
@@ -106,7 +106,7 @@ struct TrackingBenchmark {
 
     private func slowdown(_ result: inout Result) throws {
         var tracers: [Tracer] = [.none, .vmasnap(.firstByte), .vmasnap(.coalesced), .vmasnap(.halfKiB), .vmasnap(.fourKiB),
-                                 .vmasnap(.halfKiB, buildIDs: false)]
+                                 .vmasnap(.halfKiB, buildIDs: true)]
         if result.tracepointsPermitted { tracers.append(.vmasnap(.halfKiB, syscalls: true)) }
         if result.perfWorks { tracers += [.perfDummy(buildIDs: false), .perfDummy(buildIDs: true)] }
         if !vmasnap.isEmpty { tracers.append(.recorder(vmasnap)) }

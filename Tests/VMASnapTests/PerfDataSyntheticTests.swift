@@ -14,7 +14,8 @@ import Testing
         cycles.samplePeriodOrFrequency = 4000
         var tracking = PerfEventAttribute(type: 1, config: 9, size: 128)
         tracking.sampleType = [.identifier, .ip, .tid, .time, .cpu]
-        tracking.flags = [.sampleIDAll, .useClockID]
+        // With build IDs, as `perf record --buildid-mmap` asks for them.
+        tracking.flags = [.sampleIDAll, .useClockID, .buildID]
         tracking.clockID = 1
         return (cycles, tracking)
     }

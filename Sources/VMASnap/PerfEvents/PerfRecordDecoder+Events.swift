@@ -51,7 +51,11 @@ extension PerfRecordDecoder {
             var protection: UInt32 = 0
             var flags: UInt32 = 0
             if isMmap2 {
-                if header.misc.has(PerfRecordMisc.mmapBuildID) {
+                // The kernel sets the flag in a header it shares among every
+                // event that sees the mmap and never clears it: an event that
+                // asked for no build IDs gets it on a device-and-inode body
+                // when one that asked saw the mmap first.
+                if header.misc.has(PerfRecordMisc.mmapBuildID) && attribute.flags.contains(.buildID) {
                     let length = Int(min(record.u8(40)!, 20))
                     identity = .buildID(Array(record.slice(44, length)!))
                 } else {

@@ -6,7 +6,16 @@ public struct TrackingOptions: Hashable, Sendable {
     /// slower (see BENCHMARKS.md), so this is off unless asked for.
     public var syscalls: Bool
     /// MMAP2 records carry the file's build ID where the kernel has it at
-    /// hand (else device and inode, as without).
+    /// hand (else device and inode, as without). Off by default, and best
+    /// left off: the kernel marks the record header it shares among all the
+    /// events that see an mmap, and does not unmark it, so every profiler
+    /// watching the same mmap after this event (all of them under `-a`)
+    /// gets the build-ID flag on a device-and-inode body, which perf 6.1
+    /// reads as a build ID of the major number's length and aborts on
+    /// (`MmapBuildIDFlagTests`). It also costs the traced program about
+    /// 4.5 µs a mmap (PERF-EVENTS.md). Without it the recorder takes the
+    /// build ID from its PROCMAP_QUERY of the new range, or, for a process
+    /// already gone, from the file by device and inode.
     public var buildIDs: Bool
     /// Data pages of each per-CPU ring buffer, a power of two. 64 pages
     /// (256 KiB) held a burst of 10,000 mmaps without loss with a polling
@@ -36,9 +45,9 @@ public struct TrackingOptions: Hashable, Sendable {
     /// buffer is read can still arrive with an earlier time.
     public var finalityMargin: Int64
 
-    /// The defaults: no syscall tracepoints, build IDs, 64 pages a CPU
+    /// The defaults: no syscall tracepoints, no build IDs, 64 pages a CPU
     /// (falling back to 2), wake at the first byte, a 200 µs margin.
-    public init(syscalls: Bool = false, buildIDs: Bool = true, bufferPages: Int = 64, minimumBufferPages: Int = 2,
+    public init(syscalls: Bool = false, buildIDs: Bool = false, bufferPages: Int = 64, minimumBufferPages: Int = 2,
                 wakeupBytes: UInt32 = 1, finalityMargin: Int64 = 200_000) {
         self.syscalls = syscalls
         self.buildIDs = buildIDs

@@ -29,8 +29,8 @@ extension TrackingPermissions {
         case .processes(let list): pids = list
         case .systemWide: pids = [-1]
         }
-        let tracking = PerfEventAttribute.tracking(inherit: target != .systemWide, buildIDs: true, wakeupBytes: 1)
-        let systemWide = availability(opening: .tracking(inherit: false, buildIDs: true, wakeupBytes: 1), on: [-1], system: system)
+        let tracking = PerfEventAttribute.tracking(inherit: target != .systemWide, buildIDs: false, wakeupBytes: 1)
+        let systemWide = availability(opening: .tracking(inherit: false, buildIDs: false, wakeupBytes: 1), on: [-1], system: system)
         let trackingOnTarget = target == .systemWide ? systemWide : availability(opening: tracking, on: pids, system: system)
 
         var tracepoints: Availability

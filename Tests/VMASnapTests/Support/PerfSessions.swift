@@ -46,11 +46,12 @@ enum PerfSessions {
         for attempt in 2...3 {
             if result.standardError.split(separator: "\n").contains(where: { $0.hasPrefix("vmasnap:") }) { return result }
             // perf 6.1 may abort reading back a file it wrote, every time for that file.
-            let readable = try result.status == 0
-                && CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf).status == 0
+            let readBack = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
+            let readable = result.status == 0 && readBack.status == 0
             let samples = readable ? try scriptSamples(perfData).count : 0
             if readable && samples > minimumSamples { return result }
-            print("perf session \(attempt - 1) unusable (status \(result.status), \(samples) samples): trying again")
+            let reason = readBack.standardError.split(separator: "\n").last(where: { !$0.isEmpty }) ?? ""
+            print("perf session \(attempt - 1) unusable (status \(result.status), \(samples) samples; perf script status \(readBack.status), \(reason)): trying again")
             result = try CommandResult.run(arguments)
         }
         return result
@@ -103,7 +104,8 @@ enum PerfSessions {
     static func script(_ arguments: [String], executable: String = PerfEndToEndTests.perf) throws -> CommandResult {
         var result = try CommandResult.run(arguments, executable: executable)
         for attempt in 2...3 where result.status != 0 {
-            print("perf script \(attempt - 1) failed (status \(result.status)): running it again")
+            let reason = result.standardError.split(separator: "\n").last(where: { !$0.isEmpty }) ?? ""
+            print("perf script \(attempt - 1) failed (status \(result.status), \(reason)): running it again")
             result = try CommandResult.run(arguments, executable: executable)
         }
         return result
