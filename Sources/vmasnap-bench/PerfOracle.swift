@@ -97,22 +97,9 @@ struct PerfOracle {
     ///
     /// - Throws: `BenchmarkError` when a command fails.
     static func record(_ command: [String], in directory: String, vmasnap: String, recorderArguments: [String] = []) throws -> Comparison {
-        // perf 6.1 itself sometimes aborts (SIGABRT) reading its file back:
-        // the session is then recorded again, up to three times.
-        for attempt in 1... {
-            do {
-                return try recordOnce(command, in: directory, vmasnap: vmasnap, recorderArguments: recorderArguments)
-            } catch let error as BenchmarkError where attempt < 3 {
-                FileHandle.standardError.write("vmasnap-bench: \(error), recording again\n".data(using: .utf8)!)
-            }
-        }
-        fatalError("unreachable")
-    }
-
-    private static func recordOnce(_ command: [String], in directory: String, vmasnap: String, recorderArguments: [String]) throws -> Comparison {
         let maps = directory + "/maps.data"
         let perfData = directory + "/perf.data"
-        // -N -B: perf 6.1 sometimes aborts in util/build-id.c otherwise.
+        // -N -B: no build-ID cache or pass; the comparison reads none.
         _ = try RecorderRun.run([vmasnap, "record", "--force", "-o", maps] + recorderArguments
             + ["--", "/usr/bin/perf", "record", "-q", "-N", "-B", "-k", "CLOCK_MONOTONIC", "-F", "2999", "-o", perfData, "--"] + command)
         let samples = directory + "/samples.txt"

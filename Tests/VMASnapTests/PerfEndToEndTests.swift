@@ -40,13 +40,14 @@ import Foundation
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let maps = directory.appendingPathComponent("maps.vmasnap").path
         let perfData = directory.appendingPathComponent("perf.data").path
-        let recorded = try PerfSessions.recordUnderPerf(["record", "-o", maps] + recorderOptions + [
+        let recorded = try CommandResult.run(["record", "-o", maps] + recorderOptions + [
             "--", perf, "record", "-q", "-N", "-B", "-g", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--",
-        ] + command, perfData: perfData)
+        ] + command)
         #expect(recorded.status == 0, "\(recorded.standardError)")
 
         let samples = try PerfSessions.script(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
         let mmaps = try PerfSessions.script(["script", "-i", perfData, "--show-mmap-events", "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
+        #expect(samples.status == 0 && mmaps.status == 0, "perf script: \(samples.standardError)\(mmaps.standardError)")
         let events = PerfMmapEvent.all(in: mmaps.standardOutput)
         let samplesFile = directory.appendingPathComponent("samples.txt").path
         try samples.standardOutput.write(toFile: samplesFile, atomically: false, encoding: .utf8)

@@ -86,13 +86,10 @@ import Testing
         let directory = try PerfSessions.directory(name)
         let maps = directory.appendingPathComponent("maps.vmasnap").path
         let perfData = directory.appendingPathComponent("perf.data").path
-        let recorded = try PerfSessions.recordUnderPerf([
+        let recorded = try CommandResult.run([
             "record", "-o", maps, "--interval", "10ms"] + recorderOptions + ["--",
-            // -B: perf's build-ID pass at the end of a session (which these
-            // tests do not use) sometimes aborts perf 6.1 when sessions run
-            // at once ("assertion failed at util/build-id.c:1010").
-            PerfSessions.perf, "record", "-q", "-N", "-B", "-g"] + perfOptions + ["-o", perfData, "--", BuildProducts.fixture, "--script", script],
-            perfData: perfData)
+            // -N -B: no build-ID cache or pass (these tests use neither).
+            PerfSessions.perf, "record", "-q", "-N", "-B", "-g"] + perfOptions + ["-o", perfData, "--", BuildProducts.fixture, "--script", script])
         #expect(recorded.status == 0, "\(recorded.standardError)")
         let resolved = try CommandResult.run(["perf-resolve", perfData, maps, "--json"])
         #expect(resolved.status == 0, "\(resolved.standardError)")

@@ -34,42 +34,32 @@ import Testing
 
         let maps = path("maps.vmasnap")
         let perfData = path("perf.data")
-        // perf 6.1 sometimes aborts reading back a file it wrote (in
-        // util/build-id.c), every time for that file: the session is then
-        // recorded again, up to three times, from the original library.
-        var samples = CommandResult(status: -1, standardOutput: "", standardError: "")
-        for attempt in 1...3 {
-            try? FileManager.default.removeItem(atPath: c)
-            try FileManager.default.copyItem(atPath: original, toPath: c)
-            let session = try FixtureProcess(executable: BuildProducts.vmasnap, arguments: [
-                "record", "--force", "--keep-symbols=lines", "-o", maps, "--interval", "10ms", "--",
-                PerfEndToEndTests.perf, "record", "-q", "-N", "-B", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture,
-            ])
-            try session.send("ping")
-            // dlclose then dlopen: the next library takes the address the last one left.
-            let loaded = try session.dlopen(c)
-            try session.send("spin \(loaded.handle) 250")
-            try session.send("dlclose \(loaded.handle)")
-            try session.send("sleep 30")
-            let second = try session.dlopen(cxx)
-            try session.send("spin \(second.handle) 250")
-            try session.send("dlclose \(second.handle)")
-            try session.send("sleep 30")
-            // Rebuilt in place while the program runs, as an upgrade does (a new file renamed over the old).
-            try TestLibraries.run(TestLibraries.compiler, ["-O1", "-g", "-shared", "-fPIC", "-o", path("libperfc.new.so"), path("lib.c"),
-                                                           "-Wl,--build-id=0xe0e0e0ff"])
-            _ = rename(path("libperfc.new.so"), c)
-            let third = try session.dlopen(c)
-            try session.send("spin \(third.handle) 250")
-            try session.send("dlclose \(third.handle)")
-            session.sendWithoutAnswer("exit")
-            session.process.waitUntilExit()
-            #expect(session.process.terminationStatus == 0)
-            #expect(loaded.start == third.start, "the rebuilt library was loaded elsewhere")
-            samples = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns"], executable: PerfEndToEndTests.perf)
-            if samples.status == 0 { break }
-            print("perf script of session \(attempt) failed (status \(samples.status)): recording again")
-        }
+        let session = try FixtureProcess(executable: BuildProducts.vmasnap, arguments: [
+            "record", "--keep-symbols=lines", "-o", maps, "--interval", "10ms", "--",
+            PerfEndToEndTests.perf, "record", "-q", "-N", "-B", "-k", "CLOCK_MONOTONIC", "-o", perfData, "--", BuildProducts.fixture,
+        ])
+        try session.send("ping")
+        // dlclose then dlopen: the next library takes the address the last one left.
+        let loaded = try session.dlopen(c)
+        try session.send("spin \(loaded.handle) 250")
+        try session.send("dlclose \(loaded.handle)")
+        try session.send("sleep 30")
+        let second = try session.dlopen(cxx)
+        try session.send("spin \(second.handle) 250")
+        try session.send("dlclose \(second.handle)")
+        try session.send("sleep 30")
+        // Rebuilt in place while the program runs, as an upgrade does (a new file renamed over the old).
+        try TestLibraries.run(TestLibraries.compiler, ["-O1", "-g", "-shared", "-fPIC", "-o", path("libperfc.new.so"), path("lib.c"),
+                                                       "-Wl,--build-id=0xe0e0e0ff"])
+        _ = rename(path("libperfc.new.so"), c)
+        let third = try session.dlopen(c)
+        try session.send("spin \(third.handle) 250")
+        try session.send("dlclose \(third.handle)")
+        session.sendWithoutAnswer("exit")
+        session.process.waitUntilExit()
+        #expect(session.process.terminationStatus == 0)
+        #expect(loaded.start == third.start, "the rebuilt library was loaded elsewhere")
+        let samples = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns"], executable: PerfEndToEndTests.perf)
         #expect(samples.status == 0, "\(samples.standardError)")
         let samplesFile = path("samples.txt")
         try samples.standardOutput.write(toFile: samplesFile, atomically: false, encoding: .utf8)

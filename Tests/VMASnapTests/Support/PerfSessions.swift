@@ -24,37 +24,14 @@ enum PerfSessions {
         let path = try directory(name).appendingPathComponent("perf.data").path
         let workload = command ?? [BuildProducts.fixture, "--script", "dlopen \(library); spin 0 \(milliseconds); dlclose 0"]
         let errors = path + ".stderr"
-        // -N: no build-ID cache; -B: no build-ID pass at the end of the
-        // session. perf 6.1 updates ~/.debug and walks its DSOs' notes then,
-        // and sessions running at once abort it ("assertion failed at
-        // util/build-id.c:1010"). No test reads perf's build IDs from a live session.
+        // -N: no build-ID cache (~/.debug stays as it was); -B: no build-ID
+        // pass at the end of the session. No test reads perf's build IDs.
         let status = try spawn([perf, "record", "-q", "-N", "-B"] + options + ["-o", pipe ? "-" : path, "--"] + workload,
                                standardOutput: pipe ? path : "/dev/null", standardError: errors)
         guard status == 0 else {
             throw FixtureError(command: "perf record \(options)", answer: (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")
         }
         return path
-    }
-
-    /// Runs `vmasnap ARGUMENTS` (a `record … -- perf record … -o perfData
-    /// …`) until perf, the oracle, gives a usable session: at most three
-    /// times. perf 6.1 itself sometimes aborts or records almost nothing on
-    /// a loaded machine; a failure of vmasnap's own (a `vmasnap:` line) is
-    /// never retried, and the last result is returned whatever it is.
-    static func recordUnderPerf(_ arguments: [String], perfData: String, minimumSamples: Int = 300) throws -> CommandResult {
-        var result = try CommandResult.run(arguments)
-        for attempt in 2...3 {
-            if result.standardError.split(separator: "\n").contains(where: { $0.hasPrefix("vmasnap:") }) { return result }
-            // perf 6.1 may abort reading back a file it wrote, every time for that file.
-            let readBack = try CommandResult.run(["script", "-i", perfData, "-F", "pid,tid,time,ip", "--ns", "-G"], executable: perf)
-            let readable = result.status == 0 && readBack.status == 0
-            let samples = readable ? try scriptSamples(perfData).count : 0
-            if readable && samples > minimumSamples { return result }
-            let reason = readBack.standardError.split(separator: "\n").last(where: { !$0.isEmpty }) ?? ""
-            print("perf session \(attempt - 1) unusable (status \(result.status), \(samples) samples; perf script status \(readBack.status), \(reason)): trying again")
-            result = try CommandResult.run(arguments)
-        }
-        return result
     }
 
     /// Runs `argv` to completion with its output in files; its exit status.
@@ -96,19 +73,10 @@ enum PerfSessions {
         var description: String { "\(pid)/\(tid) \(time) \(String(ip, radix: 16))" }
     }
 
-    /// `perf` with `arguments` (a `perf script`), run again, up to three
-    /// times in all, while it fails: perf 6.1 sometimes aborts reading its
-    /// file back (SIGABRT in util/build-id.c), leaving its output cut off
-    /// in the middle of a line. (For some files it aborts every time: the
-    /// sessions `recordUnderPerf` makes are recorded again then.)
+    /// `perf` with `arguments` (a `perf script`), to completion. A failure
+    /// is the test's: perf's stderr stays in the result for its message.
     static func script(_ arguments: [String], executable: String = PerfEndToEndTests.perf) throws -> CommandResult {
-        var result = try CommandResult.run(arguments, executable: executable)
-        for attempt in 2...3 where result.status != 0 {
-            let reason = result.standardError.split(separator: "\n").last(where: { !$0.isEmpty }) ?? ""
-            print("perf script \(attempt - 1) failed (status \(result.status), \(reason)): running it again")
-            result = try CommandResult.run(arguments, executable: executable)
-        }
-        return result
+        try CommandResult.run(arguments, executable: executable)
     }
 
     /// perf script's samples of `path`, in its order.
