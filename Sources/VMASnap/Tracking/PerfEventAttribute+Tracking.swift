@@ -14,7 +14,8 @@ extension PerfEventAttribute {
     ///
     /// - Parameters:
     ///   - inherit: follow the threads and children created later (per-task events).
-    ///   - buildIDs: MMAP2 records with build IDs where the kernel has them.
+    ///   - buildIDs: MMAP2 records with build IDs where the kernel has them
+    ///     (which leaks their flag to other events: `TrackingOptions.buildIDs`).
     ///   - wakeupBytes: the watermark at which the poller wakes.
     static func tracking(inherit: Bool, buildIDs: Bool, wakeupBytes: UInt32) -> PerfEventAttribute {
         var attribute = PerfEventAttribute(type: typeSoftware, config: configDummy)
