@@ -101,6 +101,19 @@ import Foundation
         return 0
     }
 
+    /// perf's MMAP2 records in `path`, and how many carry the build-ID flag.
+    static func flaggedMmaps(_ path: String) throws -> (mmaps: Int, flagged: Int) {
+        let reader = try PerfDataReader(path: path)
+        var mmaps = 0
+        var flagged = 0
+        try reader.forEachRecord { record in
+            guard record.header.type == .mmap2 else { return }
+            mmaps += 1
+            if record.header.misc.has(PerfRecordMisc.mmapBuildID) { flagged += 1 }
+        }
+        return (mmaps, flagged)
+    }
+
     /// `vmasnap record -a` running while `perf record` profiles a program
     /// that loads a library: perf's MMAP2 records are as the kernel meant
     /// them for perf's event (no build-ID flag: perf asked for none), and
@@ -115,17 +128,31 @@ import Foundation
         recorder.signal(SIGINT)
         #expect(recorder.finish().status == 0)
 
-        let reader = try PerfDataReader(path: perfData)
-        var mmaps = 0
-        var flagged = 0
-        try reader.forEachRecord { record in
-            guard record.header.type == .mmap2 else { return }
-            mmaps += 1
-            if record.header.misc.has(PerfRecordMisc.mmapBuildID) { flagged += 1 }
-        }
+        let (mmaps, flagged) = try Self.flaggedMmaps(perfData)
         #expect(mmaps >= 3, "the fixture, ld.so, libc and the library")
         #expect(flagged == 0, "\(flagged) of perf's \(mmaps) MMAP2 records carry a build-ID flag perf did not ask for")
         let script = try CommandResult.run(["script", "-i", perfData, "--show-mmap-events"], executable: PerfSessions.perf)
         #expect(script.status == 0, "\(script.standardError)")
+    }
+
+    /// `perf record -- vmasnap record -- PROGRAM`: the recorder's events on
+    /// its command come after perf's inherited ones, so the kernel serves
+    /// them first. At the defaults perf's records of the program are intact;
+    /// with `--kernel-build-ids` they get the flag, as its help warns (only
+    /// this perf session is touched: the recorder's events see only its
+    /// command's mmaps, and CPU-wide events are served before them).
+    @Test(.enabled(if: PerfEndToEndTests.perfWorks), arguments: [false, true])
+    func kernelBuildIDsMarkTheRecordsOfAProfilerAroundTheRecorder(kernelBuildIDs: Bool) throws {
+        let maps = try PerfSessions.directory("around").appendingPathComponent("maps.vmasnap").path
+        let perfData = try PerfSessions.record("around", options: ["-k", "CLOCK_MONOTONIC"], command: [
+            BuildProducts.vmasnap, "record", "-o", maps] + (kernelBuildIDs ? ["--kernel-build-ids"] : []) + [
+            "--", BuildProducts.fixture, "--script", "dlopen \(PerfSessions.library); spin 0 50; dlclose 0"])
+        let (mmaps, flagged) = try Self.flaggedMmaps(perfData)
+        #expect(mmaps >= 3)
+        if kernelBuildIDs {
+            #expect(flagged > 0, "no record of perf's carries the flag --kernel-build-ids' help warns of")
+        } else {
+            #expect(flagged == 0, "\(flagged) of perf's \(mmaps) MMAP2 records carry a build-ID flag perf did not ask for")
+        }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import VMASnap
 
-/// `record --events auto|on|off` and `--unmap-events`: kernel tracking events
+/// `record --events auto|on|off`, `--unmap-events` and `--kernel-build-ids`: kernel tracking events
 /// beside the walks (issue 12).
 struct EventsOption: ParsableArguments {
     /// Whether to use tracking events.
@@ -18,6 +18,13 @@ struct EventsOption: ParsableArguments {
         "Also date unmaps and protection changes with syscall tracepoints (root or CAP_PERFMON; every "
             + "syscall on the machine slows while they are open, about 25%)."))
     var unmapEvents = false
+
+    @Flag(name: .customLong("kernel-build-ids"), help: ArgumentHelp(
+        "Ask the kernel for each mapped file's build ID in its mmap records, so that a program deleted as soon "
+            + "as it ran (a configure test) keeps its build ID. The kernel then marks the mmap records of every "
+            + "other profiler on the machine as if they had one, and perf cannot read its file: only where no "
+            + "other profiler reads mmap records."))
+    var kernelBuildIDs = false
 
     @Option(name: [.short, .customLong("mmap-pages")], help: ArgumentHelp(
         "Data pages of each CPU's event ring buffer, a power of two, as perf's -m (default 64, 256 with -a; "
@@ -51,6 +58,7 @@ struct EventsOption: ParsableArguments {
                     "vmasnap: note: kernel events off (\(denial)): processes and changes are found by walks only")
         }
         var options = TrackingOptions()
+        options.buildIDs = kernelBuildIDs
         var note: String?
         if let mmapPages {
             options.bufferPages = mmapPages
