@@ -9,13 +9,15 @@ public struct TrackingOptions: Hashable, Sendable {
     /// hand (else device and inode, as without). Off by default, and best
     /// left off: the kernel marks the record header it shares among all the
     /// events that see an mmap, and does not unmark it, so every profiler
-    /// watching the same mmap after this event (all of them under `-a`)
-    /// gets the build-ID flag on a device-and-inode body, which perf 6.1
+    /// watching the same mmap after this event (all of them under `-a`, and
+    /// a `perf record` around the recorder) gets the build-ID flag on a
+    /// device-and-inode body, which perf 6.1
     /// reads as a build ID of the major number's length and aborts on
     /// (`MmapBuildIDFlagTests`). It also costs the traced program about
     /// 4.5 µs a mmap (PERF-EVENTS.md). Without it the recorder takes the
     /// build ID from its PROCMAP_QUERY of the new range, or, for a process
-    /// already gone, from the file by device and inode.
+    /// already gone, from the file by device and inode; a program deleted
+    /// as soon as it ran then has none. `record --kernel-build-ids` sets it.
     public var buildIDs: Bool
     /// Data pages of each per-CPU ring buffer, a power of two. 64 pages
     /// (256 KiB) held a burst of 10,000 mmaps without loss with a polling
