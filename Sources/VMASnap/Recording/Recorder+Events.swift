@@ -395,7 +395,7 @@ extension Recorder {
                     confirm(pending, of: process, events: events)
                 })
             }
-        } else if execPending || !pending.mapped.isEmpty || !pending.syscalls.isEmpty || !pending.takenByMemory.isEmpty {
+        } else if execPending || pending.changedMappingsSinceExec {
             // Gone before a walk could see what it did: from the events' fields.
             executed = fieldWrites(pending, of: process, from: base, initial: initial, execPending: execPending,
                                    events: events, into: &writes)

@@ -33,7 +33,11 @@ final class RecorderEvents {
         }
 
         /// Whether something changed its mappings after it was last recorded.
-        var changedMappings: Bool { exec != nil || !mapped.isEmpty || !syscalls.isEmpty || !takenByMemory.isEmpty }
+        var changedMappings: Bool { exec != nil || changedMappingsSinceExec }
+
+        /// Whether an mmap, a syscall or anonymous memory changed its
+        /// mappings since its last exec (or since it was last recorded).
+        var changedMappingsSinceExec: Bool { !mapped.isEmpty || !syscalls.isEmpty || !takenByMemory.isEmpty }
     }
 
     /// A file by its device and inode.
