@@ -121,11 +121,8 @@ import Foundation
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: WalkthroughDecoderTests.python)))
     func theIndependentDecoderAgrees() throws {
         try Self.expectDecoderAgrees(Self.url.path, states: Self.states)
-        let dump = try WalkthroughDecoderTests.dump("forks.vmasnap")
-        #expect(dump.status == 0 && !dump.standardOutput.contains("MISMATCH"))
-        #expect(dump.standardOutput.contains("record 0x23 FORK") && dump.standardOutput.contains("major version 2"))
-        let document = try String(contentsOf: Golden.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
-        #expect(document.contains(dump.standardOutput.trimmingCharacters(in: .newlines)))
+        let dump = try WalkthroughDecoderTests.expectDumpInTheWalkthrough("forks.vmasnap")
+        #expect(dump.contains("record 0x23 FORK") && dump.contains("major version 2"))
     }
 
     /// What the commands show of it: dump's fork lines (with the parent's

@@ -349,7 +349,7 @@ import Testing
         let clean = GoldenFileTests.directory.appendingPathComponent("clean.vmasnap").path
         let dump = try Self.python([clean])
         #expect(dump.status == 0)
-        let document = try String(contentsOf: GoldenFileTests.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
+        let document = try WalkthroughDecoderTests.walkthrough()
         let printed = dump.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let shown = document.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let first = try #require(shown.firstIndex { $0.hasPrefix("offset  bytes") })

@@ -277,15 +277,26 @@ import Foundation
                                GoldenFileTests.directory.appendingPathComponent(file).path], executable: python)
     }
 
+    /// WALKTHROUGH.md, which shows these dumps.
+    static func walkthrough() throws -> String {
+        try String(contentsOf: GoldenFileTests.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
+    }
+
+    /// The dump of golden `file`, expected to decode with no mismatch and to
+    /// be shown whole in WALKTHROUGH.md.
+    static func expectDumpInTheWalkthrough(_ file: String) throws -> String {
+        let result = try dump(file)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(!result.standardOutput.contains("MISMATCH"))
+        #expect(try walkthrough().contains(result.standardOutput.trimmingCharacters(in: .newlines)))
+        return result.standardOutput
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: python)))
     func dumpMatchesTheWalkthrough() throws {
-        let result = try Self.dump("clean.vmasnap")
-        #expect(result.status == 0, "\(result.standardError)")
-        let document = try String(contentsOf: GoldenFileTests.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
-        #expect(document.contains(result.standardOutput.trimmingCharacters(in: .newlines)))
-        #expect(!result.standardOutput.contains("MISMATCH"))
-        #expect(result.standardOutput.contains("field 13 perf clock"))
-        #expect(result.standardOutput.contains("record 0x06 PERF_CLOCK"))
+        let output = try Self.expectDumpInTheWalkthrough("clean.vmasnap")
+        #expect(output.contains("field 13 perf clock"))
+        #expect(output.contains("record 0x06 PERF_CLOCK"))
     }
 
     /// Every finished golden file, of every version: the independent

@@ -86,7 +86,7 @@ import Testing
         let check = try CommandResult.run([GoldenFileTests.directory.appendingPathComponent("walkthrough.py").path, "--check",
                                            Self.url.path], executable: WalkthroughDecoderTests.python)
         #expect(check.status == 0 && check.standardOutput.hasPrefix("index agrees"), "\(check.standardOutput)")
-        let document = try String(contentsOf: GoldenFileTests.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
+        let document = try WalkthroughDecoderTests.walkthrough()
         let reportLines = result.standardOutput.split(separator: "\n").filter { $0.contains("RECORDER_REPORT") || $0.contains("field 14") }
         #expect(reportLines.count == 2 && reportLines.allSatisfy { document.contains($0) })
     }

@@ -81,7 +81,7 @@ import Testing
         #expect(result.standardOutput.contains("function 0x401000, size 16: f"))
         #expect(result.standardOutput.contains("function 0x401010, size 0: gh"))
         // The walk-through shows this part of the dump.
-        let document = try String(contentsOf: GoldenFileTests.directory.appendingPathComponent("WALKTHROUGH.md"), encoding: .utf8)
+        let document = try WalkthroughDecoderTests.walkthrough()
         let from = result.standardOutput.split(separator: "\n").drop { !$0.contains("0x07 SYMBOLS") }
         let part = from.prefix { !$0.contains("function 0x401010") }.joined(separator: "\n")
         #expect(part.contains("function 0x401000") && document.contains(part))
